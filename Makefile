@@ -1,0 +1,69 @@
+# Headwise: `make demo` serves a demo practice, `make test` runs every check.
+# Both start from a fresh clone: they create .venv and install the pinned lock file.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := requirements/lock.txt
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml 2>/dev/null | sha1sum | cut -c1-12)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_CLIENTS ?= 40
+DEMO_DAYS ?= 400
+DEMO_SEED ?= 7
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium clean
+
+install: $(STAMP)
+
+$(STAMP): $(LOCK) pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: install
+	HEADWISE_DEMO=1 $(BIN)/headwise migrate --noinput
+	HEADWISE_DEMO=1 $(BIN)/headwise collectstatic --noinput --verbosity 0
+	HEADWISE_DEMO=1 $(BIN)/headwise demo-data --clients $(DEMO_CLIENTS) --days $(DEMO_DAYS) --seed $(DEMO_SEED) --if-absent
+	@echo "Headwise serves the demo practice at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	HEADWISE_DEMO=1 $(BIN)/headwise runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the browser tests; Playwright cannot download its own browser here.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy headwise
+
+contracts: install
+	$(BIN)/lint-imports
+
+unit: install
+	$(BIN)/pytest -m "not browser" --doctest-modules headwise/clinical tests
+
+unit-postgres: install
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" tests; \
+	else echo "PostgreSQL at $(PG_URL) does not answer: SKIPPING the PostgreSQL run (the SQLite run still counts)."; fi
+
+browser: install chromium
+	$(BIN)/pytest -m browser tests
+
+test: lint typecheck contracts unit unit-postgres browser
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache artifacts

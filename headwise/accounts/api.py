@@ -1,0 +1,81 @@
+"""Who am I, and my personal access tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from headwise.accounts.models import ApiToken
+
+router = Router(tags=["account"])
+
+
+class MeOut(Schema):
+    uuid: uuid.UUID
+    email: str
+    full_name: str
+    language: str
+    time_zone: str
+    role: str | None = Field(None, description="owner, practitioner or front_desk; null for a client")
+    practice: uuid.UUID | None = None
+    client: uuid.UUID | None = Field(None, description="the caller's own client record, if a client")
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user")
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    membership = request.membership  # type: ignore[attr-defined]
+    client = request.client  # type: ignore[attr-defined]
+    return MeOut(
+        uuid=user.uuid,  # type: ignore[union-attr]
+        email=user.email,  # type: ignore[union-attr]
+        full_name=user.full_name,  # type: ignore[union-attr]
+        language=user.language,  # type: ignore[union-attr]
+        time_zone=user.time_zone,  # type: ignore[union-attr]
+        role=membership.role if membership else None,
+        practice=membership.practice.uuid if membership else None,
+        client=client.uuid if client else None,
+    )
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    expires_in_days: int | None = Field(None, ge=1, le=366)
+
+
+class TokenOut(Schema):
+    uuid: uuid.UUID
+    name: str
+    hint: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(..., description="The secret. Shown once; store it now.")
+
+
+@router.get("/tokens", response=list[TokenOut], summary="My personal access tokens")
+def tokens_list(request: HttpRequest) -> list[ApiToken]:
+    return list(ApiToken.objects.usable().filter(user=request.user).order_by("-created_at"))
+
+
+@router.post("/tokens", response={201: TokenCreated}, summary="Create a personal access token")
+def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+    expires = timezone.now() + dt.timedelta(days=payload.expires_in_days) if payload.expires_in_days else None
+    token, secret = ApiToken.issue(user=request.user, name=payload.name, expires_at=expires)  # type: ignore[arg-type]
+    return 201, {**TokenOut.from_orm(token).dict(), "token": secret}
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke a token")
+def token_revoke(request: HttpRequest, token_id: uuid.UUID) -> tuple[int, None]:
+    token = get_object_or_404(ApiToken.objects.usable(), uuid=token_id, user=request.user)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return 204, None

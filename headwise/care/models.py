@@ -1,0 +1,234 @@
+"""Treatment plans in phases, appointments, session records and the 24-hour follow-up."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from headwise.common.models import Audited, PracticeScoped, Public
+from headwise.practice.models import CstStyle
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    ENDED = "ended", _("Ended")
+
+
+class TreatmentPlan(PracticeScoped, Public, Audited):
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="plans")
+    practitioner = models.ForeignKey("practice.Practitioner", on_delete=models.PROTECT, related_name="plans")
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
+    )
+    goals = models.TextField(_("goals in the client's words"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("treatment plan")
+        verbose_name_plural = _("treatment plans")
+        ordering: ClassVar = ["-started_on"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="plan_ends_after_start",
+            )
+        ]
+
+
+class PhaseKind(models.TextChoices):
+    """The cadence in phases the seeds describe (seed 001)."""
+
+    INTENSIVE = "intensive", _("Frequent migraines: weekly")
+    STABILISING = "stabilising", _("Stabilising: every 2–3 weeks")
+    MAINTENANCE = "maintenance", _("Maintenance: monthly or at an early warning sign")
+
+
+PHASE_INTERVAL_DAYS = {
+    PhaseKind.INTENSIVE: (7, 7),
+    PhaseKind.STABILISING: (14, 21),
+    PhaseKind.MAINTENANCE: (28, 31),
+}
+
+
+class PlanPhase(PracticeScoped, Public):
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("phase"), max_length=12, choices=PhaseKind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    interval_days_min = models.PositiveSmallIntegerField(_("sessions every (days, from)"))
+    interval_days_max = models.PositiveSmallIntegerField(_("sessions every (days, to)"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan phase")
+        verbose_name_plural = _("plan phases")
+        ordering: ClassVar = ["starts_on"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(interval_days_max__gte=F("interval_days_min")),
+                name="phase_interval_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="phase_ends_after_start",
+            ),
+        ]
+
+
+class AppointmentKind(models.TextChoices):
+    INTAKE = "intake", _("Intake and first session")
+    SESSION = "session", _("CST session")
+    REVIEW = "review", _("Review of progress")
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    ATTENDED = "attended", _("Attended")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("Did not attend")
+
+
+class Appointment(PracticeScoped, Public, Audited):
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="appointments")
+    practitioner = models.ForeignKey(
+        "practice.Practitioner", on_delete=models.PROTECT, related_name="appointments"
+    )
+    location = models.ForeignKey("practice.Location", on_delete=models.PROTECT, related_name="appointments")
+    room = models.ForeignKey(
+        "practice.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    phase = models.ForeignKey(
+        PlanPhase, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=AppointmentKind.choices, default=AppointmentKind.SESSION
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(_("notes for the front desk"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering: ClassVar = ["starts_at"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"
+            )
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["practice", "starts_at"], name="appointment_day_idx"),
+            models.Index(fields=["practitioner", "starts_at"], name="appointment_prac_idx"),
+        ]
+
+
+class BodyRegion(models.TextChoices):
+    """Contact regions named in the seeds (001, 003)."""
+
+    SKULL_BASE = "skull_base", _("Base of the skull")
+    SIDES_OF_HEAD = "sides_of_head", _("Sides of the head")
+    FOREHEAD = "forehead", _("Forehead")
+    JAW = "jaw", _("Jaw (TMJ)")
+    NECK = "neck", _("Neck")
+    SPINE = "spine", _("Along the spine")
+    SACRUM = "sacrum", _("Sacrum")
+    LOWER_BACK = "lower_back", _("Lower back")
+    HIPS = "hips", _("Hips")
+    LEGS = "legs", _("Legs")
+    FEET = "feet", _("Feet")
+
+
+class Position(models.TextChoices):
+    SUPINE = "supine", _("Face-up")
+    SIDE = "side", _("On the side")
+    PRONE = "prone", _("Face-down")
+    SEATED = "seated", _("Seated")
+
+
+class SideEffect(models.TextChoices):
+    DISCOMFORT = "discomfort", _("Mild discomfort")
+    FATIGUE = "fatigue", _("Fatigue")
+    DISORIENTATION = "disorientation", _("Feeling disoriented")
+    HEADACHE = "headache", _("Headache")
+    EMOTIONAL = "emotional", _("Emotional release")
+    OTHER = "other", _("Other")
+
+
+class SessionRecord(PracticeScoped, Public, Audited):
+    """What happened in one session: contact, style, pressure, what the client felt."""
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="record"
+    )
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="sessions")
+    practitioner = models.ForeignKey(
+        "practice.Practitioner", on_delete=models.PROTECT, related_name="sessions"
+    )
+    started_at = models.DateTimeField(_("started at"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=60, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    position = models.CharField(
+        _("position"), max_length=10, choices=Position.choices, default=Position.SUPINE
+    )
+    clothed = models.BooleanField(_("client clothed"), default=True)
+    style = models.CharField(_("style"), max_length=20, choices=CstStyle.choices)
+    regions = models.JSONField(_("contact regions"), default=list, blank=True)
+    techniques = models.JSONField(_("techniques"), default=list, blank=True)
+    pressure_grams = models.PositiveSmallIntegerField(
+        _("contact pressure (g)"), default=5, validators=[MaxValueValidator(100)]
+    )
+    headache_at_start = models.PositiveSmallIntegerField(
+        _("headache at start (0–10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    headache_at_end = models.PositiveSmallIntegerField(
+        _("headache at end (0–10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    sensations = models.TextField(_("sensations the client described"), blank=True)
+    emotional_release = models.BooleanField(_("emotional release"), default=False)
+    side_effects = models.JSONField(_("side effects during the session"), default=list, blank=True)
+    notes = models.TextField(_("practitioner's notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("session record")
+        verbose_name_plural = _("session records")
+        ordering: ClassVar = ["-started_at"]
+        indexes: ClassVar = [models.Index(fields=["client", "started_at"], name="session_client_idx")]
+
+
+class FollowUp(PracticeScoped, Public, Audited):
+    """The check 24 hours after a session: side effects, and whether they faded."""
+
+    session = models.OneToOneField(SessionRecord, on_delete=models.CASCADE, related_name="follow_up")
+    due_at = models.DateTimeField(_("due at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    side_effects = models.JSONField(_("side effects since the session"), default=list, blank=True)
+    faded_within_24h = models.BooleanField(_("faded within 24 h"), null=True, blank=True)
+    headache_since = models.BooleanField(_("headache since the session"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering: ClassVar = ["due_at"]

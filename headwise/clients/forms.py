@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils import timezone
+
+from headwise.clients.models import Client
+from headwise.practice.models import Practice, Practitioner
+
+
+class ClientForm(forms.ModelForm[Client]):
+    class Meta:
+        model = Client
+        fields: ClassVar = [
+            "given_name",
+            "family_name",
+            "email",
+            "phone",
+            "date_of_birth",
+            "sex",
+            "time_zone",
+            "assigned_practitioner",
+            "migraine_diagnosed",
+            "diagnosis_text",
+            "age_at_onset",
+            "has_aura_history",
+            "headache_days_per_month_reported",
+            "preventive_medication",
+            "acute_medication",
+            "recent_head_injury_on",
+            "sensitivities",
+            "physician_name",
+            "physician_contact",
+            "notes",
+        ]
+        widgets: ClassVar = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "recent_head_injury_on": forms.DateInput(attrs={"type": "date"}),
+            "preventive_medication": forms.Textarea(attrs={"rows": 2}),
+            "acute_medication": forms.Textarea(attrs={"rows": 2}),
+            "sensitivities": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_practitioner"].queryset = Practitioner.objects.for_practice(  # type: ignore[attr-defined]
+            practice
+        ).filter(is_active=True)
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        if born and born > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        return born
+
+    def clean_recent_head_injury_on(self) -> Any:
+        day = self.cleaned_data.get("recent_head_injury_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("A head injury cannot be dated in the future.")
+        return day

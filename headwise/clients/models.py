@@ -1,0 +1,194 @@
+"""Client records, consent and the safety screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from headwise.accounts.models import validate_time_zone
+from headwise.common.models import Audited, PracticeScoped, Public
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    INTERSEX = "intersex", _("Intersex")
+    NOT_STATED = "not_stated", _("Prefer not to say")
+
+
+class ClientStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Client(PracticeScoped, Public, Audited):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="client",
+        help_text=_("The client's own login, if they keep their diary in Headwise."),
+    )
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, default=Sex.NOT_STATED)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Amsterdam",
+        validators=[validate_time_zone],
+        help_text=_("A diary day is a calendar day in this zone."),
+    )
+    assigned_practitioner = models.ForeignKey(
+        "practice.Practitioner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clients",
+        verbose_name=_("practitioner"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
+    )
+    # Migraine history, as told at intake.
+    migraine_diagnosed = models.BooleanField(_("migraine diagnosed by a physician"), null=True, blank=True)
+    diagnosis_text = models.CharField(_("diagnosis as given"), max_length=200, blank=True)
+    age_at_onset = models.PositiveSmallIntegerField(_("age when headaches began"), null=True, blank=True)
+    has_aura_history = models.BooleanField(_("has had aura"), null=True, blank=True)
+    headache_days_per_month_reported = models.PositiveSmallIntegerField(
+        _("headache days per month (as reported)"), null=True, blank=True
+    )
+    preventive_medication = models.TextField(_("preventive medication"), blank=True)
+    acute_medication = models.TextField(_("usual acute medication"), blank=True)
+    known_triggers = models.JSONField(_("known triggers"), default=list, blank=True)
+    recent_head_injury_on = models.DateField(_("most recent head injury"), null=True, blank=True)
+    sensitivities = models.TextField(
+        _("sensitivities and preferences"),
+        blank=True,
+        help_text=_("Touch, light, sound, positioning: what to adapt for this person."),
+    )
+    physician_name = models.CharField(_("physician"), max_length=200, blank=True)
+    physician_contact = models.CharField(_("physician contact"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    reminder_time = models.TimeField(_("diary reminder at"), null=True, blank=True, default=dt.time(20, 30))
+    reminders_enabled = models.BooleanField(_("send diary reminders"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering: ClassVar = ["family_name", "given_name"]
+        indexes: ClassVar = [models.Index(fields=["practice", "family_name"], name="client_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", _("Treatment with craniosacral therapy")
+    DATA = "data", _("Keeping and processing health data")
+    PHYSICIAN_REPORT = "physician_report", _("Sharing reports with my physician")
+    RESEARCH = "research", _("Anonymous use for service evaluation")
+
+
+class ConsentText(PracticeScoped, Public):
+    """A published, immutable version of a consent text. Changes make a new version."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["practice", "kind", "version"], name="consent_text_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class Consent(PracticeScoped, Public):
+    """A client's answer to one version of a consent text: who recorded it, and when."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="consents")
+    granted = models.BooleanField(_("granted"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering: ClassVar = ["-recorded_at"]
+
+
+class ScreeningOutcome(models.TextChoices):
+    CLEARED = "cleared", _("Cleared")
+    CAUTION = "caution", _("Caution: practitioner must acknowledge")
+    REFER = "refer", _("Refer: no CST until a clinician clears it")
+
+
+class SafetyScreening(PracticeScoped, Public, Audited):
+    """Answers to the CST contraindication and headache red-flag questions, and the outcome.
+
+    ``answers`` maps a rule id of ``headwise.clinical`` to "yes", "no" or "unknown"; the
+    outcome and reasons are computed by the pure core and stored with the rules' version.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="screenings")
+    screened_at = models.DateTimeField(_("screened at"))
+    answers = models.JSONField(_("answers"), default=dict)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ScreeningOutcome.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    rules_version = models.CharField(max_length=40, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("caution acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    clinician_clearance = models.TextField(
+        _("clinician's clearance"),
+        blank=True,
+        help_text=_("Who cleared a referred client for CST, and when (e.g. a GP letter)."),
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("safety screening")
+        verbose_name_plural = _("safety screenings")
+        ordering: ClassVar = ["-screened_at"]
+        get_latest_by = "screened_at"

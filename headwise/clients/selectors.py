@@ -1,0 +1,36 @@
+"""Reads of client records, always within one practice."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from headwise.clients.models import Client, ClientStatus, SafetyScreening
+from headwise.practice.models import Practice
+
+
+def client_get(*, practice: Practice, client_id: uuid.UUID) -> Client:
+    """The practice's client with that UUID, or 404 (also for another practice's client)."""
+    return get_object_or_404(
+        Client.objects.for_practice(practice).select_related("assigned_practitioner"),
+        uuid=client_id,
+    )
+
+
+def clients_search(
+    *, practice: Practice, query: str = "", include_archived: bool = False
+) -> QuerySet[Client]:
+    clients = Client.objects.for_practice(practice).select_related("assigned_practitioner")
+    if not include_archived:
+        clients = clients.filter(status=ClientStatus.ACTIVE)
+    for word in query.split():
+        clients = clients.filter(
+            Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(email__icontains=word)
+        )
+    return clients.order_by("family_name", "given_name")
+
+
+def latest_screening(*, client: Client) -> SafetyScreening | None:
+    return SafetyScreening.objects.filter(client=client).order_by("-screened_at").first()

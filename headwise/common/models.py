@@ -1,0 +1,70 @@
+"""Building blocks shared by every app's models: UUIDs in URLs, audit fields, practice scope."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from headwise.practice.models import Practice
+
+M = TypeVar("M", bound=models.Model)
+
+
+class PracticeQuerySet(models.QuerySet[M]):
+    """Every read of practice data starts here: ``Model.objects.for_practice(practice)``."""
+
+    def for_practice(self, practice: Practice) -> PracticeQuerySet[M]:
+        return self.filter(practice=practice)
+
+
+class PracticeScoped(models.Model):
+    """A record that belongs to exactly one practice (the tenant)."""
+
+    practice = models.ForeignKey(
+        "practice.Practice", on_delete=models.CASCADE, related_name="+", verbose_name=_("practice")
+    )
+
+    objects: Any = PracticeQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Public(models.Model):
+    """A record addressed in URLs by a random UUID, never by its sequential id."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Audited(models.Model):
+    """Who created and last changed a clinical record, and when."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        abstract = True

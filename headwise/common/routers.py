@@ -1,0 +1,13 @@
+"""Where each app's API router is mounted. A new router is added here."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+
+def ROUTERS() -> list[tuple[str, Router]]:  # noqa: N802 - reads as a constant list
+    from headwise.accounts.api import router as accounts
+
+    return [
+        ("", accounts),
+    ]

@@ -1,0 +1,30 @@
+"""Questionnaire results (MIDAS, PHQ-4, HIT-6 total) kept beside the diary."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from headwise.common.models import Audited, PracticeScoped, Public
+
+
+class Instrument(models.TextChoices):
+    MIDAS = "midas", _("MIDAS")
+    PHQ4 = "phq4", _("PHQ-4")
+    HIT6 = "hit6", _("HIT-6 (total only, licensed practices)")
+
+
+class QuestionnaireResponse(PracticeScoped, Public, Audited):
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="questionnaires")
+    instrument = models.CharField(_("questionnaire"), max_length=8, choices=Instrument.choices)
+    answered_on = models.DateField(_("answered on"))
+    items = models.JSONField(_("item answers"), default=dict, blank=True)
+    total = models.PositiveSmallIntegerField(_("total"))
+    band = models.CharField(_("band"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
+        ordering: ClassVar = ["-answered_on"]

@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from headwise.web import views
+from headwise.web.forms import LoginForm
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("settings/", views.preferences, name="preferences"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("clients/", views.client_list, name="client_list"),
+    path("clients/new/", views.client_new, name="client_new"),
+    path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
+    path("clients/<uuid:client_id>/edit/", views.client_edit, name="client_edit"),
+    path("practice/", views.practice_settings, name="practice_settings"),
+    path("practice/locations/new/", views.location_new, name="location_new"),
+    path("practice/locations/<uuid:location_id>/edit/", views.location_edit, name="location_edit"),
+    path("practice/staff/new/", views.staff_new, name="staff_new"),
+    path("me/", views.my_home, name="my_home"),
+]

@@ -1,0 +1,183 @@
+"""Pages. Each view parses, authorises, calls one service or selector, renders."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from headwise.accounts.access import client_required, owner_required, staff_required
+from headwise.accounts.forms import PreferencesForm
+from headwise.care.models import Appointment
+from headwise.clients import selectors as client_selectors
+from headwise.clients import services as client_services
+from headwise.clients.forms import ClientForm
+from headwise.diary import selectors as diary_selectors
+from headwise.practice import selectors as practice_selectors
+from headwise.practice import services as practice_services
+from headwise.practice.forms import LocationForm, StaffForm
+from headwise.practice.models import Location
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "membership", None) is not None:
+        return redirect("web:staff_home")
+    if getattr(request, "client", None) is not None:
+        return redirect("web:my_home")
+    if request.user.is_authenticated:
+        return render(request, "web/no_access.html", status=403)
+    return redirect("web:login")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("web:preferences")
+    return render(request, "web/preferences.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    practice = request.practice  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    appointments = practice_selectors.appointments_on_day(
+        practice=practice,
+        day=today,
+        time_zone=request.user.time_zone,  # type: ignore[union-attr]
+    )
+    clients = client_selectors.clients_search(practice=practice)[:25]
+    return render(
+        request,
+        "web/staff_home.html",
+        {"today": today, "appointments": appointments, "clients": clients},
+    )
+
+
+@staff_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    clients = client_selectors.clients_search(
+        practice=request.practice,
+        query=query,
+        include_archived=request.GET.get("archived") == "1",  # type: ignore[attr-defined]
+    )[:200]
+    template = "web/_client_rows.html" if request.htmx else "web/client_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"clients": clients, "q": query})
+
+
+@staff_required
+def client_new(request: HttpRequest) -> HttpResponse:
+    practice = request.practice  # type: ignore[attr-defined]
+    form = ClientForm(request.POST or None, practice=practice)
+    if request.method == "POST" and form.is_valid():
+        client = client_services.client_create(practice=practice, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("Client record created."))
+        return redirect("web:client_detail", client_id=client.uuid)
+    return render(request, "web/client_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@staff_required
+def client_edit(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    practice = request.practice  # type: ignore[attr-defined]
+    client = client_selectors.client_get(practice=practice, client_id=client_id)
+    form = ClientForm(request.POST or None, instance=client, practice=practice)
+    if request.method == "POST" and form.is_valid():
+        client_services.client_update(client=client, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("Changes saved; the earlier version is kept in the history."))
+        return redirect("web:client_detail", client_id=client.uuid)
+    return render(
+        request, "web/client_form.html", {"form": form, "client": client}, status=422 if form.errors else 200
+    )
+
+
+@staff_required
+def client_detail(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    client = client_selectors.client_get(practice=request.practice, client_id=client_id)  # type: ignore[attr-defined]
+    context: dict[str, object] = {
+        "client": client,
+        "age": client.age_on(timezone.localdate()),
+        "screening": client_selectors.latest_screening(client=client),
+        "appointments": Appointment.objects.filter(client=client)
+        .select_related("practitioner", "location")
+        .order_by("-starts_at")[:10],
+    }
+    if membership.sees_clinical_records:
+        context["days"] = diary_selectors.diary_days(
+            client=client, end=diary_selectors.client_today(client), days=28
+        )
+        context["attacks"] = diary_selectors.attacks_of(client=client)[:10]
+    return render(request, "web/client_detail.html", context)
+
+
+@owner_required
+def practice_settings(request: HttpRequest) -> HttpResponse:
+    practice = request.practice  # type: ignore[attr-defined]
+    return render(
+        request,
+        "web/practice_settings.html",
+        {
+            "locations": practice_selectors.locations_of(practice=practice),
+            "staff": practice_selectors.staff_of(practice=practice),
+        },
+    )
+
+
+@owner_required
+def location_new(request: HttpRequest) -> HttpResponse:
+    return _location_form(request, Location())
+
+
+@owner_required
+def location_edit(request: HttpRequest, location_id: uuid.UUID) -> HttpResponse:
+    location = get_object_or_404(Location.objects.for_practice(request.practice), uuid=location_id)  # type: ignore[attr-defined]
+    return _location_form(request, location)
+
+
+def _location_form(request: HttpRequest, location: Location) -> HttpResponse:
+    form = LocationForm(request.POST or None, instance=location, practice=request.practice)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        practice_services.location_save(location=form.instance)
+        messages.success(request, _("Location saved."))
+        return redirect("web:practice_settings")
+    return render(
+        request,
+        "web/location_form.html",
+        {"form": form, "location": location},
+        status=422 if form.errors else 200,
+    )
+
+
+@owner_required
+def staff_new(request: HttpRequest) -> HttpResponse:
+    practice = request.practice  # type: ignore[attr-defined]
+    form = StaffForm(request.POST or None, practice=practice)
+    if request.method == "POST" and form.is_valid():
+        practice_services.staff_add(practice=practice, **form.cleaned_data)
+        messages.success(request, _("Staff member added. They can sign in now."))
+        return redirect("web:practice_settings")
+    return render(request, "web/staff_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@client_required
+def my_home(request: HttpRequest) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    days = diary_selectors.diary_days(client=client, end=diary_selectors.client_today(client), days=28)
+    return render(
+        request,
+        "web/my_home.html",
+        {
+            "client": client,
+            "days": days,
+            "missing": sum(not d.recorded for d in days),
+            "attacks": diary_selectors.attacks_of(client=client)[:10],
+        },
+    )

@@ -1,0 +1,132 @@
+"""Personas, as in healthchecks' tests: an owner, a practitioner, the front desk and a client
+of one practice, and an outsider practice with its own staff, clients and records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+
+from headwise.accounts.models import User
+from headwise.clients.models import Client
+from headwise.practice.models import Practice, Role
+from tests import factories as f
+
+
+@dataclass
+class PracticeWorld:
+    """A practice with one of every record, and logins for every role."""
+
+    practice: Practice
+    owner: User
+    practitioner_user: User
+    front_desk: User
+    client_user: User
+    client: Client
+    other_client: Client
+    records: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world(name: str) -> PracticeWorld:
+    practice = f.PracticeFactory(name=name)
+    location = f.LocationFactory(practice=practice, name=f"{name} centre")
+    room = f.RoomFactory(location=location, practice=practice)
+    owner_m = f.MembershipFactory(
+        practice=practice, role=Role.OWNER, user__email=f"owner@{name.lower()}.example"
+    )
+    owner_p = f.PractitionerFactory(membership=owner_m, practice=practice)
+    prac = f.PractitionerFactory(
+        membership__practice=practice, membership__user__email=f"prac@{name.lower()}.example"
+    )
+    desk = f.MembershipFactory(
+        practice=practice, role=Role.FRONT_DESK, user__email=f"desk@{name.lower()}.example"
+    )
+    client_user = f.UserFactory(email=f"client@{name.lower()}.example")
+    client = f.ClientFactory(
+        practice=practice,
+        user=client_user,
+        given_name=f"{name}Client",
+        family_name="Own",
+        assigned_practitioner=prac,
+    )
+    other = f.ClientFactory(practice=practice, given_name=f"{name}Second", family_name="Other")
+    plan = f.TreatmentPlanFactory(client=client, practice=practice, practitioner=prac)
+    phase = f.PlanPhaseFactory(plan=plan, practice=practice)
+    appointment = f.AppointmentFactory(
+        client=client, practice=practice, practitioner=prac, location=location, room=room, phase=phase
+    )
+    session = f.SessionRecordFactory(
+        client=client, practice=practice, practitioner=prac, appointment=appointment
+    )
+    attack = f.AttackFactory(client=client, practice=practice)
+    records: dict[str, Any] = {
+        "location": location,
+        "room": room,
+        "owner_practitioner": owner_p,
+        "practitioner": prac,
+        "membership": desk,
+        "consent_text": f.ConsentTextFactory(practice=practice),
+        "plan": plan,
+        "phase": phase,
+        "appointment": appointment,
+        "session": session,
+        "follow_up": f.FollowUpFactory(session=session, practice=practice),
+        "screening": f.SafetyScreeningFactory(client=client, practice=practice),
+        "attack": attack,
+        "aura": f.AuraSymptomFactory(attack=attack, practice=practice),
+        "intake": f.MedicationIntakeFactory(client=client, practice=practice, attack=attack),
+        "checkin": f.DailyCheckInFactory(client=client, practice=practice),
+        "exposure": f.TriggerExposureFactory(client=client, practice=practice),
+        "questionnaire": f.QuestionnaireResponseFactory(client=client, practice=practice),
+        "other_attack": f.AttackFactory(client=other, practice=practice),
+        "other_checkin": f.DailyCheckInFactory(client=other, practice=practice),
+    }
+    records["consent"] = f.ConsentFactory(client=client, practice=practice, text=records["consent_text"])
+    return PracticeWorld(
+        practice=practice,
+        owner=owner_m.user,
+        practitioner_user=prac.membership.user,
+        front_desk=desk.user,
+        client_user=client_user,
+        client=client,
+        other_client=other,
+        records=records,
+    )
+
+
+@pytest.fixture
+def world(db: Any) -> PracticeWorld:
+    return build_world("Alpha")
+
+
+@pytest.fixture
+def outsider(db: Any) -> PracticeWorld:
+    return build_world("Beta")
+
+
+def login(user: User) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return http
+
+
+@pytest.fixture
+def as_owner(world: PracticeWorld) -> HttpClient:
+    return login(world.owner)
+
+
+@pytest.fixture
+def as_practitioner(world: PracticeWorld) -> HttpClient:
+    return login(world.practitioner_user)
+
+
+@pytest.fixture
+def as_front_desk(world: PracticeWorld) -> HttpClient:
+    return login(world.front_desk)
+
+
+@pytest.fixture
+def as_client(world: PracticeWorld) -> HttpClient:
+    return login(world.client_user)
