@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "headwise.diary",
     "headwise.outcomes",
     "headwise.web",
+    "headwise.demo",
 ]
 
 MIDDLEWARE = [

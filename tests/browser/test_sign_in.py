@@ -1,0 +1,41 @@
+"""A practitioner and a client sign in and each sees their own data, and only that."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import PracticeWorld
+from tests.factories import PASSWORD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_a_practitioner_their_practice(
+    page: Any, live_server: Any, world: PracticeWorld, outsider: PracticeWorld
+) -> None:
+    sign_in(page, live_server, world.practitioner_user.email, PASSWORD)
+    page.wait_for_url(f"{live_server.url}/staff/")
+    body = page.locator("main").inner_text()
+    assert world.client.family_name in body
+    assert outsider.client.given_name not in body
+    screenshot(page, "staff-home")
+    page.get_by_role("link", name=f"{world.client.family_name}, {world.client.given_name}").first.click()
+    page.wait_for_url(f"**/clients/{world.client.uuid}/")
+    assert "Diary, last 28 days" in page.locator("main").inner_text()
+    screenshot(page, "client-page")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_a_client_only_their_own_diary(
+    page: Any, live_server: Any, world: PracticeWorld, outsider: PracticeWorld
+) -> None:
+    sign_in(page, live_server, world.client_user.email, PASSWORD)
+    page.wait_for_url(f"{live_server.url}/me/")
+    body = page.locator("main").inner_text()
+    assert f"Hello, {world.client.given_name}" in body
+    assert world.other_client.given_name not in body
+    screenshot(page, "client-home")
+    response = page.goto(f"{live_server.url}/clients/{world.other_client.uuid}/")
+    assert response is not None and response.status == 404
