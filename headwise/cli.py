@@ -15,7 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] == "analyse":
         from headwise.analyse_cli import main as analyse
 
-        return analyse(args[1:])
+        status: int = analyse(args[1:])
+        return status
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headwise.settings")
     from django.core.management import execute_from_command_line
 

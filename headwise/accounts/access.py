@@ -8,13 +8,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from headwise.accounts.models import User
+    from headwise.clients.models import Client
+    from headwise.practice.models import Membership, Practice
+
 F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+class HeadwiseRequest(HttpRequest):
+    """A request after the middleware: who is asking, and as whom."""
+
+    user: User
+    membership: Membership | None
+    practice: Practice | None
+    client: Client | None
+    htmx: HtmxDetails
+
+
+class StaffRequest(HeadwiseRequest):
+    """What a view behind ``staff_required`` receives: a member of one practice."""
+
+    membership: Membership
+    practice: Practice
+
+
+class ClientRequest(HeadwiseRequest):
+    """What a view behind ``client_required`` receives: a client's own login."""
+
+    client: Client
 
 
 def attach_identity(request: HttpRequest) -> None:

@@ -3,40 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+from uuid import UUID
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
+from headwise.accounts.access import HeadwiseRequest
 from headwise.accounts.models import ApiToken
 
 router = Router(tags=["account"])
 
 
 class MeOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     email: str
     full_name: str
     language: str
     time_zone: str
     role: str | None = Field(None, description="owner, practitioner or front_desk; null for a client")
-    practice: uuid.UUID | None = None
-    client: uuid.UUID | None = Field(None, description="the caller's own client record, if a client")
+    practice: UUID | None = None
+    client: UUID | None = Field(None, description="the caller's own client record, if a client")
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user")
-def me(request: HttpRequest) -> MeOut:
+def me(request: HeadwiseRequest) -> MeOut:
     user = request.user
-    membership = request.membership  # type: ignore[attr-defined]
-    client = request.client  # type: ignore[attr-defined]
+    membership = request.membership
+    client = request.client
     return MeOut(
-        uuid=user.uuid,  # type: ignore[union-attr]
-        email=user.email,  # type: ignore[union-attr]
-        full_name=user.full_name,  # type: ignore[union-attr]
-        language=user.language,  # type: ignore[union-attr]
-        time_zone=user.time_zone,  # type: ignore[union-attr]
+        uuid=user.uuid,
+        email=user.email,
+        full_name=user.full_name,
+        language=user.language,
+        time_zone=user.time_zone,
         role=membership.role if membership else None,
         practice=membership.practice.uuid if membership else None,
         client=client.uuid if client else None,
@@ -49,7 +49,7 @@ class TokenIn(Schema):
 
 
 class TokenOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     name: str
     hint: str
     created_at: dt.datetime
@@ -62,19 +62,19 @@ class TokenCreated(TokenOut):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My personal access tokens")
-def tokens_list(request: HttpRequest) -> list[ApiToken]:
+def tokens_list(request: HeadwiseRequest) -> list[ApiToken]:
     return list(ApiToken.objects.usable().filter(user=request.user).order_by("-created_at"))
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create a personal access token")
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def token_create(request: HeadwiseRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
     expires = timezone.now() + dt.timedelta(days=payload.expires_in_days) if payload.expires_in_days else None
-    token, secret = ApiToken.issue(user=request.user, name=payload.name, expires_at=expires)  # type: ignore[arg-type]
+    token, secret = ApiToken.issue(user=request.user, name=payload.name, expires_at=expires)
     return 201, {**TokenOut.from_orm(token).dict(), "token": secret}
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke a token")
-def token_revoke(request: HttpRequest, token_id: uuid.UUID) -> tuple[int, None]:
+def token_revoke(request: HeadwiseRequest, token_id: UUID) -> tuple[int, None]:
     token = get_object_or_404(ApiToken.objects.usable(), uuid=token_id, user=request.user)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])

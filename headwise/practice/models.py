@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from headwise.accounts.models import validate_time_zone
-from headwise.common.models import PracticeQuerySet, PracticeScoped, Public
+from headwise.common.models import PracticeScoped, Public
 
 
 class Practice(Public):
@@ -132,8 +132,6 @@ class Practitioner(PracticeScoped, Public):
     credentials = models.CharField(_("training and registration"), max_length=300, blank=True)
     locations = models.ManyToManyField(Location, related_name="practitioners", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-
-    objects: Any = PracticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practitioner")

@@ -11,7 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from headwise.accounts.access import client_required, owner_required, staff_required
+from headwise.accounts.access import (
+    ClientRequest,
+    HeadwiseRequest,
+    StaffRequest,
+    client_required,
+    owner_required,
+    staff_required,
+)
 from headwise.accounts.forms import PreferencesForm
 from headwise.care.models import Appointment
 from headwise.clients import selectors as client_selectors
@@ -24,10 +31,10 @@ from headwise.practice.forms import LocationForm, StaffForm
 from headwise.practice.models import Location
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    if getattr(request, "membership", None) is not None:
+def home(request: HeadwiseRequest) -> HttpResponse:
+    if request.membership is not None:
         return redirect("web:staff_home")
-    if getattr(request, "client", None) is not None:
+    if request.client is not None:
         return redirect("web:my_home")
     if request.user.is_authenticated:
         return render(request, "web/no_access.html", status=403)
@@ -35,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: HeadwiseRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -45,13 +52,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    practice = request.practice  # type: ignore[attr-defined]
+def staff_home(request: StaffRequest) -> HttpResponse:
+    practice = request.practice
     today = timezone.localdate()
     appointments = practice_selectors.appointments_on_day(
         practice=practice,
         day=today,
-        time_zone=request.user.time_zone,  # type: ignore[union-attr]
+        time_zone=request.user.time_zone,
     )
     clients = client_selectors.clients_search(practice=practice)[:25]
     return render(
@@ -62,35 +69,35 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     clients = client_selectors.clients_search(
         practice=request.practice,
         query=query,
-        include_archived=request.GET.get("archived") == "1",  # type: ignore[attr-defined]
+        include_archived=request.GET.get("archived") == "1",
     )[:200]
-    template = "web/_client_rows.html" if request.htmx else "web/client_list.html"  # type: ignore[attr-defined]
+    template = "web/_client_rows.html" if request.htmx else "web/client_list.html"
     return render(request, template, {"clients": clients, "q": query})
 
 
 @staff_required
-def client_new(request: HttpRequest) -> HttpResponse:
-    practice = request.practice  # type: ignore[attr-defined]
+def client_new(request: StaffRequest) -> HttpResponse:
+    practice = request.practice
     form = ClientForm(request.POST or None, practice=practice)
     if request.method == "POST" and form.is_valid():
-        client = client_services.client_create(practice=practice, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        client = client_services.client_create(practice=practice, by=request.user, **form.cleaned_data)
         messages.success(request, _("Client record created."))
         return redirect("web:client_detail", client_id=client.uuid)
     return render(request, "web/client_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @staff_required
-def client_edit(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
-    practice = request.practice  # type: ignore[attr-defined]
+def client_edit(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
+    practice = request.practice
     client = client_selectors.client_get(practice=practice, client_id=client_id)
     form = ClientForm(request.POST or None, instance=client, practice=practice)
     if request.method == "POST" and form.is_valid():
-        client_services.client_update(client=client, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        client_services.client_update(client=client, by=request.user, **form.cleaned_data)
         messages.success(request, _("Changes saved; the earlier version is kept in the history."))
         return redirect("web:client_detail", client_id=client.uuid)
     return render(
@@ -99,9 +106,9 @@ def client_edit(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
 
 
 @staff_required
-def client_detail(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    client = client_selectors.client_get(practice=request.practice, client_id=client_id)  # type: ignore[attr-defined]
+def client_detail(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
+    membership = request.membership
+    client = client_selectors.client_get(practice=request.practice, client_id=client_id)
     context: dict[str, object] = {
         "client": client,
         "age": client.age_on(timezone.localdate()),
@@ -119,8 +126,8 @@ def client_detail(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
 
 
 @owner_required
-def practice_settings(request: HttpRequest) -> HttpResponse:
-    practice = request.practice  # type: ignore[attr-defined]
+def practice_settings(request: StaffRequest) -> HttpResponse:
+    practice = request.practice
     return render(
         request,
         "web/practice_settings.html",
@@ -132,18 +139,18 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
 
 
 @owner_required
-def location_new(request: HttpRequest) -> HttpResponse:
+def location_new(request: StaffRequest) -> HttpResponse:
     return _location_form(request, Location())
 
 
 @owner_required
-def location_edit(request: HttpRequest, location_id: uuid.UUID) -> HttpResponse:
-    location = get_object_or_404(Location.objects.for_practice(request.practice), uuid=location_id)  # type: ignore[attr-defined]
+def location_edit(request: StaffRequest, location_id: uuid.UUID) -> HttpResponse:
+    location = get_object_or_404(Location.objects.for_practice(request.practice), uuid=location_id)
     return _location_form(request, location)
 
 
-def _location_form(request: HttpRequest, location: Location) -> HttpResponse:
-    form = LocationForm(request.POST or None, instance=location, practice=request.practice)  # type: ignore[attr-defined]
+def _location_form(request: StaffRequest, location: Location) -> HttpResponse:
+    form = LocationForm(request.POST or None, instance=location, practice=request.practice)
     if request.method == "POST" and form.is_valid():
         practice_services.location_save(location=form.instance)
         messages.success(request, _("Location saved."))
@@ -157,8 +164,8 @@ def _location_form(request: HttpRequest, location: Location) -> HttpResponse:
 
 
 @owner_required
-def staff_new(request: HttpRequest) -> HttpResponse:
-    practice = request.practice  # type: ignore[attr-defined]
+def staff_new(request: StaffRequest) -> HttpResponse:
+    practice = request.practice
     form = StaffForm(request.POST or None, practice=practice)
     if request.method == "POST" and form.is_valid():
         practice_services.staff_add(practice=practice, **form.cleaned_data)
@@ -168,8 +175,8 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def my_home(request: HttpRequest) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def my_home(request: ClientRequest) -> HttpResponse:
+    client = request.client
     days = diary_selectors.diary_days(client=client, end=diary_selectors.client_today(client), days=28)
     return render(
         request,
