@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.model import (
@@ -222,8 +223,12 @@ def parse_diary(data: object) -> Diary:
     return Diary(client, recorded, attacks, intakes)
 
 
-def _iso(value: datetime | date | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _iso(value: datetime | date | None, zone: ZoneInfo | None = None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime) and zone is not None:
+        return value.astimezone(zone).isoformat()
+    return value.isoformat()
 
 
 def _ranges(days: frozenset[date]) -> list[dict[str, str]]:
@@ -236,10 +241,10 @@ def _ranges(days: frozenset[date]) -> list[dict[str, str]]:
     return out
 
 
-def _aura_dict(s: AuraSymptom) -> dict[str, Any]:
+def _aura_dict(s: AuraSymptom, z: ZoneInfo) -> dict[str, Any]:
     return {
         "type": s.type.value,
-        "start": _iso(s.start),
+        "start": _iso(s.start, z),
         "duration_minutes": s.duration_minutes,
         "spread_gradually": s.spread_gradually,
         "unilateral": s.unilateral,
@@ -247,26 +252,26 @@ def _aura_dict(s: AuraSymptom) -> dict[str, Any]:
     }
 
 
-def _attack_dict(a: Attack) -> dict[str, Any]:
+def _attack_dict(a: Attack, z: ZoneInfo) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": a.id,
-        "start": _iso(a.start),
-        "end": _iso(a.end),
+        "start": _iso(a.start, z),
+        "end": _iso(a.end, z),
         "peak_intensity": a.peak_intensity,
         "side": None if a.side is None else a.side.value,
         "quality": None if a.quality is None else a.quality.value,
     }
     out.update({k: getattr(a, k) for k in _BOOLS})
-    out["aura"] = None if a.aura is None else [_aura_dict(s) for s in a.aura]
+    out["aura"] = None if a.aura is None else [_aura_dict(s, z) for s in a.aura]
     return out
 
 
-def _intake_dict(m: MedicationIntake) -> dict[str, Any]:
+def _intake_dict(m: MedicationIntake, z: ZoneInfo) -> dict[str, Any]:
     return {
         "id": m.id,
         "name": m.name,
         "drug_class": m.drug_class.value,
-        "taken_at": _iso(m.taken_at),
+        "taken_at": _iso(m.taken_at, z),
         "pain_before": None if m.pain_before is None else m.pain_before.value,
         "pain_at_2h": None if m.pain_at_2h is None else m.pain_at_2h.value,
         "relief_at_2h": m.relief_at_2h,
@@ -297,6 +302,6 @@ def diary_to_dict(diary: Diary) -> dict[str, Any]:
             "migraine_diagnosed": c.migraine_diagnosed,
         },
         "recorded": {"ranges": _ranges(diary.recorded_dates)},
-        "attacks": [_attack_dict(a) for a in diary.attacks],
-        "intakes": [_intake_dict(m) for m in diary.intakes],
+        "attacks": [_attack_dict(a, c.zone) for a in diary.attacks],
+        "intakes": [_intake_dict(m, c.zone) for m in diary.intakes],
     }

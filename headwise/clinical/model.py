@@ -8,7 +8,7 @@ never as "no".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -77,11 +77,19 @@ class Pain(StrEnum):
     SEVERE = "severe"
 
 
-def _aware(value: datetime, name: str) -> None:
+def _aware(obj: object, name: str) -> None:
+    """Check an aware datetime and store it in UTC.
+
+    Python compares and subtracts datetimes that share a ``tzinfo`` by wall-clock time, which
+    is wrong across a DST change; instants are therefore kept in UTC and converted to the
+    client's zone only to find local dates.
+    """
+    value = getattr(obj, name)
     if not isinstance(value, datetime):
         raise AnalysisError(name, "must be a datetime")
     if value.utcoffset() is None:
         raise AnalysisError(name, "must carry a UTC offset (aware datetime)")
+    object.__setattr__(obj, name, value.astimezone(UTC))
 
 
 def _coerce(obj: object, name: str, enum: type[StrEnum], required: bool = False) -> None:
@@ -121,7 +129,7 @@ class AuraSymptom:
     def __post_init__(self) -> None:
         _coerce(self, "type", AuraType, required=True)
         if self.start is not None:
-            _aware(self.start, "start")
+            _aware(self, "start")
         if self.duration_minutes is not None and not self.duration_minutes >= 0:
             raise AnalysisError("duration_minutes", "must be zero or more")
         _optional_bool(self, ("spread_gradually", "unilateral", "positive"))
@@ -162,9 +170,9 @@ class Attack:
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
             raise AnalysisError("id", "must be a non-empty string")
-        _aware(self.start, "start")
+        _aware(self, "start")
         if self.end is not None:
-            _aware(self.end, "end")
+            _aware(self, "end")
             if self.end < self.start:
                 raise AnalysisError("end", "end is before start")
         p = self.peak_intensity
@@ -217,7 +225,7 @@ class MedicationIntake:
         if not isinstance(self.id, str) or not self.id:
             raise AnalysisError("id", "must be a non-empty string")
         _coerce(self, "drug_class", DrugClass, required=True)
-        _aware(self.taken_at, "taken_at")
+        _aware(self, "taken_at")
         _coerce(self, "pain_before", Pain)
         _coerce(self, "pain_at_2h", Pain)
         _optional_bool(self, ("relief_at_2h",))
