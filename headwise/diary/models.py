@@ -99,6 +99,12 @@ class Attack(PracticeScoped, Public, Audited):
     photophobia = models.BooleanField(_("sensitive to light"), null=True, blank=True)
     phonophobia = models.BooleanField(_("sensitive to sound"), null=True, blank=True)
     ended_by_sleep = models.BooleanField(_("ended by sleep"), null=True, blank=True)
+    had_aura = models.BooleanField(
+        _("aura before or during it"),
+        null=True,
+        blank=True,
+        help_text=_("Unanswered is unknown; the symptoms themselves are recorded one by one."),
+    )
     warning_signs = models.JSONField(_("early warning signs"), default=list, blank=True)
     warning_lead_minutes = models.PositiveIntegerField(
         _("warning noticed how long before (minutes)"), null=True, blank=True
@@ -297,3 +303,27 @@ class TriggerExposure(PracticeScoped, Public, Audited):
         verbose_name_plural = _("trigger exposures")
         ordering: ClassVar = ["-occurred_at"]
         indexes: ClassVar = [models.Index(fields=["client", "occurred_at"], name="exposure_client_idx")]
+
+
+class ReminderKind(models.TextChoices):
+    EVENING = "evening", _("No entry today")
+    OPEN_ATTACK = "open_attack", _("An attack is still open")
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mailed to a client for one diary day. The constraint keeps it to once a day."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="reminders_sent")
+    date = models.DateField(_("diary day"))
+    kind = models.CharField(_("kind"), max_length=12, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["client", "date", "kind"], name="reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder {self.date}"

@@ -1,0 +1,433 @@
+"""Every write to a client's diary, with every rule, shared by the pages and the API.
+
+Each service validates first and writes only when everything holds (inside one transaction),
+so bad input changes nothing. Errors are Django ``ValidationError`` keyed by field name.
+Edits are kept by django-simple-history; ``attack_undo`` restores an earlier version as a new
+change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from headwise.accounts.models import User
+from headwise.clients.models import Client
+from headwise.diary.localtime import zone_of
+from headwise.diary.models import (
+    Attack,
+    AuraSymptom,
+    DailyCheckIn,
+    MedicationIntake,
+    Trigger,
+    TriggerExposure,
+    WarningSign,
+)
+from headwise.diary.selectors import client_today
+
+#: Clock skew allowed between a phone and the server before a time counts as "in the future".
+FUTURE_TOLERANCE = dt.timedelta(minutes=2)
+
+#: Fields a client may set on an attack (the rest are bookkeeping).
+ATTACK_FIELDS = (
+    "started_at",
+    "ended_at",
+    "time_zone",
+    "peak_intensity",
+    "side",
+    "quality",
+    "aggravated_by_activity",
+    "nausea",
+    "vomiting",
+    "photophobia",
+    "phonophobia",
+    "ended_by_sleep",
+    "had_aura",
+    "warning_signs",
+    "warning_lead_minutes",
+    "disability",
+    "suspected_triggers",
+    "notes",
+)
+#: What an undo restores: the client's fields and whether the attack was deleted.
+RESTORED_FIELDS = (*ATTACK_FIELDS, "deleted_at")
+AURA_FIELDS = ("type", "started_at", "duration_minutes", "spread_gradually", "unilateral", "positive")
+INTAKE_FIELDS = ("taken_at", "name", "drug_class", "dose", "pain_before", "pain_at_2h", "attack")
+CHECKIN_FIELDS = (
+    "had_headache",
+    "stress",
+    "sleep_hours",
+    "sleep_quality",
+    "neck_tension",
+    "jaw_tension",
+    "menstruating",
+    "caffeine_drinks",
+    "alcohol_units",
+    "skipped_meals",
+    "hydration",
+    "screen_hours",
+    "notes",
+)
+
+
+def _unknown_fields(given: Iterable[str], allowed: Iterable[str]) -> None:
+    extra = sorted(set(given) - set(allowed))
+    if extra:
+        raise ValidationError({name: _("This field cannot be set here.") for name in extra})
+
+
+def _not_future(errors: dict[str, list[str]], field: str, value: dt.datetime | None) -> None:
+    if value is not None and value > timezone.now() + FUTURE_TOLERANCE:
+        errors.setdefault(field, []).append(_("This time is in the future."))
+
+
+def _choices_list(errors: dict[str, list[str]], field: str, values: Any, allowed: Iterable[str]) -> None:
+    ok = set(allowed)
+    if not isinstance(values, list) or any(not isinstance(v, str) or v not in ok for v in values):
+        errors.setdefault(field, []).append(_("Choose from the listed options."))
+
+
+def _lock_client(client: Client) -> None:
+    """Serialise diary writes of one client, so two saves cannot both pass the overlap check."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+
+
+def attack_overlaps(attack: Attack) -> Attack | None:
+    """Another non-deleted attack of the same client whose time overlaps this one.
+
+    An attack still going (no end) lasts until now.
+    """
+    now = timezone.now()
+    end = attack.ended_at or max(now, attack.started_at + dt.timedelta(seconds=1))
+    others = (
+        Attack.objects.filter(client_id=attack.client_id, deleted_at__isnull=True, started_at__lt=end)
+        .filter(Q(ended_at__gt=attack.started_at) | Q(ended_at__isnull=True))
+        .exclude(pk=attack.pk)
+        .order_by("started_at")
+    )
+    return others.first()
+
+
+def _validate_attack(attack: Attack) -> None:
+    errors: dict[str, list[str]] = {}
+    zone_of(attack.time_zone)
+    _not_future(errors, "started_at", attack.started_at)
+    _not_future(errors, "ended_at", attack.ended_at)
+    if attack.ended_at is not None and attack.ended_at <= attack.started_at:
+        errors.setdefault("ended_at", []).append(_("An attack ends after it starts."))
+    _choices_list(errors, "warning_signs", attack.warning_signs, WarningSign.values)
+    _choices_list(errors, "suspected_triggers", attack.suspected_triggers, Trigger.values)
+    if errors:
+        raise ValidationError(errors)
+    attack.full_clean(exclude=["practice", "client", "created_by", "updated_by"], validate_constraints=False)
+    if attack.deleted_at is None and (other := attack_overlaps(attack)) is not None:
+        zone = zone_of(attack.client.time_zone)
+        began = timezone.localtime(other.started_at, zone).strftime("%Y-%m-%d %H:%M")
+        field = "ended_at" if other.started_at > attack.started_at else "started_at"
+        raise ValidationError(
+            {
+                field: _(
+                    "This overlaps your attack that began %(began)s. Change the times, or edit that one."
+                )
+                % {"began": began}
+            },
+            code="overlap",
+        )
+
+
+def _save_attack(attack: Attack, by: User | None, reason: str | None = None) -> Attack:
+    attack.updated_by = by
+    attack._history_user = by  # type: ignore[attr-defined]
+    if reason:
+        attack._change_reason = reason  # type: ignore[attr-defined]
+    attack.save()
+    return attack
+
+
+def attack_start(
+    *,
+    client: Client,
+    by: User | None,
+    started_at: dt.datetime | None = None,
+    request_id: uuid.UUID | None = None,
+    **fields: Any,
+) -> tuple[Attack, bool]:
+    """Record an attack (started now unless told). Returns ``(attack, created)``.
+
+    A second submission with the same ``request_id`` returns the first attack unchanged.
+    """
+    _unknown_fields(fields, ATTACK_FIELDS)
+    if request_id is not None and (found := _by_request(client, request_id)) is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            _lock_client(client)
+            if request_id is not None and (found := _by_request(client, request_id)) is not None:
+                return found, False
+            attack = Attack(
+                practice_id=client.practice_id,
+                client=client,
+                request_id=request_id,
+                started_at=started_at or timezone.now().replace(microsecond=0),
+                time_zone=fields.pop("time_zone", None) or client.time_zone,
+                created_by=by,
+                **fields,
+            )
+            _validate_attack(attack)
+            return _save_attack(attack, by), True
+    except IntegrityError:
+        # A concurrent twin with the same request_id won the race: it is the same attack.
+        if request_id is not None and (found := _by_request(client, request_id)) is not None:
+            return found, False
+        raise
+
+
+def _by_request(client: Client, request_id: uuid.UUID) -> Attack | None:
+    return Attack.objects.filter(client=client, request_id=request_id).first()
+
+
+@transaction.atomic
+def attack_update(*, attack: Attack, by: User | None, **changes: Any) -> Attack:
+    """Change an attack's fields; the earlier version stays in its history."""
+    _unknown_fields(changes, ATTACK_FIELDS)
+    _lock_client(attack.client)
+    fresh = Attack.objects.select_related("client").get(pk=attack.pk)
+    for name, value in changes.items():
+        setattr(fresh, name, value)
+    _validate_attack(fresh)
+    return _save_attack(fresh, by)
+
+
+@transaction.atomic
+def attack_delete(*, attack: Attack, by: User | None) -> Attack:
+    """Soft delete: the attack leaves the diary and can be restored."""
+    fresh = Attack.objects.select_for_update().get(pk=attack.pk)
+    if fresh.deleted_at is None:
+        fresh.deleted_at = timezone.now()
+        _save_attack(fresh, by, reason="deleted")
+    return fresh
+
+
+@transaction.atomic
+def attack_restore(*, attack: Attack, by: User | None) -> Attack:
+    """Undo a soft delete, unless the attack would now overlap another one."""
+    _lock_client(attack.client)
+    fresh = Attack.objects.select_related("client").get(pk=attack.pk)
+    if fresh.deleted_at is not None:
+        fresh.deleted_at = None
+        _validate_attack(fresh)
+        _save_attack(fresh, by, reason="restored")
+    return fresh
+
+
+@transaction.atomic
+def attack_undo(*, attack: Attack, history_id: int, by: User | None) -> Attack:
+    """Restore the version before one change; the undo is itself a new change in the history."""
+    _lock_client(attack.client)
+    records = list(attack.history.order_by("history_id"))
+    index = next((i for i, h in enumerate(records) if h.history_id == history_id), None)
+    if index is None:
+        raise ValidationError({"history_id": _("This change does not belong to this attack.")})
+    fresh = Attack.objects.select_related("client").get(pk=attack.pk)
+    if index == 0:
+        # Undoing the creation removes the attack (softly: it can be restored).
+        fresh.deleted_at = fresh.deleted_at or timezone.now()
+    else:
+        before, change = records[index - 1], records[index]
+        for name in RESTORED_FIELDS:
+            if getattr(change, name) != getattr(before, name):
+                setattr(fresh, name, getattr(before, name))
+    _validate_attack(fresh)
+    return _save_attack(fresh, by, reason=f"undo of change {history_id}")
+
+
+def _owned_attack(client: Client, attack: Attack | None, field: str = "attack") -> None:
+    if attack is not None and attack.client_id != client.pk:
+        raise ValidationError({field: _("Choose one of your own attacks.")})
+
+
+def _validate_aura(aura: AuraSymptom) -> None:
+    errors: dict[str, list[str]] = {}
+    _not_future(errors, "started_at", aura.started_at)
+    if aura.duration_minutes is not None and aura.duration_minutes > 72 * 60:
+        errors["duration_minutes"] = [_("An aura symptom lasts at most 72 hours (4320 minutes).")]
+    if errors:
+        raise ValidationError(errors)
+    aura.full_clean(exclude=["practice", "attack"])
+
+
+@transaction.atomic
+def aura_add(*, attack: Attack, by: User | None, **fields: Any) -> AuraSymptom:
+    _unknown_fields(fields, AURA_FIELDS)
+    aura = AuraSymptom(practice_id=attack.practice_id, attack=attack, **fields)
+    _validate_aura(aura)
+    aura._history_user = by  # type: ignore[attr-defined]
+    aura.save()
+    return aura
+
+
+@transaction.atomic
+def aura_update(*, aura: AuraSymptom, by: User | None, **changes: Any) -> AuraSymptom:
+    _unknown_fields(changes, AURA_FIELDS)
+    fresh = AuraSymptom.objects.get(pk=aura.pk)
+    for name, value in changes.items():
+        setattr(fresh, name, value)
+    _validate_aura(fresh)
+    fresh._history_user = by  # type: ignore[attr-defined]
+    fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def aura_delete(*, aura: AuraSymptom, by: User | None) -> None:
+    aura._history_user = by  # type: ignore[attr-defined]
+    aura.delete()
+
+
+def _validate_intake(intake: MedicationIntake) -> None:
+    errors: dict[str, list[str]] = {}
+    _not_future(errors, "taken_at", intake.taken_at)
+    if errors:
+        raise ValidationError(errors)
+    intake.full_clean(exclude=["practice", "client", "created_by", "updated_by"], validate_constraints=False)
+
+
+def intake_record(
+    *, client: Client, by: User | None, request_id: uuid.UUID | None = None, **fields: Any
+) -> tuple[MedicationIntake, bool]:
+    """Record acute medication taken; a repeated ``request_id`` returns the first record."""
+    _unknown_fields(fields, INTAKE_FIELDS)
+    _owned_attack(client, fields.get("attack"))
+
+    def existing() -> MedicationIntake | None:
+        if request_id is None:
+            return None
+        return MedicationIntake.objects.filter(client=client, request_id=request_id).first()
+
+    if (found := existing()) is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            intake = MedicationIntake(
+                practice_id=client.practice_id, client=client, request_id=request_id, created_by=by, **fields
+            )
+            _validate_intake(intake)
+            intake.updated_by = by
+            intake._history_user = by  # type: ignore[attr-defined]
+            intake.save()
+            return intake, True
+    except IntegrityError:
+        if (found := existing()) is not None:
+            return found, False
+        raise
+
+
+@transaction.atomic
+def intake_update(*, intake: MedicationIntake, by: User | None, **changes: Any) -> MedicationIntake:
+    _unknown_fields(changes, INTAKE_FIELDS)
+    _owned_attack(intake.client, changes.get("attack"))
+    fresh = MedicationIntake.objects.get(pk=intake.pk)
+    for name, value in changes.items():
+        setattr(fresh, name, value)
+    _validate_intake(fresh)
+    fresh.updated_by = by
+    fresh._history_user = by  # type: ignore[attr-defined]
+    fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def intake_delete(*, intake: MedicationIntake, by: User | None) -> MedicationIntake:
+    fresh = MedicationIntake.objects.get(pk=intake.pk)
+    fresh.deleted_at = fresh.deleted_at or timezone.now()
+    fresh.updated_by = by
+    fresh._history_user = by  # type: ignore[attr-defined]
+    fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def checkin_save(*, client: Client, by: User | None, date: dt.date, **fields: Any) -> DailyCheckIn:
+    """Save the check-in of one diary day (create or replace the day's answers)."""
+    _unknown_fields(fields, CHECKIN_FIELDS)
+    if date > client_today(client):
+        raise ValidationError({"date": _("This day has not come yet.")})
+    if fields.get("had_headache") is None:
+        raise ValidationError({"had_headache": _("Say whether you had a headache this day.")})
+    checkin = DailyCheckIn.objects.select_for_update().filter(client=client, date=date).first()
+    if checkin is None:
+        checkin = DailyCheckIn(practice_id=client.practice_id, client=client, date=date, created_by=by)
+    for name, value in fields.items():
+        setattr(checkin, name, value)
+    checkin.full_clean(exclude=["practice", "client", "created_by", "updated_by"], validate_constraints=False)
+    checkin.updated_by = by
+    checkin._history_user = by  # type: ignore[attr-defined]
+    checkin.save()
+    return checkin
+
+
+@transaction.atomic
+def checkins_backfill(
+    *, client: Client, by: User | None, answers: Mapping[dt.date, bool]
+) -> list[DailyCheckIn]:
+    """Answer "headache?" for several missing days at once; days already answered keep theirs."""
+    taken = set(
+        DailyCheckIn.objects.filter(client=client, date__in=list(answers)).values_list("date", flat=True)
+    )
+    saved = []
+    for day, had_headache in sorted(answers.items()):
+        if day not in taken:
+            saved.append(checkin_save(client=client, by=by, date=day, had_headache=had_headache))
+    return saved
+
+
+@transaction.atomic
+def exposure_record(
+    *,
+    client: Client,
+    by: User | None,
+    trigger: str,
+    occurred_at: dt.datetime,
+    attack: Attack | None = None,
+    detail: str = "",
+) -> TriggerExposure:
+    _owned_attack(client, attack)
+    errors: dict[str, list[str]] = {}
+    _not_future(errors, "occurred_at", occurred_at)
+    if errors:
+        raise ValidationError(errors)
+    exposure = TriggerExposure(
+        practice_id=client.practice_id,
+        client=client,
+        trigger=trigger,
+        occurred_at=occurred_at,
+        attack=attack,
+        detail=detail,
+        created_by=by,
+        updated_by=by,
+    )
+    exposure.full_clean(exclude=["practice", "client", "created_by", "updated_by"])
+    exposure.save()
+    return exposure
+
+
+@transaction.atomic
+def reminders_set(*, client: Client, by: User | None, enabled: bool, at: dt.time | None) -> Client:
+    """Switch the diary reminders on or off and set their local time."""
+    if enabled and at is None:
+        raise ValidationError({"reminder_time": _("Choose a time for the reminder, or switch it off.")})
+    client.reminders_enabled = enabled
+    if at is not None:
+        client.reminder_time = at
+    client.updated_by = by
+    client._history_user = by  # type: ignore[attr-defined]
+    client.save(update_fields=["reminders_enabled", "reminder_time", "updated_by", "updated_at"])
+    return client
