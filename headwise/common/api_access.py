@@ -154,3 +154,19 @@ def writable_by_client(request: HttpRequest) -> None:
     """Clients read their own plans and appointments; only staff change them."""
     if membership_of(request) is None:
         raise PermissionDenied
+
+
+def clinical_reader_for(request: HttpRequest, client_id: uuid.UUID) -> Client:
+    """A client whose clinical records owners, practitioners and the client themself may read."""
+    client = client_for(request, client_id)
+    if membership_of(request) is not None:
+        clinician_or_403(request)
+    return client
+
+
+def get_clinical_or_own(request: HttpRequest, queryset: models.QuerySet[M], record_id: uuid.UUID) -> M:
+    """A clinical record the caller may read: a clinician of its practice, or its own client."""
+    found = get_visible(request, queryset, record_id)
+    if membership_of(request) is not None:
+        clinician_or_403(request)
+    return found

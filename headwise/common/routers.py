@@ -11,4 +11,5 @@ def ROUTERS() -> list[tuple[str, Router]]:  # noqa: N802 - reads as a constant l
     return [
         ("", accounts),
         ("", __import__("headwise.practice.api", fromlist=["router"]).router),
+        ("", __import__("headwise.clients.api", fromlist=["router"]).router),
     ]

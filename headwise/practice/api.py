@@ -6,6 +6,7 @@ import uuid
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.responses import Status
 
 from headwise.common.api_access import (
     get_staff,
@@ -44,9 +45,9 @@ def locations_list(request: HttpRequest) -> list[Location]:
 
 
 @router.post("/locations", response=responses(LocationOut, 201), summary="Add a location (owner)")
-def location_create(request: HttpRequest, payload: LocationIn) -> tuple[int, Location]:
+def location_create(request: HttpRequest, payload: LocationIn) -> Status[Location]:
     practice = owner_or_403(request).practice
-    return 201, services.location_create(practice=practice, **payload.dict())
+    return Status(201, services.location_create(practice=practice, **payload.dict()))
 
 
 @router.get("/locations/{location_id}", response=responses(LocationOut), summary="One location")
@@ -72,10 +73,10 @@ def rooms_list(request: HttpRequest, location_id: uuid.UUID) -> list[Room]:
 
 
 @router.post("/locations/{location_id}/rooms", response=responses(RoomOut, 201), summary="Add a room (owner)")
-def room_create(request: HttpRequest, location_id: uuid.UUID, payload: RoomIn) -> tuple[int, Room]:
+def room_create(request: HttpRequest, location_id: uuid.UUID, payload: RoomIn) -> Status[Room]:
     location = get_staff(request, Location.objects.all(), location_id)
     owner_or_403(request)
-    return 201, services.room_create(location=location, **payload.dict())
+    return Status(201, services.room_create(location=location, **payload.dict()))
 
 
 @router.get("/rooms/{room_id}", response=responses(RoomOut), summary="One room")
@@ -110,7 +111,7 @@ def staff_list(request: HttpRequest) -> list[Membership]:
 
 
 @router.post("/staff", response=responses(MembershipOut, 201), summary="Add a staff member (owner)")
-def staff_create(request: HttpRequest, payload: MembershipIn) -> tuple[int, Membership]:
+def staff_create(request: HttpRequest, payload: MembershipIn) -> Status[Membership]:
     practice = owner_or_403(request).practice
     scope = Location.objects.for_practice(practice)
     locations = [
@@ -123,7 +124,7 @@ def staff_create(request: HttpRequest, payload: MembershipIn) -> tuple[int, Memb
         locations=[x for x in locations if x],
         **fields,
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.patch(

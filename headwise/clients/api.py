@@ -1,0 +1,203 @@
+"""Client records, consent and the safety screen over the JSON API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field as NinjaField
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+
+from headwise import clinical
+from headwise.clients import selectors, services
+from headwise.clients.models import Client, Consent, ConsentText, SafetyScreening
+from headwise.clients.schemas import (
+    ClearanceIn,
+    ClientIn,
+    ClientOut,
+    ClientPatch,
+    ConsentIn,
+    ConsentOut,
+    ConsentTextIn,
+    ConsentTextOut,
+    SafetyRuleOut,
+    ScreeningIn,
+    ScreeningOut,
+)
+from headwise.common.api_access import (
+    client_for,
+    clinical_client_for,
+    get_clinical,
+    get_visible,
+    membership_of,
+    owner_or_403,
+    pick,
+    practice_of,
+    responses,
+    staff_or_404,
+    writable_by_client,
+)
+from headwise.practice.models import Practitioner
+
+router = Router(tags=["clients"])
+
+
+class ClientFilter(Schema):
+    q: str = NinjaField("", max_length=200, description="Words to find in the name or e-mail")
+    include_archived: bool = NinjaField(False, description="Also list archived clients")
+
+
+def _client_fields(request: HttpRequest, payload: Schema) -> dict[str, Any]:
+    """Flatten a client body, resolving the practitioner id and guarding the clinical part."""
+    fields = payload.dict(exclude_unset=True)
+    intake = fields.pop("intake", None)
+    if intake:
+        if not membership_of(request).sees_clinical_records:  # type: ignore[union-attr]
+            raise PermissionDenied
+        fields.update(intake)
+    if "assigned_practitioner_id" in fields:
+        scope = Practitioner.objects.for_practice(practice_of(request))
+        fields["assigned_practitioner"] = pick(
+            scope,
+            field="assigned_practitioner_id",
+            record_id=fields.pop("assigned_practitioner_id"),
+            what="practitioner",
+        )
+    return fields
+
+
+@router.get("/clients", response=responses(list[ClientOut]), summary="Find clients of my practice")
+def clients_list(request: HttpRequest, filters: Query[ClientFilter]) -> list[Client]:
+    practice = practice_of(request)
+    return list(
+        selectors.clients_search(
+            practice=practice, query=filters.q, include_archived=filters.include_archived
+        )
+    )
+
+
+@router.post("/clients", response=responses(ClientOut, 201), summary="Register a client")
+def client_create(request: HttpRequest, payload: ClientIn) -> Status[Client]:
+    membership = staff_or_404(request)
+    fields = _client_fields(request, payload)
+    return Status(201, services.client_create(practice=membership.practice, by=request.user, **fields))  # type: ignore[arg-type]
+
+
+@router.get("/clients/{client_id}", response=responses(ClientOut), summary="One client (or my own record)")
+def client_read(request: HttpRequest, client_id: uuid.UUID) -> Client:
+    return client_for(request, client_id)
+
+
+@router.patch("/clients/{client_id}", response=responses(ClientOut), summary="Change a client's record")
+def client_update(request: HttpRequest, client_id: uuid.UUID, payload: ClientPatch) -> Client:
+    client = client_for(request, client_id)
+    writable_by_client(request)
+    fields = _client_fields(request, payload)
+    return services.client_update(client=client, by=request.user, **fields)  # type: ignore[arg-type]
+
+
+@router.get("/consent-texts", response=responses(list[ConsentTextOut]), summary="Published consent texts")
+def consent_texts_list(request: HttpRequest) -> list[ConsentText]:
+    return list(ConsentText.objects.for_practice(practice_of(request)).order_by("kind", "-version"))
+
+
+@router.post(
+    "/consent-texts",
+    response=responses(ConsentTextOut, 201),
+    summary="Publish a new consent text version (owner)",
+)
+def consent_text_publish(request: HttpRequest, payload: ConsentTextIn) -> Status[ConsentText]:
+    practice = owner_or_403(request).practice
+    return Status(201, services.consent_text_publish(practice=practice, **payload.dict()))
+
+
+@router.get(
+    "/clients/{client_id}/consents", response=responses(list[ConsentOut]), summary="A client's consents"
+)
+def consents_list(request: HttpRequest, client_id: uuid.UUID) -> list[Consent]:
+    client = client_for(request, client_id)
+    return list(client.consents.select_related("client", "text"))
+
+
+@router.post(
+    "/clients/{client_id}/consents", response=responses(ConsentOut, 201), summary="Record a client's consent"
+)
+def consent_record(request: HttpRequest, client_id: uuid.UUID, payload: ConsentIn) -> Status[Consent]:
+    client = client_for(request, client_id)
+    writable_by_client(request)
+    scope = ConsentText.objects.for_practice(client.practice)
+    text = pick(scope, field="text_id", record_id=payload.text_id, what="consent text")
+    return Status(
+        201, services.consent_record(client=client, text=text, granted=payload.granted, by=request.user)
+    )  # type: ignore[arg-type]
+
+
+@router.post(
+    "/consents/{consent_id}/withdraw",
+    response=responses(ConsentOut),
+    summary="Withdraw a consent (staff, or the client themself)",
+)
+def consent_withdraw(request: HttpRequest, consent_id: uuid.UUID) -> Consent:
+    consent = get_visible(request, Consent.objects.select_related("client", "text"), consent_id)
+    return services.consent_withdraw(consent=consent)
+
+
+@router.get(
+    "/screening-rules", response=responses(list[SafetyRuleOut]), summary="The safety screen's questions"
+)
+def screening_rules(request: HttpRequest) -> list[clinical.SafetyRule]:
+    staff_or_404(request)
+    return list(clinical.builtin_rules().active)
+
+
+@router.get(
+    "/clients/{client_id}/screenings",
+    response=responses(list[ScreeningOut]),
+    summary="A client's safety screenings",
+)
+def screenings_list(request: HttpRequest, client_id: uuid.UUID) -> list[SafetyScreening]:
+    client = clinical_client_for(request, client_id)
+    return list(client.screenings.select_related("client", "acknowledged_by"))
+
+
+@router.post(
+    "/clients/{client_id}/screenings",
+    response=responses(ScreeningOut, 201),
+    summary="Record a safety screening; the outcome is computed",
+)
+def screening_record(
+    request: HttpRequest, client_id: uuid.UUID, payload: ScreeningIn
+) -> Status[SafetyScreening]:
+    client = clinical_client_for(request, client_id)
+    return Status(201, services.screening_record(client=client, by=request.user, **payload.dict()))  # type: ignore[arg-type]
+
+
+_SCREENINGS = SafetyScreening.objects.select_related("client", "acknowledged_by")
+
+
+@router.get("/screenings/{screening_id}", response=responses(ScreeningOut), summary="One safety screening")
+def screening_read(request: HttpRequest, screening_id: uuid.UUID) -> SafetyScreening:
+    return get_clinical(request, _SCREENINGS, screening_id)
+
+
+@router.post(
+    "/screenings/{screening_id}/acknowledge",
+    response=responses(ScreeningOut),
+    summary="Acknowledge a caution (practitioner or owner)",
+)
+def screening_acknowledge(request: HttpRequest, screening_id: uuid.UUID) -> SafetyScreening:
+    screening = get_clinical(request, _SCREENINGS, screening_id)
+    return services.screening_acknowledge(screening=screening, by=request.user)  # type: ignore[arg-type]
+
+
+@router.post(
+    "/screenings/{screening_id}/clearance",
+    response=responses(ScreeningOut),
+    summary="Record a clinician's clearance of a referred client",
+)
+def screening_clear(request: HttpRequest, screening_id: uuid.UUID, payload: ClearanceIn) -> SafetyScreening:
+    screening = get_clinical(request, _SCREENINGS, screening_id)
+    return services.screening_clear(screening=screening, clearance=payload.clearance, by=request.user)  # type: ignore[arg-type]

@@ -1,0 +1,207 @@
+"""Shapes of client records, consent and the safety screen in the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+from headwise.clients.models import ClientStatus, ConsentKind, ScreeningOutcome, Sex
+
+
+class IntakeFields(Schema):
+    """Migraine history told at intake: clinical, so for owners, practitioners and the client."""
+
+    migraine_diagnosed: bool | None = Field(
+        None, description="Migraine diagnosed by a physician (null: not asked)"
+    )
+    diagnosis_text: str = Field("", max_length=200, description="The diagnosis as the client gave it")
+    age_at_onset: int | None = Field(None, ge=0, le=120, description="Age when the headaches began")
+    has_aura_history: bool | None = Field(None, description="Has had aura")
+    headache_days_per_month_reported: int | None = Field(
+        None, ge=0, le=31, description="Headache days per month, as reported at intake"
+    )
+    preventive_medication: str = Field("", description="Preventive medication, free text")
+    acute_medication: str = Field("", description="Usual acute medication, free text")
+    known_triggers: list[str] = Field(default_factory=list, description="Triggers the client knows of")
+    recent_head_injury_on: dt.date | None = Field(None, description="Date of the most recent head injury")
+    sensitivities: str = Field("", description="Touch, light, sound, positioning: what to adapt")
+    physician_name: str = Field("", max_length=200, description="The client's physician")
+    physician_contact: str = Field("", max_length=200, description="How to reach the physician")
+    notes: str = Field("", description="Clinical notes on the client")
+
+
+class IntakePatch(Schema):
+    migraine_diagnosed: bool | None = Field(None, description="Migraine diagnosed by a physician")
+    diagnosis_text: str | None = Field(None, max_length=200, description="The diagnosis as given")
+    age_at_onset: int | None = Field(None, ge=0, le=120, description="Age when the headaches began")
+    has_aura_history: bool | None = Field(None, description="Has had aura")
+    headache_days_per_month_reported: int | None = Field(None, ge=0, le=31, description="Headache days/month")
+    preventive_medication: str | None = Field(None, description="Preventive medication")
+    acute_medication: str | None = Field(None, description="Usual acute medication")
+    known_triggers: list[str] | None = Field(None, description="Known triggers")
+    recent_head_injury_on: dt.date | None = Field(None, description="Most recent head injury")
+    sensitivities: str | None = Field(None, description="What to adapt for this person")
+    physician_name: str | None = Field(None, max_length=200, description="Physician")
+    physician_contact: str | None = Field(None, max_length=200, description="Physician contact")
+    notes: str | None = Field(None, description="Clinical notes")
+
+
+class ClientOut(Schema):
+    id: uuid.UUID = Field(..., alias="uuid", description="The client's id")
+    given_name: str = Field(..., description="Given name")
+    family_name: str = Field(..., description="Family name")
+    email: str = Field(..., description="E-mail, may be empty")
+    phone: str = Field(..., description="Phone, may be empty")
+    date_of_birth: dt.date = Field(..., description="Date of birth")
+    sex: Sex = Field(..., description="female, male, intersex or not_stated")
+    time_zone: str = Field(..., description="IANA zone; a diary day is a calendar day in this zone")
+    assigned_practitioner_id: uuid.UUID | None = Field(None, description="The client's practitioner")
+    status: ClientStatus = Field(..., description="active or archived")
+    reminders_enabled: bool = Field(..., description="Whether diary reminders are sent")
+    reminder_time: dt.time | None = Field(None, description="Local time of the diary reminder")
+    has_login: bool = Field(..., description="Whether the client keeps their diary in Headwise")
+    intake: IntakeFields | None = Field(
+        None, description="Migraine history; null for front desk, who see contact details only"
+    )
+
+    @staticmethod
+    def resolve_assigned_practitioner_id(obj: object) -> uuid.UUID | None:
+        practitioner = getattr(obj, "assigned_practitioner", None)
+        return practitioner.uuid if practitioner is not None else None
+
+    @staticmethod
+    def resolve_has_login(obj: object) -> bool:
+        return getattr(obj, "user_id", None) is not None
+
+    @staticmethod
+    def resolve_intake(obj: object, context: dict[str, Any]) -> IntakeFields | None:
+        membership = getattr(context.get("request"), "membership", None)
+        if membership is not None and not membership.sees_clinical_records:
+            return None
+        return IntakeFields.from_orm(obj)
+
+
+class ClientIn(Schema):
+    given_name: str = Field(..., min_length=1, max_length=100, description="Given name")
+    family_name: str = Field(..., min_length=1, max_length=100, description="Family name")
+    email: str = Field("", max_length=254, description="E-mail")
+    phone: str = Field("", max_length=40, description="Phone")
+    date_of_birth: dt.date = Field(..., description="Date of birth, YYYY-MM-DD")
+    sex: Sex = Field(Sex.NOT_STATED, description="female, male, intersex or not_stated")
+    time_zone: str = Field("Europe/Amsterdam", description="IANA time zone of the client")
+    assigned_practitioner_id: uuid.UUID | None = Field(None, description="A practitioner of the practice")
+    reminders_enabled: bool = Field(True, description="Send diary reminders")
+    reminder_time: dt.time | None = Field(dt.time(20, 30), description="Local time of the diary reminder")
+    intake: IntakeFields | None = Field(None, description="Migraine history (owners and practitioners only)")
+
+
+class ClientPatch(Schema):
+    given_name: str | None = Field(None, min_length=1, max_length=100, description="Given name")
+    family_name: str | None = Field(None, min_length=1, max_length=100, description="Family name")
+    email: str | None = Field(None, max_length=254, description="E-mail")
+    phone: str | None = Field(None, max_length=40, description="Phone")
+    date_of_birth: dt.date | None = Field(None, description="Date of birth")
+    sex: Sex | None = Field(None, description="Sex")
+    time_zone: str | None = Field(None, description="IANA time zone")
+    assigned_practitioner_id: uuid.UUID | None = Field(None, description="A practitioner of the practice")
+    status: ClientStatus | None = Field(None, description="active or archived")
+    reminders_enabled: bool | None = Field(None, description="Send diary reminders")
+    reminder_time: dt.time | None = Field(None, description="Local time of the diary reminder")
+    intake: IntakePatch | None = Field(None, description="Changes to the migraine history (clinicians only)")
+
+
+class ConsentTextOut(Schema):
+    id: uuid.UUID = Field(..., alias="uuid", description="The text's id")
+    kind: ConsentKind = Field(..., description="What the consent is for")
+    version: int = Field(..., description="Version number, 1, 2, … per kind")
+    title: str = Field(..., description="Title")
+    body: str = Field(..., description="The full text the client agrees to")
+    published_at: dt.datetime = Field(..., description="When this version was published")
+
+
+class ConsentTextIn(Schema):
+    kind: ConsentKind = Field(..., description="What the consent is for")
+    title: str = Field(..., min_length=1, max_length=200, description="Title")
+    body: str = Field(..., min_length=1, description="The full text; it cannot be changed once published")
+
+
+class ConsentOut(Schema):
+    id: uuid.UUID = Field(..., alias="uuid", description="The consent's id")
+    client_id: uuid.UUID = Field(..., alias="client.uuid", description="The client")
+    text_id: uuid.UUID = Field(..., alias="text.uuid", description="The version of the text answered")
+    kind: ConsentKind = Field(..., alias="text.kind", description="What the consent is for")
+    version: int = Field(..., alias="text.version", description="Version of the text")
+    granted: bool = Field(..., description="True if the client agreed")
+    recorded_at: dt.datetime = Field(..., description="When the answer was recorded")
+    withdrawn_at: dt.datetime | None = Field(None, description="When the client withdrew it")
+
+
+class ConsentIn(Schema):
+    text_id: uuid.UUID = Field(..., description="The consent text version the client answered")
+    granted: bool = Field(..., description="True if the client agreed")
+
+
+AnswerValue = Literal["yes", "no", "unknown"]
+
+
+class ScreeningReasonOut(Schema):
+    rule_id: str = Field(..., description="The rule of headwise.clinical that contributed")
+    answer: str = Field(..., description="yes, or unknown when not answered")
+    effect: str = Field(..., description="refer, defer or caution")
+    text: str = Field(..., description="The question and its source")
+
+
+class ScreeningOut(Schema):
+    id: uuid.UUID = Field(..., alias="uuid", description="The screening's id")
+    client_id: uuid.UUID = Field(..., alias="client.uuid", description="The client")
+    screened_at: dt.datetime = Field(..., description="When the questions were asked")
+    answers: dict[str, AnswerValue] = Field(..., description="Rule id → yes, no or unknown")
+    outcome: ScreeningOutcome = Field(..., description="cleared, caution or refer (computed)")
+    reasons: list[ScreeningReasonOut] = Field(..., description="Why the outcome is not cleared")
+    rules_version: str = Field(..., description="Fingerprint of the rule table used")
+    acknowledged_at: dt.datetime | None = Field(None, description="When a caution was acknowledged")
+    acknowledged_by: str | None = Field(None, description="Who acknowledged the caution")
+    clinician_clearance: str = Field(..., description="Who cleared a referred client for CST, and on what")
+    cleared_at: dt.datetime | None = Field(None, description="When the clearance was recorded")
+    notes: str = Field(..., description="Notes")
+    books_allowed: bool = Field(..., description="Whether an appointment may be booked on this screening")
+
+    @staticmethod
+    def resolve_acknowledged_by(obj: object) -> str | None:
+        user = getattr(obj, "acknowledged_by", None)
+        return str(user) if user is not None else None
+
+    @staticmethod
+    def resolve_books_allowed(obj: object) -> bool:
+        from headwise.clients.services import screening_blocker
+
+        return screening_blocker(obj) is None  # type: ignore[arg-type]
+
+
+class ScreeningIn(Schema):
+    screened_at: AwareDatetime | None = Field(
+        None, description="When asked, ISO 8601 with offset; default now"
+    )
+    answers: dict[str, AnswerValue] = Field(
+        ..., description="Rule id of headwise.clinical → yes, no or unknown; a rule left out is unknown"
+    )
+    notes: str = Field("", description="Notes")
+
+
+class ClearanceIn(Schema):
+    clearance: str = Field(
+        ..., min_length=1, description="Who cleared the client for CST, and on what (e.g. GP letter of 3 May)"
+    )
+
+
+class SafetyRuleOut(Schema):
+    id: str = Field(..., description="Rule id, the key of an answer")
+    question: str = Field(..., description="The question to ask")
+    kind: str = Field(..., description="red_flag or contraindication")
+    effect: str = Field(..., description="What a yes does: refer, defer or caution")
+    source: str = Field(..., description="Where the rule comes from")
+    evidence: str = Field(..., description="Strength of the evidence")
