@@ -101,6 +101,20 @@ def clinician_required(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def require_owner(request: HttpRequest) -> None:
+    """Inside a practice, only its owners manage staff and locations (403 for others)."""
+    membership = getattr(request, "membership", None)
+    if membership is None or not membership.is_owner:
+        raise PermissionDenied
+
+
+def require_clinician(request: HttpRequest) -> None:
+    """Inside a practice, only owners and practitioners read clinical records (403)."""
+    membership = getattr(request, "membership", None)
+    if membership is None or not membership.sees_clinical_records:
+        raise PermissionDenied
+
+
 def owner_required(view: F) -> F:
     @wraps(view)
     @staff_required

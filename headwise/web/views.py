@@ -17,6 +17,7 @@ from headwise.accounts.access import (
     StaffRequest,
     client_required,
     owner_required,
+    require_owner,
     staff_required,
 )
 from headwise.accounts.forms import PreferencesForm
@@ -143,9 +144,11 @@ def location_new(request: StaffRequest) -> HttpResponse:
     return _location_form(request, Location())
 
 
-@owner_required
+@staff_required
 def location_edit(request: StaffRequest, location_id: uuid.UUID) -> HttpResponse:
+    # Look up first, then check the role: another practice's id is 404 for every role.
     location = get_object_or_404(Location.objects.for_practice(request.practice), uuid=location_id)
+    require_owner(request)
     return _location_form(request, location)
 
 

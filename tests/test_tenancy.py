@@ -1,0 +1,307 @@
+"""The walls between practices and between clients, for EVERY page and API route.
+
+The walk enumerates Django's URL patterns and the API's OpenAPI operations at run time, so a
+route added later is covered automatically, and a route whose parameter the walk cannot fill
+fails here until it is taught (see ``ids_of``). For each route it asks as
+
+* a user of another practice (each role), who must get 404 for any of this practice's ids and
+  must never see this practice's names or ids in a list; and
+* another client of the same practice, who must get 404 for the first client's records and
+  for every staff page.
+
+Unsafe methods are sent with a body that passes validation, so a 404 means the wall held,
+not that the body was refused; and nothing in the database may change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from headwise.api import api
+from tests.conftest import PracticeWorld, login
+
+# Routes anyone may reach, or that hold no practice data at all.
+PUBLIC_WEB = {"login/", "logout/", ""}
+# Django's admin is for site administrators (User.is_staff); practice users are refused by it.
+SKIP_PREFIXES = ("admin/",)
+
+
+def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> dict[str, Any]:
+    """How to fill each URL parameter with one of ``world``'s records."""
+    r = world.records
+    client = world.client
+    ids: dict[str, Any] = {
+        "client_id": client.uuid,
+        "location_id": r["location"].uuid,
+        "room_id": r["room"].uuid,
+        "practitioner_id": r["practitioner"].uuid,
+        "membership_id": r["membership"].uuid,
+        "consent_id": r["consent"].uuid,
+        "consent_text_id": r["consent_text"].uuid,
+        "plan_id": r["plan"].uuid,
+        "phase_id": r["phase"].uuid,
+        "appointment_id": r["appointment"].uuid,
+        "session_id": r["session"].uuid,
+        "follow_up_id": r["follow_up"].uuid,
+        "screening_id": r["screening"].uuid,
+        "attack_id": r["attack"].uuid,
+        "aura_id": r["aura"].uuid,
+        "intake_id": r["intake"].uuid,
+        "checkin_id": r["checkin"].uuid,
+        "exposure_id": r["exposure"].uuid,
+        "questionnaire_id": r["questionnaire"].uuid,
+        "token_id": r["token"].uuid,
+        "date": r["checkin"].date.isoformat(),
+        "day": r["checkin"].date.isoformat(),
+        "month": r["checkin"].date.strftime("%Y-%m"),
+        "year": r["checkin"].date.year,
+        "history_id": 1,
+    }
+    return ids
+
+
+def markers_of(world: PracticeWorld, *, sibling: bool = False) -> list[str]:
+    """Strings that must never appear in a response to an outsider.
+
+    For another client of the same practice, their own name, record and practice are theirs
+    to see; the first client's name and records are not.
+    """
+    r = world.records
+    values = [world.client.given_name, str(world.client.uuid)]
+    if sibling:
+        own = {"other_attack", "other_checkin"}
+        return values + [str(rec.uuid) for key, rec in r.items() if hasattr(rec, "uuid") and key not in own]
+    values += [world.other_client.given_name, world.practice.name, str(world.other_client.uuid)]
+    return values + [str(rec.uuid) for rec in r.values() if hasattr(rec, "uuid")]
+
+
+# --- enumerating routes -------------------------------------------------------------------
+
+
+def web_patterns() -> Iterator[tuple[str, list[str]]]:
+    def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, list[str]]]:
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if route.startswith(SKIP_PREFIXES) or route.startswith("api/"):
+                continue
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern):
+                yield route, list(p.pattern.converters)
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def fill_web(route: str, ids: dict[str, Any]) -> str:
+    def one(match: re.Match[str]) -> str:
+        name = match.group(2)
+        if name not in ids:
+            raise AssertionError(f"the tenancy walk cannot fill <{name}> in {route!r}: add it to ids_of()")
+        return str(ids[name])
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", one, route)
+
+
+def api_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    schema = api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            yield method.upper(), path, op
+
+
+def fill_api(path: str, ids: dict[str, Any]) -> str:
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in ids:
+            raise AssertionError(f"the tenancy walk cannot fill {{{name}}} in {path!r}: add it to ids_of()")
+        return str(ids[name])
+
+    return re.sub(r"\{(\w+)\}", one, path)
+
+
+def sample(schema: dict[str, Any], components: dict[str, Any], ids: dict[str, Any], name: str = "") -> Any:
+    """A value that passes the schema, filling ids of ``ids`` where a field names one."""
+    if "$ref" in schema:
+        return sample(components[schema["$ref"].split("/")[-1]], components, ids, name)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"]
+            return sample(options[0], components, ids, name)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    if "default" in schema and schema["default"] is not None:
+        return schema["default"]
+    kind = schema.get("type")
+    fmt = schema.get("format")
+    if kind == "object" or "properties" in schema:
+        required = set(schema.get("required", []))
+        return {
+            prop: sample(sub, components, ids, prop)
+            for prop, sub in schema.get("properties", {}).items()
+            if prop in required
+        }
+    if kind == "array":
+        return []
+    if kind == "boolean":
+        return True
+    if kind in ("integer", "number"):
+        low = schema.get(
+            "minimum", schema.get("exclusiveMinimum", 0) + 1 if "exclusiveMinimum" in schema else 1
+        )
+        return max(low, 1) if schema.get("maximum", 10**6) >= 1 else low
+    if fmt == "uuid":
+        return str(ids.get(name, uuid.uuid4()))
+    if fmt == "date-time":
+        return (dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)).isoformat()
+    if fmt == "date":
+        return (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)).isoformat()
+    if fmt == "time":
+        return "20:30:00"
+    if fmt == "email":
+        return f"walk-{uuid.uuid4().hex[:8]}@example.org"
+    length = max(schema.get("minLength", 1), 1)
+    return ("walk" * length)[: max(length, 4)]
+
+
+def body_for(op: dict[str, Any], ids: dict[str, Any]) -> str | None:
+    content = op.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    components = api.get_openapi_schema().get("components", {}).get("schemas", {})
+    return json.dumps(sample(content["application/json"]["schema"], components, ids))
+
+
+# --- database snapshot -----------------------------------------------------------------------
+
+
+def snapshot() -> dict[str, int]:
+    """Row counts and the latest change time of every Headwise table."""
+    state: dict[str, Any] = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("headwise."):
+            continue
+        state[model._meta.label] = model.objects.count()
+        if any(f.name == "updated_at" for f in model._meta.fields):
+            state[model._meta.label + ".updated"] = (
+                model.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+            )
+    return state
+
+
+# --- the walk --------------------------------------------------------------------------------
+
+
+def request(http: HttpClient, method: str, url: str, body: str | None) -> Any:
+    call: Callable[..., Any] = getattr(http, method.lower())
+    if body is None:
+        return call(url)
+    return call(url, data=body, content_type="application/json")
+
+
+def visitors(
+    world: PracticeWorld, outsider: PracticeWorld
+) -> list[tuple[str, HttpClient, dict[str, Any], list[str]]]:
+    """Who knocks, which ids they try, and what they must not see.
+
+    Outsiders of every role try this practice's ids; the other client of this practice (with a
+    login of their own) tries the first client's.
+    """
+    from tests.factories import UserFactory
+
+    sibling_user = UserFactory(email="sibling@alpha.example")
+    world.other_client.user = sibling_user
+    world.other_client.save(update_fields=["user"])
+    ids = ids_of(world)
+    foreign = markers_of(world)
+    return [
+        ("outsider owner", login(outsider.owner), ids, foreign),
+        ("outsider practitioner", login(outsider.practitioner_user), ids, foreign),
+        ("outsider front desk", login(outsider.front_desk), ids, foreign),
+        ("outsider client", login(outsider.client_user), ids, foreign),
+        ("other client of the same practice", login(sibling_user), ids, markers_of(world, sibling=True)),
+    ]
+
+
+@pytest.fixture
+def walled(world: PracticeWorld, outsider: PracticeWorld) -> tuple[PracticeWorld, PracticeWorld]:
+    from headwise.accounts.models import ApiToken
+
+    world.records["token"], _secret = ApiToken.issue(user=world.owner, name="walk")
+    outsider.records["token"], _secret = ApiToken.issue(user=outsider.owner, name="walk")
+    return world, outsider
+
+
+def test_it_walks_at_least_the_foundation_routes() -> None:
+    routes = {route for route, _ in web_patterns()}
+    assert {"clients/<uuid:client_id>/", "me/", "staff/"} <= routes
+    operations = {(m, p) for m, p, _ in api_operations()}
+    assert ("GET", "/api/me") in operations
+
+
+def test_every_page_is_walled(walled: tuple[PracticeWorld, PracticeWorld]) -> None:
+    world, outsider = walled
+    failures: list[str] = []
+    for who, http, ids, markers in visitors(world, outsider):
+        for route, _converters in web_patterns():
+            if route in PUBLIC_WEB:
+                continue
+            url = fill_web(route, ids)
+            has_ids = "<" in route
+            for method in ("GET", "POST"):
+                before = snapshot()
+                response = request(http, method, url, None)
+                text = response.content.decode(errors="replace")
+                leaked = [m for m in markers if m in text]
+                if has_ids and response.status_code != 404:
+                    failures.append(f"{who}: {method} {url} answered {response.status_code}, not 404")
+                if leaked:
+                    failures.append(f"{who}: {method} {url} showed {leaked[:3]}")
+                if snapshot() != before:
+                    failures.append(f"{who}: {method} {url} changed the database")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_api_route_is_walled(walled: tuple[PracticeWorld, PracticeWorld]) -> None:
+    world, outsider = walled
+    failures: list[str] = []
+    for who, http, ids, markers in visitors(world, outsider):
+        for method, path, op in api_operations():
+            url = fill_api(path, ids)
+            has_ids = "{" in path
+            body = body_for(op, ids)
+            before = snapshot()
+            response = request(http, method, url, body)
+            text = response.content.decode(errors="replace")
+            leaked = [m for m in markers if m in text]
+            if has_ids and response.status_code != 404:
+                failures.append(
+                    f"{who}: {method} {url} answered {response.status_code}, not 404: {text[:200]}"
+                )
+            if leaked:
+                failures.append(f"{who}: {method} {url} showed {leaked[:3]}")
+            # A create without ids in its path (e.g. POST /api/tokens) may create the caller's
+            # own record; one that names another practice's record in its body must not.
+            creates_own = not has_ids and method == "POST" and response.status_code in (200, 201)
+            if snapshot() != before and not creates_own:
+                failures.append(f"{who}: {method} {url} changed the database ({response.status_code})")
+            if creates_own and any(str(v) in (body or "") for v in ids.values() if isinstance(v, uuid.UUID)):
+                failures.append(f"{who}: {method} {url} accepted another's id in its body: {text[:200]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_django_admin_refuses_practice_users(world: PracticeWorld) -> None:
+    response = login(world.owner).get("/admin/clients/client/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
