@@ -1,0 +1,267 @@
+"""The walking skeleton's pages: who sees what, and bad input that changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client as HttpClient
+
+from headwise.accounts.models import User
+from headwise.clients.models import Client
+from headwise.practice.models import Location, Membership, Role
+from tests.conftest import PracticeWorld, login
+from tests.factories import PASSWORD, AppointmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_sends_visitors_to_sign_in() -> None:
+    response = HttpClient().get("/staff/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_it_sends_each_user_home(as_practitioner: HttpClient, as_client: HttpClient) -> None:
+    assert as_practitioner.get("/")["Location"] == "/staff/"
+    assert as_client.get("/")["Location"] == "/me/"
+
+
+def test_it_lists_todays_appointments_on_the_staff_home(
+    as_front_desk: HttpClient, world: PracticeWorld
+) -> None:
+    appointment = world.records["appointment"]
+    response = as_front_desk.get("/staff/")
+    assert response.status_code == 200
+    assert f"{appointment.client}" in response.text
+
+
+def test_it_searches_clients_with_htmx(as_practitioner: HttpClient, world: PracticeWorld) -> None:
+    response = as_practitioner.get("/clients/", {"q": world.other_client.given_name}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert world.other_client.given_name in response.text
+    assert world.client.given_name not in response.text
+    assert "<html" not in response.text
+
+
+def test_it_hides_clinical_records_from_the_front_desk(
+    as_front_desk: HttpClient, world: PracticeWorld
+) -> None:
+    response = as_front_desk.get(f"/clients/{world.client.uuid}/")
+    assert response.status_code == 200
+    assert "Diary, last 28 days" not in response.text
+    assert "Migraine diagnosed" not in response.text
+
+
+def test_it_shows_the_diary_strip_to_practitioners(as_practitioner: HttpClient, world: PracticeWorld) -> None:
+    response = as_practitioner.get(f"/clients/{world.client.uuid}/")
+    assert "Diary, last 28 days" in response.text
+    assert "no entry (not counted as headache-free)" in response.text
+
+
+def test_it_creates_a_client(as_practitioner: HttpClient, world: PracticeWorld) -> None:
+    response = as_practitioner.post(
+        "/clients/new/",
+        {
+            "given_name": "Mara",
+            "family_name": "Visser",
+            "date_of_birth": "1990-02-01",
+            "sex": "female",
+            "time_zone": "Europe/Amsterdam",
+        },
+    )
+    client = Client.objects.get(given_name="Mara")
+    assert response.status_code == 302
+    assert response["Location"] == f"/clients/{client.uuid}/"
+    assert client.practice == world.practice
+    assert client.created_by == world.practitioner_user
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date_of_birth", "2999-01-01", "Date of birth: The date of birth cannot be in the future."),
+        ("date_of_birth", "yesterday", "Date of birth: Enter a valid date."),
+        ("time_zone", "Mars/Olympus", "Time zone: Mars/Olympus is not a known time zone."),
+        ("given_name", "", "Given name: This field is required."),
+    ],
+)
+def test_it_names_the_field_of_bad_client_input_and_saves_nothing(
+    as_practitioner: HttpClient, world: PracticeWorld, field: str, value: str, message: str
+) -> None:
+    data = {
+        "given_name": "Mara",
+        "family_name": "Visser",
+        "date_of_birth": "1990-02-01",
+        "sex": "female",
+        "time_zone": "Europe/Amsterdam",
+    }
+    data[field] = value
+    before = Client.objects.count()
+    response = as_practitioner.post("/clients/new/", data)
+    assert response.status_code == 422
+    assert message in response.text
+    assert Client.objects.count() == before
+
+
+def test_it_keeps_the_history_of_a_client_edit(as_practitioner: HttpClient, world: PracticeWorld) -> None:
+    client = world.client
+    data = {
+        "given_name": client.given_name,
+        "family_name": "Renamed",
+        "date_of_birth": "1988-05-17",
+        "sex": client.sex,
+        "time_zone": client.time_zone,
+        "email": client.email,
+    }
+    response = as_practitioner.post(f"/clients/{client.uuid}/edit/", data)
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.family_name == "Renamed"
+    assert [h.family_name for h in client.history.order_by("history_date")][-2:] == ["Own", "Renamed"]
+
+
+def test_it_refuses_a_practitioner_from_another_practice_as_assigned(
+    as_practitioner: HttpClient, world: PracticeWorld, outsider: PracticeWorld
+) -> None:
+    data = {
+        "given_name": "Mara",
+        "family_name": "Visser",
+        "date_of_birth": "1990-02-01",
+        "sex": "female",
+        "time_zone": "Europe/Amsterdam",
+        "assigned_practitioner": outsider.records["practitioner"].pk,
+    }
+    response = as_practitioner.post("/clients/new/", data)
+    assert response.status_code == 422
+    assert "Practitioner: Select a valid choice." in response.text
+    assert not Client.objects.filter(given_name="Mara").exists()
+
+
+def test_it_lets_only_owners_manage_the_practice(as_practitioner: HttpClient, as_owner: HttpClient) -> None:
+    assert as_practitioner.get("/practice/").status_code == 403
+    assert as_owner.get("/practice/").status_code == 200
+
+
+def test_it_adds_a_location_and_refuses_a_duplicate_name(as_owner: HttpClient, world: PracticeWorld) -> None:
+    data = {"name": "Westport", "country": "US", "time_zone": "America/New_York"}
+    assert as_owner.post("/practice/locations/new/", data).status_code == 302
+    again = as_owner.post("/practice/locations/new/", {**data, "name": "westport"})
+    assert again.status_code == 422
+    assert "Name: This practice already has a location of that name." in again.text
+    assert Location.objects.for_practice(world.practice).filter(name__iexact="westport").count() == 1
+
+
+def test_it_adds_a_practitioner_who_can_sign_in(as_owner: HttpClient, world: PracticeWorld) -> None:
+    location = world.records["location"]
+    response = as_owner.post(
+        "/practice/staff/new/",
+        {
+            "full_name": "Julie Marsh",
+            "email": "Julie@Example.org",
+            "password": "a-long-unusual-passphrase",
+            "role": Role.PRACTITIONER,
+            "profession": "massage_therapist",
+            "cst_style": "biodynamic",
+            "locations": [location.pk],
+        },
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__email="julie@example.org")
+    assert membership.practice == world.practice
+    assert list(membership.practitioner.locations.all()) == [location]
+    fresh = HttpClient()
+    credentials = {"username": "julie@example.org", "password": "a-long-unusual-passphrase"}
+    signed_in = fresh.post("/login/", credentials)
+    assert signed_in.status_code == 302
+    assert fresh.get("/staff/").status_code == 200
+
+
+def test_it_requires_a_profession_for_a_practitioner(as_owner: HttpClient) -> None:
+    response = as_owner.post(
+        "/practice/staff/new/",
+        {
+            "full_name": "No Profession",
+            "email": "np@example.org",
+            "password": "a-long-unusual-passphrase",
+            "role": Role.PRACTITIONER,
+        },
+    )
+    assert response.status_code == 422
+    assert "Profession (practitioners): A practitioner needs a profession." in response.text
+    assert not User.objects.filter(email="np@example.org").exists()
+
+
+def test_it_saves_theme_language_and_time_zone(world: PracticeWorld) -> None:
+    http = login(world.client_user)
+    response = http.post(
+        "/settings/", {"full_name": "A", "language": "nl", "time_zone": "America/New_York", "theme": "dark"}
+    )
+    assert response.status_code == 302
+    world.client_user.refresh_from_db()
+    assert (world.client_user.language, world.client_user.time_zone, world.client_user.theme) == (
+        "nl",
+        "America/New_York",
+        "dark",
+    )
+    page = http.get("/me/")
+    assert 'data-theme="dark"' in page.text
+    assert 'lang="nl"' in page.text
+
+
+def test_it_signs_in_with_email_and_locks_out_after_repeated_failures(world: PracticeWorld) -> None:
+    http = HttpClient()
+    for _ in range(5):
+        failed = http.post("/login/", {"username": world.practitioner_user.email, "password": "wrong"})
+        assert failed.status_code in (200, 429)
+    locked = http.post("/login/", {"username": world.practitioner_user.email, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many attempts" in locked.text
+    assert "_auth_user_id" not in http.session
+
+
+def test_it_signs_in_a_practitioner(world: PracticeWorld) -> None:
+    http = HttpClient()
+    response = http.post("/login/", {"username": world.practitioner_user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert http.get("/staff/").status_code == 200
+
+
+def test_it_shows_missing_days_as_missing_not_headache_free(
+    as_client: HttpClient, world: PracticeWorld
+) -> None:
+    response = as_client.get("/me/")
+    days = response.context["days"]
+    assert len(days) == 28
+    checkin_day = world.records["checkin"].date
+    by_date = {d.date: d for d in days}
+    assert by_date[checkin_day].recorded and by_date[checkin_day].had_headache is False
+    unrecorded = [d for d in days if d.date not in (checkin_day,) and not d.attack_count]
+    assert unrecorded and all(not d.recorded and d.had_headache is None for d in unrecorded)
+
+
+def test_it_counts_an_attack_over_midnight_on_both_days(as_client: HttpClient, world: PracticeWorld) -> None:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(world.client.time_zone)
+    today = dt.datetime.now(zone).date()
+    start = dt.datetime.combine(today - dt.timedelta(days=5), dt.time(22, 0), tzinfo=zone)
+    world.records["attack"].started_at = start
+    world.records["attack"].ended_at = start + dt.timedelta(hours=5)
+    world.records["attack"].save()
+    days = {d.date: d for d in as_client.get("/me/").context["days"]}
+    assert days[start.date()].had_headache and days[start.date() + dt.timedelta(days=1)].had_headache
+
+
+def test_it_does_not_show_a_cancelled_appointment_today(
+    as_front_desk: HttpClient, world: PracticeWorld
+) -> None:
+    cancelled = AppointmentFactory(
+        client=world.other_client,
+        practice=world.practice,
+        practitioner=world.records["practitioner"],
+        location=world.records["location"],
+        status="cancelled",
+    )
+    response = as_front_desk.get("/staff/")
+    assert cancelled not in list(response.context["appointments"])
