@@ -63,7 +63,7 @@ browser: install chromium
 test: lint typecheck contracts unit unit-postgres browser
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache artifacts
