@@ -170,3 +170,20 @@ def get_clinical_or_own(request: HttpRequest, queryset: models.QuerySet[M], reco
     if membership_of(request) is not None:
         clinician_or_403(request)
     return found
+
+
+def pick_one(queryset: models.QuerySet[M], *, field: str, record_id: uuid.UUID, what: str) -> M:
+    """Like :func:`pick` for an id that must be given."""
+    found = pick(queryset, field=field, record_id=record_id, what=what)
+    if found is None:
+        raise ValidationError({field: _("This field is required.")})
+    return found
+
+
+def changes(payload: Schema, *, nullable: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The fields a PATCH body sets; null is refused (422 naming the field) unless nullable."""
+    fields = payload.dict(exclude_unset=True)
+    for name, value in fields.items():
+        if value is None and name not in nullable:
+            raise ValidationError({name: _("This field cannot be null.")})
+    return fields

@@ -12,4 +12,6 @@ def ROUTERS() -> list[tuple[str, Router]]:  # noqa: N802 - reads as a constant l
         ("", accounts),
         ("", __import__("headwise.practice.api", fromlist=["router"]).router),
         ("", __import__("headwise.clients.api", fromlist=["router"]).router),
+        ("", __import__("headwise.care.api", fromlist=["router"]).router),
+        ("", __import__("headwise.outcomes.api", fromlist=["router"]).router),
     ]

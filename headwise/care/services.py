@@ -1,0 +1,390 @@
+"""Writes of care records: plans and phases, booking, session records and the 24-hour follow-up.
+
+Booking is one service, :func:`appointment_book`, with every check inside one transaction that
+holds a lock on the practitioner's row (and the room's), so two bookings of the same slot
+cannot both pass the overlap check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from headwise.accounts.models import User
+from headwise.care.models import (
+    PHASE_INTERVAL_DAYS,
+    Appointment,
+    AppointmentStatus,
+    BodyRegion,
+    FollowUp,
+    PlanPhase,
+    SessionRecord,
+    SideEffect,
+    TreatmentPlan,
+)
+from headwise.clients.models import Client, ClientStatus
+from headwise.clients.selectors import latest_screening
+from headwise.clients.services import screening_blocker
+from headwise.common.api_access import pick, pick_one
+from headwise.practice.models import Location, Practice, Practitioner, Room
+
+FOLLOW_UP_AFTER = dt.timedelta(hours=24)
+
+
+def _practitioner_of(user: User) -> Practitioner | None:
+    return Practitioner.objects.filter(membership__user=user, is_active=True).first()
+
+
+def _ordered(start: Any, end: Any, *, field: str, what: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise ValidationError({field: _("%(what)s cannot be before the start.") % {"what": what}})
+
+
+# --- plans and phases ---------------------------------------------------------------------
+
+
+def _plan_practitioner(*, client: Client, by: User, practitioner_id: uuid.UUID | None) -> Practitioner:
+    scope = Practitioner.objects.for_practice(client.practice).filter(is_active=True)
+    chosen = pick(scope, field="practitioner_id", record_id=practitioner_id, what="active practitioner")
+    chosen = chosen or client.assigned_practitioner or _practitioner_of(by)
+    if chosen is None:
+        raise ValidationError({"practitioner_id": _("Choose the practitioner in charge of the plan.")})
+    return chosen
+
+
+@transaction.atomic
+def plan_create(
+    *, client: Client, by: User, practitioner_id: uuid.UUID | None = None, **fields: Any
+) -> TreatmentPlan:
+    practitioner = _plan_practitioner(client=client, by=by, practitioner_id=practitioner_id)
+    plan = TreatmentPlan(
+        practice_id=client.practice_id,
+        client=client,
+        practitioner=practitioner,
+        created_by=by,
+        updated_by=by,
+        **fields,
+    )
+    return _plan_save(plan)
+
+
+@transaction.atomic
+def plan_update(*, plan: TreatmentPlan, by: User, **fields: Any) -> TreatmentPlan:
+    if "practitioner_id" in fields:
+        plan.practitioner = _plan_practitioner(
+            client=plan.client, by=by, practitioner_id=fields.pop("practitioner_id")
+        )
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.updated_by = by
+    return _plan_save(plan)
+
+
+def _plan_save(plan: TreatmentPlan) -> TreatmentPlan:
+    _ordered(plan.started_on, plan.ended_on, field="ended_on", what=_("The end of the plan"))
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def phase_add(*, plan: TreatmentPlan, kind: str, **fields: Any) -> PlanPhase:
+    """A new phase; the session interval defaults to the kind's (intensive 7, stabilising
+    14–21, maintenance 28–31 days)."""
+    phase = PlanPhase(practice_id=plan.practice_id, plan=plan, kind=kind)
+    return phase_update(phase=phase, **fields)
+
+
+@transaction.atomic
+def phase_update(*, phase: PlanPhase, **fields: Any) -> PlanPhase:
+    kind = fields.pop("kind", None) or phase.kind
+    kind_changed = kind != phase.kind or phase.pk is None
+    phase.kind = kind
+    for name, value in fields.items():
+        setattr(phase, name, value)
+    default = PHASE_INTERVAL_DAYS.get(kind)
+    if default is not None and kind_changed:
+        if fields.get("interval_days_min") is None:
+            phase.interval_days_min = default[0]
+        if fields.get("interval_days_max") is None:
+            phase.interval_days_max = default[1]
+    if phase.starts_on is not None and phase.starts_on < phase.plan.started_on:
+        raise ValidationError({"starts_on": _("A phase cannot start before its plan.")})
+    _ordered(phase.starts_on, phase.ends_on, field="ends_on", what=_("The end of the phase"))
+    _ordered(
+        phase.interval_days_min,
+        phase.interval_days_max,
+        field="interval_days_max",
+        what=_("The longest interval"),
+    )
+    phase.full_clean()
+    phase.save()
+    return phase
+
+
+# --- booking ------------------------------------------------------------------------------
+
+
+def _lock(practitioner: Practitioner, room: Room | None) -> None:
+    """Serialise bookings per practitioner (and per room); always in this order."""
+    Practitioner.objects.select_for_update().filter(pk=practitioner.pk).first()
+    if room is not None:
+        Room.objects.select_for_update().filter(pk=room.pk).first()
+
+
+def _check_slot(appointment: Appointment) -> None:
+    """Every rule a booked appointment must keep; raises ValidationError naming the field."""
+    if appointment.ends_at <= appointment.starts_at:
+        raise ValidationError({"ends_at": _("The appointment must end after it starts.")})
+    practitioner, location, room = appointment.practitioner, appointment.location, appointment.room
+    if not practitioner.is_active:
+        raise ValidationError({"practitioner_id": _("This practitioner no longer treats clients.")})
+    if not location.is_active:
+        raise ValidationError({"location_id": _("This location no longer takes bookings.")})
+    if not practitioner.locations.filter(pk=location.pk).exists():
+        raise ValidationError({"location_id": _("The practitioner does not work at this location.")})
+    if room is not None and (room.location_id != location.pk or not room.is_active):
+        raise ValidationError({"room_id": _("The room is not an active room of this location.")})
+    others = (
+        Appointment.objects.filter(starts_at__lt=appointment.ends_at, ends_at__gt=appointment.starts_at)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .exclude(pk=appointment.pk)
+    )
+    if others.filter(practitioner=practitioner).exists():
+        raise ValidationError({"starts_at": _("The practitioner has another appointment at this time.")})
+    if room is not None and others.filter(room=room).exists():
+        raise ValidationError({"room_id": _("The room is booked at this time.")})
+
+
+def _check_client(client: Client) -> None:
+    if client.status != ClientStatus.ACTIVE:
+        raise ValidationError({"client_id": _("The client is archived.")})
+    blocker = screening_blocker(latest_screening(client=client))
+    if blocker is not None:
+        raise ValidationError({"client_id": blocker})
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    practice: Practice,
+    by: User,
+    client_id: uuid.UUID,
+    practitioner_id: uuid.UUID,
+    location_id: uuid.UUID,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    room_id: uuid.UUID | None = None,
+    phase_id: uuid.UUID | None = None,
+    kind: str = "session",
+    notes: str = "",
+) -> Appointment:
+    """Book an appointment, checking everything under a lock on the practitioner's row.
+
+    Every id is resolved within ``practice`` (another practice's id answers a ValidationError
+    naming the field). Then: the practitioner is active and works at the location, the room
+    belongs to the location, nothing of the practitioner's or the room's overlaps, the end is
+    after the start, and the client's latest safety screening allows treatment (an uncleared
+    *refer* blocks, a *caution* must be acknowledged first). Nothing is written if any fails.
+    """
+    client = pick_one(
+        Client.objects.for_practice(practice), field="client_id", record_id=client_id, what="client"
+    )
+    practitioner = pick_one(
+        Practitioner.objects.for_practice(practice),
+        field="practitioner_id",
+        record_id=practitioner_id,
+        what="practitioner",
+    )
+    location = pick_one(
+        Location.objects.for_practice(practice), field="location_id", record_id=location_id, what="location"
+    )
+    room = pick(Room.objects.for_practice(practice), field="room_id", record_id=room_id, what="room")
+    phase = pick(
+        PlanPhase.objects.for_practice(practice).filter(plan__client=client),
+        field="phase_id",
+        record_id=phase_id,
+        what="phase of this client's plans",
+    )
+    _lock(practitioner, room)
+    appointment = Appointment(
+        practice=practice,
+        client=client,
+        practitioner=practitioner,
+        location=location,
+        room=room,
+        phase=phase,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        notes=notes,
+        created_by=by,
+        updated_by=by,
+    )
+    _check_client(client)
+    _check_slot(appointment)
+    appointment.full_clean()
+    appointment.save()
+    return appointment
+
+
+_TERMINAL = {AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED}
+
+
+@transaction.atomic
+def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> Appointment:
+    """Reschedule, move room, cancel, or mark attended / no-show, re-checking the slot."""
+    status = fields.pop("status", None)
+    reason = fields.pop("cancellation_reason", None)
+    moves = {"starts_at", "ends_at", "room_id"} & set(fields)
+    if "room_id" in fields:
+        room_id = fields.pop("room_id")
+        scope = Room.objects.for_practice(appointment.practice)
+        appointment.room = pick(scope, field="room_id", record_id=room_id, what="room")
+    for name, value in fields.items():
+        setattr(appointment, name, value)
+    if moves:
+        if appointment.status != AppointmentStatus.BOOKED:
+            raise ValidationError({"status": _("Only a booked appointment can be moved.")})
+        _lock(appointment.practitioner, appointment.room)
+        _check_slot(appointment)
+    if status is not None and status != appointment.status:
+        _change_status(appointment, status=status, reason=reason)
+    elif reason is not None:
+        appointment.cancellation_reason = reason
+    appointment.updated_by = by
+    appointment.full_clean()
+    appointment.save()
+    return appointment
+
+
+def _change_status(appointment: Appointment, *, status: str, reason: str | None) -> None:
+    if appointment.status in _TERMINAL:
+        raise ValidationError({"status": _("This appointment is already closed.")})
+    if status == AppointmentStatus.CANCELLED:
+        appointment.cancelled_at = timezone.now()
+        appointment.cancellation_reason = reason or ""
+    elif appointment.starts_at > timezone.now():
+        raise ValidationError({"status": _("An appointment that has not started cannot be marked so yet.")})
+    appointment.status = status
+
+
+# --- session records and follow-ups -------------------------------------------------------
+
+
+def _check_codes(values: Iterable[str], *, field: str, known: type[Any], what: str) -> list[str]:
+    codes = list(values)
+    for code in codes:
+        if code not in known.values:
+            allowed = ", ".join(known.values)
+            raise ValidationError(
+                {
+                    field: _("%(code)s is not a %(what)s code; use one of: %(allowed)s.")
+                    % {"code": code, "what": what, "allowed": allowed}
+                }
+            )
+    return codes
+
+
+def _check_session_codes(fields: dict[str, Any]) -> None:
+    if fields.get("regions") is not None:
+        fields["regions"] = _check_codes(
+            fields["regions"], field="regions", known=BodyRegion, what=_("body region")
+        )
+    if fields.get("side_effects") is not None:
+        fields["side_effects"] = _check_codes(
+            fields["side_effects"], field="side_effects", known=SideEffect, what=_("side effect")
+        )
+
+
+@transaction.atomic
+def session_record_create(
+    *,
+    client: Client,
+    by: User,
+    appointment_id: uuid.UUID | None = None,
+    practitioner_id: uuid.UUID | None = None,
+    started_at: dt.datetime | None = None,
+    style: str | None = None,
+    **fields: Any,
+) -> SessionRecord:
+    """Record a session and create its follow-up, due 24 hours after the start.
+
+    A booked appointment it records is marked attended.
+    """
+    appointment = pick(
+        Appointment.objects.filter(client=client).select_for_update(),
+        field="appointment_id",
+        record_id=appointment_id,
+        what="appointment of this client",
+    )
+    if appointment is not None and SessionRecord.objects.filter(appointment=appointment).exists():
+        raise ValidationError({"appointment_id": _("This appointment already has a session record.")})
+    scope = Practitioner.objects.for_practice(client.practice)
+    practitioner = pick(scope, field="practitioner_id", record_id=practitioner_id, what="practitioner")
+    practitioner = practitioner or (appointment.practitioner if appointment else None) or _practitioner_of(by)
+    if practitioner is None:
+        raise ValidationError({"practitioner_id": _("Say who treated the client.")})
+    started_at = started_at or (appointment.starts_at if appointment else None)
+    if started_at is None:
+        raise ValidationError({"started_at": _("Give the start of the session.")})
+    _check_session_codes(fields)
+    record = SessionRecord(
+        practice_id=client.practice_id,
+        client=client,
+        appointment=appointment,
+        practitioner=practitioner,
+        started_at=started_at,
+        style=style or practitioner.cst_style,
+        created_by=by,
+        updated_by=by,
+        **fields,
+    )
+    record.full_clean()
+    record.save()
+    follow_up = FollowUp(
+        practice_id=client.practice_id,
+        session=record,
+        due_at=started_at + FOLLOW_UP_AFTER,
+        created_by=by,
+        updated_by=by,
+    )
+    follow_up.full_clean()
+    follow_up.save()
+    if appointment is not None and appointment.status == AppointmentStatus.BOOKED:
+        appointment.status = AppointmentStatus.ATTENDED
+        appointment.updated_by = by
+        appointment.save(update_fields=["status", "updated_by", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def session_record_update(*, record: SessionRecord, by: User, **fields: Any) -> SessionRecord:
+    _check_session_codes(fields)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.updated_by = by
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def follow_up_update(*, follow_up: FollowUp, by: User, **fields: Any) -> FollowUp:
+    _check_session_codes(fields)
+    completed = fields.get("completed_at")
+    if completed is not None and completed < follow_up.session.started_at:
+        raise ValidationError({"completed_at": _("A follow-up cannot be done before the session.")})
+    for name, value in fields.items():
+        setattr(follow_up, name, value)
+    follow_up.updated_by = by
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up

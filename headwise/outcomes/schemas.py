@@ -1,0 +1,36 @@
+"""Shapes of questionnaire results (MIDAS, PHQ-4, HIT-6 total) in the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from ninja import Field, Schema
+
+from headwise.outcomes.models import Instrument
+
+
+class QuestionnaireOut(Schema):
+    id: uuid.UUID = Field(..., alias="uuid", description="The response's id")
+    client_id: uuid.UUID = Field(..., alias="client.uuid", description="The client")
+    instrument: Instrument = Field(..., description="midas, phq4 or hit6")
+    answered_on: dt.date = Field(..., description="The day it was answered")
+    items: dict[str, Any] = Field(
+        ..., description="Item answers as given: items (list), and MIDAS's unscored A and B"
+    )
+    total: int = Field(..., description="The score computed by headwise.clinical")
+    band: str = Field(..., description="MIDAS grade I–IV; PHQ-4 none/mild/moderate/severe; HIT-6 impact band")
+
+
+class QuestionnaireIn(Schema):
+    instrument: Instrument = Field(..., description="midas, phq4 or hit6")
+    answered_on: dt.date | None = Field(
+        None, description="The day it was answered, not in the future; default today (client's zone)"
+    )
+    items: list[int] | None = Field(
+        None, description="MIDAS: 5 day counts 0–90; PHQ-4: 4 answers 0–3; not for HIT-6"
+    )
+    total: int | None = Field(None, description="HIT-6 only: the total 36–78 from a licensed form")
+    headache_days: int | None = Field(None, description="MIDAS item A (unscored): headache days, 0–90")
+    average_pain: int | None = Field(None, description="MIDAS item B (unscored): average pain, 0–10")

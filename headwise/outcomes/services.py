@@ -1,0 +1,81 @@
+"""Writes of questionnaire results. Scores come from the pure functions of headwise.clinical."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from headwise import clinical
+from headwise.accounts.models import User
+from headwise.clients.models import Client
+from headwise.outcomes.models import Instrument, QuestionnaireResponse
+
+_ONLY = {
+    Instrument.MIDAS: {"items", "headache_days", "average_pain"},
+    Instrument.PHQ4: {"items"},
+    Instrument.HIT6: {"total"},
+}
+
+
+def _score(instrument: str, given: dict[str, Any]) -> tuple[int, str]:
+    if instrument == Instrument.MIDAS:
+        midas = clinical.score_midas(
+            given.get("items") or [],
+            headache_days=given.get("headache_days"),
+            average_pain=given.get("average_pain"),
+        )
+        return midas.total, midas.grade
+    if instrument == Instrument.PHQ4:
+        phq = clinical.score_phq4(given.get("items") or [])
+        return phq.total, phq.band
+    hit6 = clinical.band_hit6(given.get("total"))  # type: ignore[arg-type]
+    return hit6.total, hit6.band
+
+
+def _field_of(error: clinical.AnalysisError) -> str:
+    """``midas.items[1]`` names the API field ``items[1]``."""
+    return error.field.split(".", 1)[1] if "." in error.field else error.field
+
+
+@transaction.atomic
+def questionnaire_record(
+    *,
+    client: Client,
+    by: User,
+    instrument: str,
+    answered_on: dt.date | None = None,
+    **answers: Any,
+) -> QuestionnaireResponse:
+    """Score and keep one questionnaire; fields that do not belong to the instrument are refused."""
+    given = {name: value for name, value in answers.items() if value is not None}
+    allowed = _ONLY.get(instrument, set())
+    for name in sorted(set(given) - allowed):
+        raise ValidationError({name: _("Not part of %(instrument)s.") % {"instrument": instrument}})
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(client.time_zone)).date()
+    answered_on = answered_on or today
+    if answered_on > today:
+        raise ValidationError({"answered_on": _("A questionnaire cannot be answered in the future.")})
+    try:
+        total, band = _score(instrument, given)
+    except clinical.AnalysisError as exc:
+        raise ValidationError({_field_of(exc): exc.reason}) from exc
+    response = QuestionnaireResponse(
+        practice_id=client.practice_id,
+        client=client,
+        instrument=instrument,
+        answered_on=answered_on,
+        items={k: v for k, v in given.items() if k != "total"},
+        total=total,
+        band=band,
+        created_by=by,
+        updated_by=by,
+    )
+    response.full_clean()
+    response.save()
+    return response
