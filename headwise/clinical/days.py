@@ -300,8 +300,8 @@ def mark_days(
 ) -> BoolArray:
     """Build the day matrix from spans and single-day points, without a Python loop per day.
 
-    Spans (an attack's rows over its first..last day, inclusive) are marked with a difference
-    array and one cumulative sum; points (recorded days, intakes) by fancy indexing. Then the
+    Spans (an attack's rows over its first..last day, inclusive) are expanded to their days
+    with ``np.repeat``; points (recorded days, intakes) by fancy indexing. Then the
     derived rules are applied: a migraine day or medication day is a headache day
     (CLINICAL.md section 2), ``migraine_uncertain`` excludes definite migraine days, and every
     category is a recorded day.
@@ -315,12 +315,16 @@ def mark_days(
     >>> m[h].tolist(), m[ROW["recorded"]].tolist()
     ([True, True, False], [True, True, True])
     """
-    k = len(ROWS)
-    width = n_days + 1
-    flat = np.bincount(span_row * width + span_first, minlength=k * width)
-    flat -= np.bincount(span_row * width + span_last + 1, minlength=k * width)
-    flags: BoolArray = np.cumsum(flat.reshape(k, width), axis=1)[:, :n_days] > 0
+    flags: BoolArray = np.zeros((len(ROWS), n_days), dtype=np.bool_)
+    lengths = span_last - span_first + 1
+    if lengths.size:
+        # Expand each span to its days (attacks rarely span more than a few days).
+        starts = np.repeat(span_first - np.cumsum(lengths) + lengths, lengths)
+        day = np.arange(int(lengths.sum())) + starts
+        flags[np.repeat(span_row, lengths), day] = True
+        flags[ROW["recorded"], day] = True
     flags[point_row, point_day] = True
+    flags[ROW["recorded"], point_day] = True
     return _derive(flags)
 
 
@@ -330,7 +334,6 @@ def _derive(flags: BoolArray) -> BoolArray:
     flags[ROW["migraine_uncertain"]] &= ~flags[ROW["migraine"]]
     flags[ROW["moderate_severe"]] &= flags[ROW["headache"]]
     flags[ROW["acute_medication"]] = med
-    flags[ROW["recorded"]] |= flags.any(axis=0)
     return flags
 
 
@@ -434,7 +437,7 @@ def _specific_counts(m: MedicationIntake, p: Parameters) -> bool:
 def _aggregate(table: DayTable, bounds: Sequence[int], first_index: int, month: int) -> tuple[Period, ...]:
     if table.n_days == 0:
         return ()
-    sums = np.add.reduceat(table.flags.astype(np.int32), np.asarray(bounds), axis=1)
+    sums = np.add.reduceat(table.flags, np.asarray(bounds), axis=1, dtype=np.int64)
     ends = [*bounds[1:], table.n_days]
     recorded = sums[ROW["recorded"]]
     out = []
@@ -540,7 +543,7 @@ def cohort_period_counts(
     first_period = np.concatenate(([0], np.cumsum(per_diary)))[:-1]
     within = np.arange(int(per_diary.sum())) - np.repeat(first_period, per_diary)
     bounds = offsets[:-1][period_diary] + within * length
-    counts = np.add.reduceat(matrix.astype(np.int32), bounds, axis=1).astype(np.int64)
+    counts = np.add.reduceat(matrix, bounds, axis=1, dtype=np.int32).astype(np.int64)
     return counts, period_diary
 
 
