@@ -40,6 +40,7 @@ from headwise.common.api_access import (
     own_client_of,
     responses,
     staff_or_404,
+    user_of,
     visible,
     writable_by_client,
 )
@@ -66,7 +67,7 @@ def plans_list(request: HttpRequest, client_id: uuid.UUID) -> list[TreatmentPlan
 @router.post("/clients/{client_id}/plans", response=responses(PlanOut, 201), summary="Start a treatment plan")
 def plan_create(request: HttpRequest, client_id: uuid.UUID, payload: PlanIn) -> Status[TreatmentPlan]:
     client = clinical_client_for(request, client_id)
-    return Status(201, services.plan_create(client=client, by=request.user, **payload.dict()))  # type: ignore[arg-type]
+    return Status(201, services.plan_create(client=client, by=user_of(request), **payload.dict()))
 
 
 @router.get("/plans/{plan_id}", response=responses(PlanOut), summary="One treatment plan with its phases")
@@ -79,7 +80,7 @@ def plan_update(request: HttpRequest, plan_id: uuid.UUID, payload: PlanPatch) ->
     plan = get_clinical_or_own(request, _PLANS, plan_id)
     writable_by_client(request)
     fields = changes(payload, nullable=("ended_on", "practitioner_id"))
-    services.plan_update(plan=plan, by=request.user, **fields)  # type: ignore[arg-type]
+    services.plan_update(plan=plan, by=user_of(request), **fields)
     return get_clinical(request, _PLANS, plan_id)
 
 
@@ -121,7 +122,7 @@ def appointments_list(request: HttpRequest, filters: Query[AppointmentFilter]) -
 def appointment_book(request: HttpRequest, payload: AppointmentIn) -> Status[Appointment]:
     writable_by_client(request)
     practice = staff_or_404(request).practice
-    appointment = services.appointment_book(practice=practice, by=request.user, **payload.dict())  # type: ignore[arg-type]
+    appointment = services.appointment_book(practice=practice, by=user_of(request), **payload.dict())
     return Status(201, appointment)
 
 
@@ -141,7 +142,7 @@ def appointment_update(
     appointment = get_visible(request, _APPOINTMENTS, appointment_id)
     writable_by_client(request)
     fields = changes(payload, nullable=("room_id",))
-    return services.appointment_update(appointment=appointment, by=request.user, **fields)  # type: ignore[arg-type]
+    return services.appointment_update(appointment=appointment, by=user_of(request), **fields)
 
 
 # --- session records and follow-ups -------------------------------------------------------
@@ -163,7 +164,7 @@ def sessions_list(request: HttpRequest, client_id: uuid.UUID) -> list[SessionRec
 )
 def session_create(request: HttpRequest, client_id: uuid.UUID, payload: SessionIn) -> Status[SessionRecord]:
     client = clinical_client_for(request, client_id)
-    record = services.session_record_create(client=client, by=request.user, **payload.dict())  # type: ignore[arg-type]
+    record = services.session_record_create(client=client, by=user_of(request), **payload.dict())
     return Status(201, get_clinical(request, _SESSIONS, record.uuid))
 
 
@@ -176,7 +177,7 @@ def session_read(request: HttpRequest, session_id: uuid.UUID) -> SessionRecord:
 def session_update(request: HttpRequest, session_id: uuid.UUID, payload: SessionPatch) -> SessionRecord:
     record = get_clinical(request, _SESSIONS, session_id)
     fields = changes(payload, nullable=("headache_at_start", "headache_at_end"))
-    return services.session_record_update(record=record, by=request.user, **fields)  # type: ignore[arg-type]
+    return services.session_record_update(record=record, by=user_of(request), **fields)
 
 
 @router.get(
@@ -191,4 +192,4 @@ def follow_ups_list(request: HttpRequest, filters: Query[FollowUpFilter]) -> lis
 def follow_up_update(request: HttpRequest, follow_up_id: uuid.UUID, payload: FollowUpPatch) -> FollowUp:
     follow_up = get_clinical(request, _FOLLOW_UPS, follow_up_id)
     fields = changes(payload, nullable=("completed_at", "faded_within_24h", "headache_since"))
-    return services.follow_up_update(follow_up=follow_up, by=request.user, **fields)  # type: ignore[arg-type]
+    return services.follow_up_update(follow_up=follow_up, by=user_of(request), **fields)

@@ -24,6 +24,7 @@ from headwise.care.models import (
     AppointmentStatus,
     BodyRegion,
     FollowUp,
+    PhaseKind,
     PlanPhase,
     SessionRecord,
     SideEffect,
@@ -109,7 +110,7 @@ def phase_update(*, phase: PlanPhase, **fields: Any) -> PlanPhase:
     phase.kind = kind
     for name, value in fields.items():
         setattr(phase, name, value)
-    default = PHASE_INTERVAL_DAYS.get(kind)
+    default = PHASE_INTERVAL_DAYS.get(PhaseKind(kind))
     if default is not None and kind_changed:
         if fields.get("interval_days_min") is None:
             phase.interval_days_min = default[0]

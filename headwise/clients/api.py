@@ -35,9 +35,11 @@ from headwise.common.api_access import (
     membership_of,
     owner_or_403,
     pick,
+    pick_one,
     practice_of,
     responses,
     staff_or_404,
+    user_of,
     writable_by_client,
 )
 from headwise.practice.models import Practitioner
@@ -83,7 +85,7 @@ def clients_list(request: HttpRequest, filters: Query[ClientFilter]) -> list[Cli
 def client_create(request: HttpRequest, payload: ClientIn) -> Status[Client]:
     membership = staff_or_404(request)
     fields = _client_fields(request, payload)
-    return Status(201, services.client_create(practice=membership.practice, by=request.user, **fields))  # type: ignore[arg-type]
+    return Status(201, services.client_create(practice=membership.practice, by=user_of(request), **fields))
 
 
 @router.get("/clients/{client_id}", response=responses(ClientOut), summary="One client (or my own record)")
@@ -96,7 +98,7 @@ def client_update(request: HttpRequest, client_id: uuid.UUID, payload: ClientPat
     client = client_for(request, client_id)
     writable_by_client(request)
     fields = _client_fields(request, payload)
-    return services.client_update(client=client, by=request.user, **fields)  # type: ignore[arg-type]
+    return services.client_update(client=client, by=user_of(request), **fields)
 
 
 @router.get("/consent-texts", response=responses(list[ConsentTextOut]), summary="Published consent texts")
@@ -129,10 +131,10 @@ def consent_record(request: HttpRequest, client_id: uuid.UUID, payload: ConsentI
     client = client_for(request, client_id)
     writable_by_client(request)
     scope = ConsentText.objects.for_practice(client.practice)
-    text = pick(scope, field="text_id", record_id=payload.text_id, what="consent text")
+    text = pick_one(scope, field="text_id", record_id=payload.text_id, what="consent text")
     return Status(
-        201, services.consent_record(client=client, text=text, granted=payload.granted, by=request.user)
-    )  # type: ignore[arg-type]
+        201, services.consent_record(client=client, text=text, granted=payload.granted, by=user_of(request))
+    )
 
 
 @router.post(
@@ -172,7 +174,7 @@ def screening_record(
     request: HttpRequest, client_id: uuid.UUID, payload: ScreeningIn
 ) -> Status[SafetyScreening]:
     client = clinical_client_for(request, client_id)
-    return Status(201, services.screening_record(client=client, by=request.user, **payload.dict()))  # type: ignore[arg-type]
+    return Status(201, services.screening_record(client=client, by=user_of(request), **payload.dict()))
 
 
 _SCREENINGS = SafetyScreening.objects.select_related("client", "acknowledged_by")
@@ -190,7 +192,7 @@ def screening_read(request: HttpRequest, screening_id: uuid.UUID) -> SafetyScree
 )
 def screening_acknowledge(request: HttpRequest, screening_id: uuid.UUID) -> SafetyScreening:
     screening = get_clinical(request, _SCREENINGS, screening_id)
-    return services.screening_acknowledge(screening=screening, by=request.user)  # type: ignore[arg-type]
+    return services.screening_acknowledge(screening=screening, by=user_of(request))
 
 
 @router.post(
@@ -200,4 +202,4 @@ def screening_acknowledge(request: HttpRequest, screening_id: uuid.UUID) -> Safe
 )
 def screening_clear(request: HttpRequest, screening_id: uuid.UUID, payload: ClearanceIn) -> SafetyScreening:
     screening = get_clinical(request, _SCREENINGS, screening_id)
-    return services.screening_clear(screening=screening, clearance=payload.clearance, by=request.user)  # type: ignore[arg-type]
+    return services.screening_clear(screening=screening, clearance=payload.clearance, by=user_of(request))

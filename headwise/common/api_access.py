@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
+from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.practice.models import Membership, Practice
 
@@ -187,3 +188,11 @@ def changes(payload: Schema, *, nullable: tuple[str, ...] = ()) -> dict[str, Any
         if value is None and name not in nullable:
             raise ValidationError({name: _("This field cannot be null.")})
     return fields
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user; every route is behind authentication, so never anonymous."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user

@@ -9,7 +9,13 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from headwise.common.api_access import clinical_reader_for, get_clinical_or_own, own_client_of, responses
+from headwise.common.api_access import (
+    clinical_reader_for,
+    get_clinical_or_own,
+    own_client_of,
+    responses,
+    user_of,
+)
 from headwise.outcomes import services
 from headwise.outcomes.models import Instrument, QuestionnaireResponse
 from headwise.outcomes.schemas import QuestionnaireIn, QuestionnaireOut
@@ -40,7 +46,7 @@ def questionnaire_record(
     client = clinical_reader_for(request, client_id)
     if own_client_of(request) is not None and payload.instrument == Instrument.HIT6:
         raise PermissionDenied  # HIT-6 is licensed: the practice enters its total
-    response = services.questionnaire_record(client=client, by=request.user, **payload.dict())  # type: ignore[arg-type]
+    response = services.questionnaire_record(client=client, by=user_of(request), **payload.dict())
     return Status(201, response)
 
 

@@ -16,7 +16,7 @@ from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.outcomes.models import Instrument, QuestionnaireResponse
 
-_ONLY = {
+_ONLY: dict[str, set[str]] = {
     Instrument.MIDAS: {"items", "headache_days", "average_pain"},
     Instrument.PHQ4: {"items"},
     Instrument.HIT6: {"total"},
