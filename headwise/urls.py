@@ -6,5 +6,6 @@ from headwise.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("diary/", include("headwise.diary.urls")),
     path("", include("headwise.web.urls")),
 ]

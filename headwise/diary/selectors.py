@@ -452,3 +452,14 @@ def _shown(record: Any, name: str) -> str:
 def missing_days(*, client: Client, days: int = 14) -> list[DiaryDay]:
     """The last ``days`` days (today included) that have no entry at all."""
     return [d for d in diary_days(client=client, end=client_today(client), days=days) if not d.recorded]
+
+
+def attacks_on(*, client: Client, day: dt.date) -> list[Attack]:
+    """The client's attacks touching one local day (one spanning midnight is on both days)."""
+    start, end = local_day_bounds(day, zoneinfo.ZoneInfo(client.time_zone))
+    return list(
+        attacks_of(client=client)
+        .filter(started_at__lt=end)
+        .filter(Q(ended_at__gt=start) | Q(ended_at__isnull=True, started_at__gte=start))
+        .order_by("started_at")
+    )

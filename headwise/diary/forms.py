@@ -1,0 +1,249 @@
+"""Forms of the diary pages. They parse; the rules live in ``headwise.diary.services``.
+
+Times are typed as wall-clock times in a zone (the attack's, else the client's) and turned into
+UTC here with ``headwise.diary.localtime`` (spring gap: error; autumn overlap: asks which).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from headwise.diary import localtime
+from headwise.diary.models import (
+    AuraType,
+    Disability,
+    DrugClass,
+    Hydration,
+    PainScale,
+    Quality,
+    Side,
+    Trigger,
+    WarningSign,
+)
+
+TRI = [("unknown", _("Not answered")), ("true", _("Yes")), ("false", _("No"))]
+FOLD = [("", _("—")), ("0", _("The first time (summer time)")), ("1", _("The second time (winter time)"))]
+
+
+class LocalDateTimeField(forms.Field):
+    """A wall-clock time (``YYYY-MM-DDTHH:MM``) kept naive until the zone is known."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    default_error_messages: ClassVar = {"invalid": _("Enter a date and time, e.g. 2026-03-29T14:30.")}
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        try:
+            return dt.datetime.fromisoformat(str(value).strip()).replace(tzinfo=None, second=0, microsecond=0)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def tri_state(label: Any) -> forms.NullBooleanField:
+    return forms.NullBooleanField(label=label, required=False, widget=forms.RadioSelect(choices=TRI))
+
+
+def choice(label: Any, choices: Any, blank: Any = "—") -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, choices=[("", blank), *choices])
+
+
+def scale(label: Any, low: int = 0, high: int = 10) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=low,
+        max_value=high,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class ZonedForm(forms.Form):
+    """A form whose ``*_local`` fields become UTC instants named without the suffix."""
+
+    local_fields: ClassVar[tuple[str, ...]] = ()
+    #: Set when a typed time happened twice (autumn): the page then asks which one.
+    ambiguous = False
+
+    def __init__(self, *args: Any, zone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_zone = zone
+
+    def zone(self) -> zoneinfo.ZoneInfo:
+        name = self.cleaned_data.get("time_zone") or self.default_zone
+        return localtime.zone_of(name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "time_zone" in self.errors:
+            return data
+        try:
+            zone = self.zone()
+        except ValidationError as exc:
+            self.add_error("time_zone", exc.message_dict["time_zone"])
+            return data
+        for name in self.local_fields:
+            value = data.get(f"{name}_local")
+            if value is None:
+                data[name] = None
+                continue
+            fold = data.get(f"{name}_fold")
+            try:
+                data[name] = localtime.to_utc(
+                    value, zone=zone, field=f"{name}_local", fold=int(fold) if fold else None
+                )
+            except ValidationError as exc:
+                self.add_error(f"{name}_local", exc.message_dict[f"{name}_local"])
+                if exc.code == "ambiguous":
+                    self.ambiguous = True
+        return data
+
+
+class AttackStartForm(ZonedForm):
+    local_fields = ("started_at",)
+
+    request_id = forms.UUIDField(widget=forms.HiddenInput)
+    started_at_local = LocalDateTimeField(label=_("It began at"), required=False)
+    started_at_fold = forms.ChoiceField(label=_("Which one?"), choices=FOLD, required=False)
+    time_zone = forms.CharField(label=_("Time zone where you were"), required=False, max_length=64)
+
+
+class IntensityForm(forms.Form):
+    peak_intensity = forms.IntegerField(label=_("How bad is it? (0–10)"), min_value=0, max_value=10)
+
+
+class AttackForm(ZonedForm):
+    """Everything about an attack that can be added once it is over."""
+
+    local_fields = ("started_at", "ended_at")
+
+    started_at_local = LocalDateTimeField(label=_("It began at"))
+    started_at_fold = forms.ChoiceField(label=_("Which one?"), choices=FOLD, required=False)
+    ended_at_local = LocalDateTimeField(
+        label=_("It ended at"), required=False, help_text=_("Leave empty while it is still going.")
+    )
+    ended_at_fold = forms.ChoiceField(label=_("Which one?"), choices=FOLD, required=False)
+    time_zone = forms.CharField(
+        label=_("Time zone where you were"), max_length=64, help_text=_("Change it only when travelling.")
+    )
+    peak_intensity = scale(_("Worst pain (0–10)"))
+    side = choice(_("Where was the pain?"), Side.choices, _("Not answered"))
+    quality = choice(_("What did it feel like?"), Quality.choices, _("Not answered"))
+    aggravated_by_activity = tri_state(
+        _("Did routine activity (stairs, walking) make it worse, or did you avoid it?")
+    )
+    nausea = tri_state(_("Nausea"))
+    vomiting = tri_state(_("Vomiting"))
+    photophobia = tri_state(_("Light bothered me"))
+    phonophobia = tri_state(_("Sound bothered me"))
+    ended_by_sleep = tri_state(_("It ended when I slept"))
+    had_aura = tri_state(_("Aura before or during it (add the symptoms below)"))
+    warning_signs = forms.MultipleChoiceField(
+        label=_("Early warning signs before it"),
+        required=False,
+        choices=WarningSign.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    warning_lead_minutes = forms.IntegerField(
+        label=_("Noticed how long before? (minutes)"), required=False, min_value=0, max_value=72 * 60
+    )
+    disability = choice(_("What did it cost you?"), Disability.choices, _("Not answered"))
+    suspected_triggers = forms.MultipleChoiceField(
+        label=_("What do you think set it off?"),
+        required=False,
+        choices=Trigger.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned values under the model's field names."""
+        data = dict(self.cleaned_data)
+        for name in self.local_fields:
+            data.pop(f"{name}_local", None)
+            data.pop(f"{name}_fold", None)
+        for name in ("side", "quality", "disability"):
+            data[name] = data.get(name) or ""
+        return data
+
+
+class AuraForm(ZonedForm):
+    local_fields = ("started_at",)
+
+    type = forms.ChoiceField(label=_("What kind?"), choices=AuraType.choices)
+    started_at_local = LocalDateTimeField(label=_("It began at"), required=False)
+    started_at_fold = forms.ChoiceField(label=_("Which one?"), choices=FOLD, required=False)
+    duration_minutes = forms.IntegerField(label=_("It lasted (minutes)"), required=False, min_value=0)
+    spread_gradually = tri_state(_("It spread gradually over 5 minutes or more"))
+    unilateral = tri_state(_("On one side only"))
+    positive = tri_state(_("Flickering, zigzags, pins and needles (something added, not lost)"))
+
+
+class IntakeForm(ZonedForm):
+    local_fields = ("taken_at",)
+
+    request_id = forms.UUIDField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Medicine"), max_length=120)
+    drug_class = forms.ChoiceField(label=_("Kind"), choices=DrugClass.choices)
+    dose = forms.CharField(label=_("Dose"), max_length=60, required=False)
+    taken_at_local = LocalDateTimeField(label=_("Taken at"))
+    taken_at_fold = forms.ChoiceField(label=_("Which one?"), choices=FOLD, required=False)
+    pain_before = choice(_("Pain when you took it"), PainScale.choices, _("Not answered"))
+    pain_at_2h = choice(_("Pain 2 hours later"), PainScale.choices, _("Not answered"))
+
+    def intake(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("taken_at_")}
+        data["pain_before"] = data.get("pain_before") or ""
+        data["pain_at_2h"] = data.get("pain_at_2h") or ""
+        return data
+
+
+class CheckInForm(forms.Form):
+    had_headache = forms.TypedChoiceField(
+        label=_("Any headache today?"),
+        choices=[("true", _("Yes")), ("false", _("No"))],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+    )
+    stress = scale(_("Stress (0–10)"))
+    sleep_hours = forms.DecimalField(
+        label=_("Hours slept"), required=False, min_value=0, max_value=24, decimal_places=1
+    )
+    sleep_quality = scale(_("Sleep quality (1 poor – 5 good)"), 1, 5)
+    neck_tension = scale(_("Neck and shoulder tension (0–10)"))
+    jaw_tension = scale(_("Jaw tension (0–10)"))
+    menstruating = tri_state(_("Menstruating"))
+    caffeine_drinks = forms.IntegerField(
+        label=_("Caffeinated drinks"), required=False, min_value=0, max_value=40
+    )
+    alcohol_units = forms.DecimalField(
+        label=_("Alcohol (units)"), required=False, min_value=0, max_value=99, decimal_places=1
+    )
+    skipped_meals = tri_state(_("Skipped a meal"))
+    hydration = choice(_("Drank"), Hydration.choices, _("Not answered"))
+    screen_hours = forms.DecimalField(
+        label=_("Screen time (hours)"), required=False, min_value=0, max_value=24, decimal_places=1
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def answers(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["hydration"] = data.get("hydration") or ""
+        return data
+
+
+class ReminderForm(forms.Form):
+    reminders_enabled = forms.BooleanField(label=_("E-mail me a diary reminder"), required=False)
+    reminder_time = forms.TimeField(
+        label=_("At (your local time)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )

@@ -1,0 +1,392 @@
+"""The client's diary pages: attack mode, completing an attack, check-ins, the month, history.
+
+Each view parses a form, calls one service or selector and renders. Only the client themself
+reaches these pages (``client_required``); another client's attack is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zoneinfo
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from headwise.accounts.access import client_required
+from headwise.diary import charts, selectors, services
+from headwise.diary.forms import (
+    AttackForm,
+    AttackStartForm,
+    AuraForm,
+    CheckInForm,
+    IntakeForm,
+    IntensityForm,
+    ReminderForm,
+)
+from headwise.diary.models import AuraSymptom, MedicationIntake
+
+BACKFILL_DAYS = 14
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    """Put a service's field errors on the form (``started_at`` shows on ``started_at_local``)."""
+    for field, errors in exc.message_dict.items():
+        target = f"{field}_local" if f"{field}_local" in form.fields else field
+        form.add_error(target if target in form.fields else None, errors)
+
+
+def _status(form: Form) -> int:
+    return 422 if form.errors else 200
+
+
+def _local_input(value: dt.datetime | None, zone: str) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+@client_required
+def attack_start(request: HttpRequest) -> HttpResponse:
+    """Tap one: the attack is saved (now, or at the time given). Tap two sets its intensity."""
+    client = request.client  # type: ignore[attr-defined]
+    initial: dict[str, Any] = {"request_id": uuid.uuid4(), "time_zone": client.time_zone}
+    if (day := request.GET.get("day")) is not None:
+        initial["started_at_local"] = f"{_day(day).isoformat()}T12:00"
+    form = AttackStartForm(request.POST or None, zone=client.time_zone, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            attack, created = services.attack_start(
+                client=client,
+                by=request.user,  # type: ignore[arg-type]
+                started_at=data["started_at"],
+                request_id=data["request_id"],
+                time_zone=data["time_zone"] or client.time_zone,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("diary:attack_intensity", attack_id=attack.uuid)
+    open_attack = selectors.open_attack(client=client)
+    return render(
+        request, "diary/attack_start.html", {"form": form, "open_attack": open_attack}, status=_status(form)
+    )
+
+
+@client_required
+def attack_intensity(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    attack = selectors.attack_for_client(client=client, attack_id=attack_id)
+    form = IntensityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.attack_update(attack=attack, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        return redirect(f"{request.path}?saved=1")
+    return render(
+        request,
+        "diary/attack_mode.html",
+        {"attack": attack, "form": form, "saved": request.GET.get("saved") == "1", "levels": range(11)},
+        status=_status(form),
+    )
+
+
+@client_required
+@require_POST
+def attack_end(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+    """ "It is over": end an open attack now."""
+    client = request.client  # type: ignore[attr-defined]
+    attack = selectors.attack_for_client(client=client, attack_id=attack_id)
+    try:
+        services.attack_update(attack=attack, by=request.user, ended_at=timezone.now().replace(microsecond=0))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, _("Noted: the attack is over. Add the details when you feel up to it."))
+    return redirect("diary:attack_detail", attack_id=attack.uuid)
+
+
+@client_required
+def attack_list(request: HttpRequest) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    attacks = selectors.attacks_of(client=client)[:200]
+    return render(request, "diary/attack_list.html", {"attacks": attacks, "client": client})
+
+
+@client_required
+def attack_detail(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+    """Complete an attack: every question the diagnosis and outcomes need, all optional."""
+    client = request.client  # type: ignore[attr-defined]
+    attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
+    initial = {name: getattr(attack, name) for name in services.ATTACK_FIELDS}
+    initial["started_at_local"] = _local_input(attack.started_at, attack.time_zone)
+    initial["ended_at_local"] = _local_input(attack.ended_at, attack.time_zone)
+    form = AttackForm(request.POST or None, zone=attack.time_zone, initial=initial)
+    if request.method == "POST" and attack.deleted_at is None and form.is_valid():
+        try:
+            services.attack_update(attack=attack, by=request.user, **form.changes())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved. The earlier version is kept in the history."))
+            return redirect("diary:attack_detail", attack_id=attack.uuid)
+    return render(request, "diary/attack_detail.html", _detail_context(attack, form), status=_status(form))
+
+
+def _detail_context(attack: Any, form: Form, **extra: Any) -> dict[str, Any]:
+    return {
+        "attack": attack,
+        "form": form,
+        "aura": attack.aura_symptoms.order_by("started_at", "pk"),
+        "intakes": attack.medication_intakes.filter(deleted_at__isnull=True).order_by("taken_at"),
+        "aura_form": extra.get("aura_form") or AuraForm(zone=attack.time_zone),
+        "intake_form": extra.get("intake_form")
+        or IntakeForm(
+            zone=attack.time_zone,
+            initial={
+                "request_id": uuid.uuid4(),
+                "taken_at_local": _local_input(attack.started_at, attack.time_zone),
+            },
+        ),
+    }
+
+
+@client_required
+@require_POST
+def aura_add(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    attack = selectors.attack_for_client(client=client, attack_id=attack_id)
+    form = AuraForm(request.POST, zone=attack.time_zone)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("started_at_")}
+        try:
+            services.aura_add(attack=attack, by=request.user, **data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Aura symptom added."))
+            return redirect("diary:attack_detail", attack_id=attack.uuid)
+    context = _detail_context(
+        attack, AttackForm(zone=attack.time_zone, initial=_initial(attack)), aura_form=form
+    )
+    return render(request, "diary/attack_detail.html", context, status=422)
+
+
+def _initial(attack: Any) -> dict[str, Any]:
+    initial = {name: getattr(attack, name) for name in services.ATTACK_FIELDS}
+    initial["started_at_local"] = _local_input(attack.started_at, attack.time_zone)
+    initial["ended_at_local"] = _local_input(attack.ended_at, attack.time_zone)
+    return initial
+
+
+@client_required
+@require_POST
+def aura_delete(request: HttpRequest, aura_id: uuid.UUID) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    aura = AuraSymptom.objects.select_related("attack").filter(uuid=aura_id, attack__client=client).first()
+    if aura is None:
+        raise Http404
+    services.aura_delete(aura=aura, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Aura symptom removed."))
+    return redirect("diary:attack_detail", attack_id=aura.attack.uuid)
+
+
+@client_required
+@require_POST
+def intake_add(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    attack = selectors.attack_for_client(client=client, attack_id=attack_id)
+    form = IntakeForm(request.POST, zone=attack.time_zone)
+    if form.is_valid():
+        data = form.intake()
+        try:
+            services.intake_record(client=client, by=request.user, attack=attack, **data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Medication noted."))
+            return redirect("diary:attack_detail", attack_id=attack.uuid)
+    context = _detail_context(
+        attack, AttackForm(zone=attack.time_zone, initial=_initial(attack)), intake_form=form
+    )
+    return render(request, "diary/attack_detail.html", context, status=422)
+
+
+@client_required
+@require_POST
+def intake_delete(request: HttpRequest, intake_id: uuid.UUID) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    intake = MedicationIntake.objects.filter(uuid=intake_id, client=client, deleted_at__isnull=True).first()
+    if intake is None:
+        raise Http404
+    services.intake_delete(intake=intake, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Medication removed."))
+    if intake.attack is not None:
+        return redirect("diary:attack_detail", attack_id=intake.attack.uuid)
+    return redirect("diary:attack_list")
+
+
+@client_required
+@require_POST
+def attack_delete(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    attack = selectors.attack_for_client(client=client, attack_id=attack_id)
+    services.attack_delete(attack=attack, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Attack deleted. You can restore it from its page."))
+    return redirect("diary:attack_detail", attack_id=attack.uuid)
+
+
+@client_required
+@require_POST
+def attack_restore(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
+    try:
+        services.attack_restore(attack=attack, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, _("Attack restored."))
+    return redirect("diary:attack_detail", attack_id=attack.uuid)
+
+
+@client_required
+def attack_history(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
+    entries = selectors.attack_history(attack=attack)
+    return render(request, "diary/attack_history.html", {"attack": attack, "entries": entries})
+
+
+@client_required
+@require_POST
+def attack_undo(request: HttpRequest, attack_id: uuid.UUID, history_id: int) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
+    try:
+        services.attack_undo(attack=attack, history_id=history_id, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, _("Change undone. The undo is in the history too."))
+    return redirect("diary:attack_history", attack_id=attack.uuid)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
+
+
+@client_required
+def checkin_today(request: HttpRequest) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    return redirect("diary:checkin", day=selectors.client_today(client).isoformat())
+
+
+@client_required
+def checkin(request: HttpRequest, day: str) -> HttpResponse:
+    """One short screen per day, prefilled from the day before where habits carry over."""
+    client = request.client  # type: ignore[attr-defined]
+    date = _day(day)
+    form = CheckInForm(request.POST or None, initial=selectors.checkin_prefill(client=client, day=date))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.checkin_save(client=client, by=request.user, date=date, **form.answers())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Day saved."))
+            if saved.had_headache and not selectors.attacks_on(client=client, day=date):
+                return redirect(f"{_url('diary:attack_start')}?day={date.isoformat()}")
+            return redirect("web:my_home")
+    context = {
+        "form": form,
+        "date": date,
+        "today": selectors.client_today(client),
+        "attacks": selectors.attacks_on(client=client, day=date),
+    }
+    return render(request, "diary/checkin.html", context, status=_status(form))
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
+
+
+@client_required
+def backfill(request: HttpRequest) -> HttpResponse:
+    """The last 14 days on one page: one tap per missing day."""
+    client = request.client  # type: ignore[attr-defined]
+    days = selectors.diary_days(client=client, end=selectors.client_today(client), days=BACKFILL_DAYS)
+    if request.method == "POST":
+        missing = {d.date for d in days if not d.recorded}
+        answers = {}
+        for day in missing:
+            value = request.POST.get(f"day-{day.isoformat()}", "")
+            if value in ("yes", "no"):
+                answers[day] = value == "yes"
+        saved = services.checkins_backfill(client=client, by=request.user, answers=answers)  # type: ignore[arg-type]
+        messages.success(request, _("%(n)d days saved.") % {"n": len(saved)})
+        return redirect("diary:backfill")
+    return render(request, "diary/backfill.html", {"days": list(reversed(days))})
+
+
+@client_required
+def month(request: HttpRequest, month: str | None = None) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    first = selectors.parse_month(month) if month else selectors.client_today(client).replace(day=1)
+    if first is None or first > selectors.client_today(client):
+        raise Http404
+    view = selectors.month_view(client=client, month=first)
+    weekdays = [WEEKDAYS_ABBR[i] for i in range(7)]
+    return render(request, "diary/month.html", {"view": view, "client": client, "weekdays": weekdays})
+
+
+@client_required
+def month_chart(request: HttpRequest, month: str) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    first = selectors.parse_month(month)
+    if first is None or first > selectors.client_today(client):
+        raise Http404
+    view = selectors.month_view(client=client, month=first)
+    theme = getattr(request.user, "theme", "light")
+    response = HttpResponse(charts.month_chart(view, dark=theme == "dark"), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@client_required
+def reminders(request: HttpRequest) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    initial = {"reminders_enabled": client.reminders_enabled, "reminder_time": client.reminder_time}
+    form = ReminderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reminders_set(
+                client=client,
+                by=request.user,  # type: ignore[arg-type]
+                enabled=form.cleaned_data["reminders_enabled"],
+                at=form.cleaned_data["reminder_time"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Reminder settings saved."))
+            return redirect("diary:reminders")
+    return render(request, "diary/reminders.html", {"form": form, "client": client}, status=_status(form))
