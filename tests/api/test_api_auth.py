@@ -35,7 +35,12 @@ def test_it_accepts_a_token_and_refuses_it_once_revoked(as_front_desk, world: Pr
     listed = bearer.get("/api/clients")
     assert listed.status_code == 200
     assert str(world.client.uuid) in {c["id"] for c in listed.json()}
-    created = call(bearer, "post", "/api/clients", {"given_name": "Tok", "family_name": "En", "date_of_birth": "1990-02-03"})
+    created = call(
+        bearer,
+        "post",
+        "/api/clients",
+        {"given_name": "Tok", "family_name": "En", "date_of_birth": "1990-02-03"},
+    )
     assert created.status_code == 201
     assert Client.objects.get(uuid=created.json()["id"]).created_by == world.front_desk
     assert as_front_desk.delete(f"/api/tokens/{token_id}").status_code == 204
@@ -66,9 +71,22 @@ def test_it_needs_csrf_for_unsafe_methods_in_a_session(world: PracticeWorld) -> 
 
 def test_it_documents_the_error_answers_of_every_route(as_owner) -> None:
     schema = json.loads(as_owner.get("/api/openapi.json").content)
-    ours = ("/api/practice", "/api/locations", "/api/rooms", "/api/practitioners", "/api/staff", "/api/clients",
-            "/api/consent", "/api/screening", "/api/plans", "/api/phases", "/api/appointments", "/api/sessions",
-            "/api/follow-ups", "/api/questionnaires")
+    ours = (
+        "/api/practice",
+        "/api/locations",
+        "/api/rooms",
+        "/api/practitioners",
+        "/api/staff",
+        "/api/clients",
+        "/api/consent",
+        "/api/screening",
+        "/api/plans",
+        "/api/phases",
+        "/api/appointments",
+        "/api/sessions",
+        "/api/follow-ups",
+        "/api/questionnaires",
+    )
     checked = 0
     for path, operations in schema["paths"].items():
         if not path.startswith(ours):

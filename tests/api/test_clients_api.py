@@ -35,7 +35,10 @@ def test_it_registers_a_client_for_front_desk(as_front_desk, world: PracticeWorl
     response = call(as_front_desk, "post", "/api/clients", body)
     assert response.status_code == 201
     created = Client.objects.get(uuid=response.json()["id"])
-    assert (created.practice, created.assigned_practitioner) == (world.practice, world.records["practitioner"])
+    assert (created.practice, created.assigned_practitioner) == (
+        world.practice,
+        world.records["practitioner"],
+    )
     assert response.json()["intake"] is None
 
 
@@ -58,7 +61,9 @@ def test_it_records_intake_for_a_practitioner(as_practitioner) -> None:
 def test_it_names_bad_client_fields_and_saves_nothing(as_front_desk, world, outsider) -> None:
     body = {**NEW, "assigned_practitioner_id": str(outsider.records["practitioner"].uuid)}
     assert fields_of(call(as_front_desk, "post", "/api/clients", body)) == ["assigned_practitioner_id"]
-    assert fields_of(call(as_front_desk, "post", "/api/clients", {**NEW, "time_zone": "Nowhere"})) == ["time_zone"]
+    assert fields_of(call(as_front_desk, "post", "/api/clients", {**NEW, "time_zone": "Nowhere"})) == [
+        "time_zone"
+    ]
     assert fields_of(call(as_front_desk, "post", "/api/clients", {**NEW, "date_of_birth": "soon"})) == [
         "date_of_birth"
     ]
@@ -74,7 +79,9 @@ def test_it_changes_contact_details(as_front_desk, world: PracticeWorld) -> None
 
 
 def test_it_refuses_an_invalid_change_and_keeps_the_record(as_owner, world: PracticeWorld) -> None:
-    response = call(as_owner, "patch", f"/api/clients/{world.client.uuid}", {"given_name": "New", "time_zone": "X/Y"})
+    response = call(
+        as_owner, "patch", f"/api/clients/{world.client.uuid}", {"given_name": "New", "time_zone": "X/Y"}
+    )
     assert fields_of(response) == ["time_zone"]
     world.client.refresh_from_db()
     assert world.client.given_name == "AlphaClient"
@@ -105,15 +112,18 @@ def test_it_publishes_numbered_consent_versions(as_owner, world: PracticeWorld) 
 
 def test_it_lets_only_the_owner_publish_consent_texts(as_practitioner, as_front_desk, world) -> None:
     for http in (as_practitioner, as_front_desk):
-        assert call(http, "post", "/api/consent-texts", {"kind": "data", "title": "T", "body": "B"}).status_code == 403
+        assert (
+            call(http, "post", "/api/consent-texts", {"kind": "data", "title": "T", "body": "B"}).status_code
+            == 403
+        )
         assert http.get("/api/consent-texts").status_code == 200
     assert not ConsentText.objects.filter(kind="data").exists()
 
 
 def test_it_names_an_unknown_consent_kind(as_owner) -> None:
-    assert fields_of(call(as_owner, "post", "/api/consent-texts", {"kind": "x", "title": "T", "body": "B"})) == [
-        "kind"
-    ]
+    assert fields_of(
+        call(as_owner, "post", "/api/consent-texts", {"kind": "x", "title": "T", "body": "B"})
+    ) == ["kind"]
 
 
 def test_it_records_and_withdraws_consent(as_front_desk, as_client, world: PracticeWorld) -> None:
@@ -139,7 +149,9 @@ def test_it_refuses_another_practices_consent_text(as_owner, world, outsider) ->
 
 
 def test_it_lets_a_client_withdraw_only_their_own_consent(as_client, world: PracticeWorld) -> None:
-    other = f.ConsentFactory(client=world.other_client, practice=world.practice, text=world.records["consent_text"])
+    other = f.ConsentFactory(
+        client=world.other_client, practice=world.practice, text=world.records["consent_text"]
+    )
     assert call(as_client, "post", f"/api/consents/{other.uuid}/withdraw").status_code == 404
     other.refresh_from_db()
     assert other.withdrawn_at is None
@@ -239,4 +251,7 @@ def test_it_records_a_clinicians_clearance(as_owner, world: PracticeWorld) -> No
 def test_it_hides_another_practices_screening(as_owner, outsider: PracticeWorld) -> None:
     screening = outsider.records["screening"]
     assert as_owner.get(f"/api/screenings/{screening.uuid}").status_code == 404
-    assert call(as_owner, "post", f"/api/screenings/{screening.uuid}/clearance", {"clearance": "x"}).status_code == 404
+    assert (
+        call(as_owner, "post", f"/api/screenings/{screening.uuid}/clearance", {"clearance": "x"}).status_code
+        == 404
+    )

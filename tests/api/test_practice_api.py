@@ -89,7 +89,9 @@ def test_it_lists_and_adds_rooms(as_owner, as_front_desk, world: PracticeWorld) 
 
 def test_it_refuses_room_writes_to_front_desk(as_front_desk, world: PracticeWorld) -> None:
     location, room = world.records["location"], world.records["room"]
-    assert call(as_front_desk, "post", f"/api/locations/{location.uuid}/rooms", {"name": "X"}).status_code == 403
+    assert (
+        call(as_front_desk, "post", f"/api/locations/{location.uuid}/rooms", {"name": "X"}).status_code == 403
+    )
     assert call(as_front_desk, "patch", f"/api/rooms/{room.uuid}", {"name": "X"}).status_code == 403
     assert Room.objects.filter(location=location).count() == 1
 
@@ -147,7 +149,12 @@ def test_it_lets_the_owner_add_a_practitioner(as_owner, world: PracticeWorld) ->
 
 
 def test_it_refuses_staff_writes_to_non_owners(as_practitioner, as_front_desk, world: PracticeWorld) -> None:
-    body = {"email": "x@alpha.example", "full_name": "X", "password": "a-long-unusual-passphrase", "role": "owner"}
+    body = {
+        "email": "x@alpha.example",
+        "full_name": "X",
+        "password": "a-long-unusual-passphrase",
+        "role": "owner",
+    }
     for http in (as_practitioner, as_front_desk):
         assert call(http, "post", "/api/staff", body).status_code == 403
         membership = world.records["membership"]
