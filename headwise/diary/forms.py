@@ -102,7 +102,7 @@ class ZonedForm(forms.Form):
                 )
             except ValidationError as exc:
                 self.add_error(f"{name}_local", exc.message_dict[f"{name}_local"])
-                if exc.code == "ambiguous":
+                if isinstance(exc, localtime.AmbiguousTimeError):
                     self.ambiguous = True
         return data
 

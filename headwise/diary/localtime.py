@@ -19,6 +19,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
+class AmbiguousTimeError(ValidationError):
+    """A wall-clock time that happened twice; the caller should ask which one."""
+
+
 def zone_of(name: str, *, field: str = "time_zone") -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
@@ -51,20 +55,18 @@ def to_utc(
                     "Choose a time before or after the jump."
                 )
                 % {"time": shown, "zone": zone.key}
-            },
-            code="nonexistent",
+            }
         )
     if is_ambiguous(value, zone):
         if fold not in (0, 1):
-            raise ValidationError(
+            raise AmbiguousTimeError(
                 {
                     field: _(
                         "%(time)s happened twice in %(zone)s: the clocks went back that night. "
                         "Say whether you mean the first (summer time) or the second (winter time)."
                     )
                     % {"time": shown, "zone": zone.key}
-                },
-                code="ambiguous",
+                }
             )
         return value.replace(tzinfo=zone, fold=fold).astimezone(dt.UTC)
     return value.replace(tzinfo=zone, fold=0).astimezone(dt.UTC)

@@ -1,3 +1,4 @@
+# ruff: noqa: N999 - the command is spelled as the brief asks: `headwise send-reminders`
 """``headwise send-reminders``: enqueue a reminder task for every client due now.
 
 Run it every 15 minutes, e.g. from cron::

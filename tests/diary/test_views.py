@@ -1,0 +1,197 @@
+"""The client's diary pages: two taps to an attack, forms that name the field, constant queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+
+from headwise.diary import services
+from headwise.diary.models import Attack, DailyCheckIn
+from tests import factories as f
+from tests.conftest import PracticeWorld, login
+
+NOW = dt.datetime(2026, 5, 10, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def frozen() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+def test_it_saves_an_attack_in_two_taps(world: PracticeWorld, as_client: HttpClient) -> None:
+    home = as_client.get("/me/")
+    assert "Attack now" in home.content.decode()
+    rid = str(uuid.uuid4())
+    tap1 = as_client.post("/diary/attack/", {"request_id": rid})
+    attack = Attack.objects.get(client=world.client, request_id=rid)
+    assert tap1.status_code == 302 and tap1["Location"] == f"/diary/attacks/{attack.uuid}/intensity/"
+    assert attack.started_at == NOW and attack.ended_at is None
+    again = as_client.post("/diary/attack/", {"request_id": rid})
+    assert again["Location"] == tap1["Location"]
+    assert Attack.objects.filter(client=world.client, request_id=rid).count() == 1
+    tap2 = as_client.post(f"/diary/attacks/{attack.uuid}/intensity/", {"peak_intensity": "7"})
+    assert tap2.status_code == 302
+    attack.refresh_from_db()
+    assert attack.peak_intensity == 7
+
+
+def test_it_asks_which_time_in_the_autumn_overlap_and_refuses_the_spring_gap(
+    world: PracticeWorld, as_client: HttpClient
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 10, 26, 12, tzinfo=dt.UTC), tick=False):
+        as_client = login(world.client_user)  # a fresh session at this date
+        body = {"request_id": str(uuid.uuid4()), "started_at_local": "2026-10-25T02:30", "time_zone": ""}
+        asked = as_client.post("/diary/attack/", body)
+        assert asked.status_code == 422 and "happened twice" in asked.content.decode()
+        assert 'name="started_at_fold"' in asked.content.decode()
+        assert not Attack.objects.filter(request_id=body["request_id"]).exists()
+        answered = as_client.post("/diary/attack/", {**body, "started_at_fold": "1"})
+        assert answered.status_code == 302
+        assert Attack.objects.get(request_id=body["request_id"]).started_at == dt.datetime(
+            2026, 10, 25, 1, 30, tzinfo=dt.UTC
+        )
+        gap = as_client.post(
+            "/diary/attack/", {"request_id": str(uuid.uuid4()), "started_at_local": "2026-03-29T02:30"}
+        )
+        assert gap.status_code == 422 and "did not exist" in gap.content.decode()
+
+
+def test_it_completes_an_attack_and_keeps_unanswered_as_unknown(
+    world: PracticeWorld, as_client: HttpClient
+) -> None:
+    attack, _ = services.attack_start(client=world.client, by=None, started_at=NOW - dt.timedelta(hours=5))
+    url = f"/diary/attacks/{attack.uuid}/"
+    page = as_client.get(url)
+    assert page.status_code == 200
+    response = as_client.post(
+        url,
+        {
+            "started_at_local": "2026-05-10T09:00",
+            "ended_at_local": "2026-05-10T13:30",
+            "time_zone": "Europe/Amsterdam",
+            "peak_intensity": "8",
+            "side": "unilateral",
+            "nausea": "true",
+            "photophobia": "unknown",
+            "suspected_triggers": ["sleep", "stress"],
+        },
+    )
+    assert response.status_code == 302
+    attack.refresh_from_db()
+    assert attack.ended_at == dt.datetime(2026, 5, 10, 11, 30, tzinfo=dt.UTC)
+    assert attack.nausea is True and attack.photophobia is None and attack.vomiting is None
+    assert attack.suspected_triggers == ["sleep", "stress"]
+    bad = as_client.post(
+        url,
+        {
+            "started_at_local": "2026-05-10T09:00",
+            "ended_at_local": "2026-05-10T08:00",
+            "time_zone": "Europe/Amsterdam",
+        },
+    )
+    assert bad.status_code == 422 and "It ended at: An attack ends after it starts." in bad.content.decode()
+    attack.refresh_from_db()
+    assert attack.ended_at == dt.datetime(2026, 5, 10, 11, 30, tzinfo=dt.UTC)
+    history = as_client.get(f"{url}history/")
+    assert history.status_code == 200 and "Undo this change" in history.content.decode()
+
+
+def test_it_backfills_missing_days_from_one_page(world: PracticeWorld, as_client: HttpClient) -> None:
+    page = as_client.get("/diary/backfill/")
+    assert page.status_code == 200
+    response = as_client.post(
+        "/diary/backfill/", {"day-2026-05-05": "no", "day-2026-05-04": "yes", "day-2026-06-01": "no"}
+    )
+    assert response.status_code == 302
+    saved = dict(
+        DailyCheckIn.objects.filter(client=world.client, date__gte="2026-05-04").values_list(
+            "date", "had_headache"
+        )
+    )
+    assert saved[dt.date(2026, 5, 5)] is False and saved[dt.date(2026, 5, 4)] is True
+    assert dt.date(2026, 6, 1) not in saved
+
+
+def test_it_saves_a_checkin_and_names_a_bad_field(world: PracticeWorld, as_client: HttpClient) -> None:
+    bad = as_client.post("/diary/checkin/2026-05-10/", {"had_headache": "false", "sleep_quality": "9"})
+    assert bad.status_code == 422 and "Sleep quality" in bad.content.decode()
+    assert not DailyCheckIn.objects.filter(client=world.client, date=dt.date(2026, 5, 10)).exists()
+    ok = as_client.post("/diary/checkin/2026-05-10/", {"had_headache": "false", "sleep_hours": "7.5"})
+    assert ok.status_code == 302
+    assert DailyCheckIn.objects.get(client=world.client, date=dt.date(2026, 5, 10)).sleep_hours == 7.5
+    assert as_client.get("/diary/checkin/2026-13-40/").status_code == 404
+
+
+def test_it_hides_other_clients_attacks(
+    world: PracticeWorld, outsider: PracticeWorld, as_client: HttpClient
+) -> None:
+    theirs = world.records["other_attack"]
+    assert as_client.get(f"/diary/attacks/{theirs.uuid}/").status_code == 404
+    assert as_client.post(f"/diary/attacks/{theirs.uuid}/delete/").status_code == 404
+    assert (
+        login(outsider.client_user).get(f"/diary/attacks/{world.records['attack'].uuid}/history/").status_code
+        == 404
+    )
+    assert login(world.owner).get("/diary/month/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.deleted_at is None
+
+
+def test_it_shows_the_month_with_the_chart(world: PracticeWorld, as_client: HttpClient) -> None:
+    page = as_client.get("/diary/month/2026-05/")
+    assert page.status_code == 200 and "This month in short" in page.content.decode()
+    chart = as_client.get("/diary/month/2026-05/chart.svg")
+    assert chart.status_code == 200 and chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+    assert as_client.get("/diary/month/2027-01/").status_code == 404
+
+
+def _diary(client: Any, days: int) -> None:
+    for i in range(days):
+        day = dt.date(2026, 5, 9) - dt.timedelta(days=i)
+        f.DailyCheckInFactory(client=client, practice=client.practice, date=day, had_headache=i % 4 == 0)
+        if i % 4 == 0:
+            start = dt.datetime.combine(day, dt.time(8), tzinfo=dt.UTC)
+            attack = f.AttackFactory(
+                client=client,
+                practice=client.practice,
+                started_at=start,
+                ended_at=start + dt.timedelta(hours=6),
+            )
+            f.MedicationIntakeFactory(
+                client=client, practice=client.practice, attack=attack, taken_at=start + dt.timedelta(hours=1)
+            )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/me/",
+        "/diary/month/2026-05/",
+        "/diary/month/2026-04/chart.svg",
+        "/diary/attacks/",
+        "/diary/backfill/",
+        "/diary/checkin/2026-05-09/",
+    ],
+)
+def test_it_runs_a_constant_number_of_queries_whatever_the_diary_length(url: str, db: Any) -> None:
+    counts = []
+    for days in (30, 730):
+        client = f.ClientFactory(user=f.UserFactory())
+        _diary(client, days)
+        http = login(client.user)
+        http.get(url)  # warm caches (session, content types)
+        with CaptureQueriesContext(connection) as queries:
+            assert http.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
