@@ -16,6 +16,7 @@ not that the body was refused; and nothing in the database may change.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import uuid
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db.models import Count, Max
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -112,8 +114,13 @@ def fill_web(route: str, ids: dict[str, Any]) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", one, route)
 
 
+@functools.cache
+def openapi() -> dict[str, Any]:
+    return dict(api.get_openapi_schema())
+
+
 def api_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    schema = api.get_openapi_schema()
+    schema = openapi()
     for path, methods in schema["paths"].items():
         for method, op in methods.items():
             yield method.upper(), path, op
@@ -175,28 +182,40 @@ def sample(schema: dict[str, Any], components: dict[str, Any], ids: dict[str, An
     return ("walk" * length)[: max(length, 4)]
 
 
+def query_for(op: dict[str, Any], ids: dict[str, Any]) -> str:
+    """Required query parameters, filled so that validation passes."""
+    components = openapi().get("components", {}).get("schemas", {})
+    pairs = []
+    for param in op.get("parameters", []):
+        if param.get("in") == "query" and param.get("required"):
+            name = param["name"]
+            value = ids[name] if name in ids else sample(param.get("schema", {}), components, ids, name)
+            pairs.append(f"{name}={value}")
+    return "?" + "&".join(pairs) if pairs else ""
+
+
 def body_for(op: dict[str, Any], ids: dict[str, Any]) -> str | None:
     content = op.get("requestBody", {}).get("content", {})
     if "application/json" not in content:
         return None
-    components = api.get_openapi_schema().get("components", {}).get("schemas", {})
+    components = openapi().get("components", {}).get("schemas", {})
     return json.dumps(sample(content["application/json"]["schema"], components, ids))
 
 
 # --- database snapshot -----------------------------------------------------------------------
 
 
-def snapshot() -> dict[str, int]:
-    """Row counts and the latest change time of every Headwise table."""
+def snapshot() -> dict[str, Any]:
+    """Row counts (history tables included, so an edit shows) and latest change times."""
     state: dict[str, Any] = {}
     for model in apps.get_models():
         if not model.__module__.startswith("headwise."):
             continue
-        state[model._meta.label] = model.objects.count()
-        if any(f.name == "updated_at" for f in model._meta.fields):
-            state[model._meta.label + ".updated"] = (
-                model.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-            )
+        fields = {f.name for f in model._meta.fields}
+        aggregates: dict[str, Any] = {"n": Count("pk")}
+        if "updated_at" in fields:
+            aggregates["changed"] = Max("updated_at")
+        state[model._meta.label] = model._default_manager.aggregate(**aggregates)
     return state
 
 
@@ -210,28 +229,38 @@ def request(http: HttpClient, method: str, url: str, body: str | None) -> Any:
     return call(url, data=body, content_type="application/json")
 
 
-def visitors(
-    world: PracticeWorld, outsider: PracticeWorld
-) -> list[tuple[str, HttpClient, dict[str, Any], list[str]]]:
-    """Who knocks, which ids they try, and what they must not see.
+VISITORS = [
+    "outsider owner",
+    "outsider practitioner",
+    "outsider front desk",
+    "outsider client",
+    "other client of the same practice",
+]
+
+
+def visitor(
+    who: str, world: PracticeWorld, outsider: PracticeWorld
+) -> tuple[HttpClient, dict[str, Any], list[str]]:
+    """A signed-in visitor, the ids they try, and what they must not see.
 
     Outsiders of every role try this practice's ids; the other client of this practice (with a
     login of their own) tries the first client's.
     """
-    from tests.factories import UserFactory
-
-    sibling_user = UserFactory(email="sibling@alpha.example")
-    world.other_client.user = sibling_user
-    world.other_client.save(update_fields=["user"])
     ids = ids_of(world)
-    foreign = markers_of(world)
-    return [
-        ("outsider owner", login(outsider.owner), ids, foreign),
-        ("outsider practitioner", login(outsider.practitioner_user), ids, foreign),
-        ("outsider front desk", login(outsider.front_desk), ids, foreign),
-        ("outsider client", login(outsider.client_user), ids, foreign),
-        ("other client of the same practice", login(sibling_user), ids, markers_of(world, sibling=True)),
-    ]
+    if who == "other client of the same practice":
+        from tests.factories import UserFactory
+
+        sibling_user = UserFactory(email="sibling@alpha.example")
+        world.other_client.user = sibling_user
+        world.other_client.save(update_fields=["user"])
+        return login(sibling_user), ids, markers_of(world, sibling=True)
+    user = {
+        "outsider owner": outsider.owner,
+        "outsider practitioner": outsider.practitioner_user,
+        "outsider front desk": outsider.front_desk,
+        "outsider client": outsider.client_user,
+    }[who]
+    return login(user), ids, markers_of(world)
 
 
 @pytest.fixture
@@ -250,54 +279,61 @@ def test_it_walks_at_least_the_foundation_routes() -> None:
     assert ("GET", "/api/me") in operations
 
 
-def test_every_page_is_walled(walled: tuple[PracticeWorld, PracticeWorld]) -> None:
+@pytest.mark.parametrize("who", VISITORS)
+def test_every_page_is_walled(who: str, walled: tuple[PracticeWorld, PracticeWorld]) -> None:
     world, outsider = walled
     failures: list[str] = []
-    for who, http, ids, markers in visitors(world, outsider):
-        for route, _converters in web_patterns():
-            if route in PUBLIC_WEB:
-                continue
-            url = fill_web(route, ids)
-            has_ids = "<" in route
-            for method in ("GET", "POST"):
-                before = snapshot()
-                response = request(http, method, url, None)
-                text = response.content.decode(errors="replace")
-                leaked = [m for m in markers if m in text]
-                if has_ids and response.status_code != 404:
-                    failures.append(f"{who}: {method} {url} answered {response.status_code}, not 404")
-                if leaked:
-                    failures.append(f"{who}: {method} {url} showed {leaked[:3]}")
-                if snapshot() != before:
-                    failures.append(f"{who}: {method} {url} changed the database")
+    http, ids, markers = visitor(who, world, outsider)
+    for route, _converters in web_patterns():
+        if route in PUBLIC_WEB:
+            continue
+        url = fill_web(route, ids)
+        # Only record ids identify someone's data; a date or month in the path is the
+        # caller's own diary day, which they may see.
+        has_ids = bool(re.search(r"<(?:\w+:)?\w+_id>", route))
+        statuses = []
+        for method in ("GET", "POST"):
+            before = snapshot() if method != "GET" else None
+            response = request(http, method, url, None)
+            statuses.append(response.status_code)
+            text = response.content.decode(errors="replace")
+            leaked = [m for m in markers if m in text]
+            # 405 (method not allowed) comes before any lookup, so it tells nothing.
+            if has_ids and response.status_code not in (404, 405):
+                failures.append(f"{who}: {method} {url} answered {response.status_code}, not 404")
+            if leaked:
+                failures.append(f"{who}: {method} {url} showed {leaked[:3]}")
+            if before is not None and snapshot() != before:
+                failures.append(f"{who}: {method} {url} changed the database")
+        if has_ids and 404 not in statuses:
+            failures.append(f"{who}: {url} answered {statuses} to GET and POST, never 404")
     assert not failures, "\n".join(failures)
 
 
-def test_every_api_route_is_walled(walled: tuple[PracticeWorld, PracticeWorld]) -> None:
+@pytest.mark.parametrize("who", VISITORS)
+def test_every_api_route_is_walled(who: str, walled: tuple[PracticeWorld, PracticeWorld]) -> None:
     world, outsider = walled
     failures: list[str] = []
-    for who, http, ids, markers in visitors(world, outsider):
-        for method, path, op in api_operations():
-            url = fill_api(path, ids)
-            has_ids = "{" in path
-            body = body_for(op, ids)
-            before = snapshot()
-            response = request(http, method, url, body)
-            text = response.content.decode(errors="replace")
-            leaked = [m for m in markers if m in text]
-            if has_ids and response.status_code != 404:
-                failures.append(
-                    f"{who}: {method} {url} answered {response.status_code}, not 404: {text[:200]}"
-                )
-            if leaked:
-                failures.append(f"{who}: {method} {url} showed {leaked[:3]}")
-            # A create without ids in its path (e.g. POST /api/tokens) may create the caller's
-            # own record; one that names another practice's record in its body must not.
-            creates_own = not has_ids and method == "POST" and response.status_code in (200, 201)
-            if snapshot() != before and not creates_own:
-                failures.append(f"{who}: {method} {url} changed the database ({response.status_code})")
-            if creates_own and any(str(v) in (body or "") for v in ids.values() if isinstance(v, uuid.UUID)):
-                failures.append(f"{who}: {method} {url} accepted another's id in its body: {text[:200]}")
+    http, ids, markers = visitor(who, world, outsider)
+    for method, path, op in api_operations():
+        url = fill_api(path, ids) + query_for(op, ids)
+        has_ids = bool(re.search(r"\{\w+_id\}", path))
+        body = body_for(op, ids)
+        before = snapshot() if method != "GET" else None
+        response = request(http, method, url, body)
+        text = response.content.decode(errors="replace")
+        leaked = [m for m in markers if m in text]
+        if has_ids and response.status_code != 404:
+            failures.append(f"{who}: {method} {url} answered {response.status_code}, not 404: {text[:200]}")
+        if leaked:
+            failures.append(f"{who}: {method} {url} showed {leaked[:3]}")
+        # A create without ids in its path (e.g. POST /api/tokens) may create the caller's
+        # own record; one that names another practice's record in its body must not.
+        creates_own = not has_ids and method == "POST" and response.status_code in (200, 201)
+        if before is not None and snapshot() != before and not creates_own:
+            failures.append(f"{who}: {method} {url} changed the database ({response.status_code})")
+        if creates_own and any(str(v) in (body or "") for v in ids.values() if isinstance(v, uuid.UUID)):
+            failures.append(f"{who}: {method} {url} accepted another's id in its body: {text[:200]}")
     assert not failures, "\n".join(failures)
 
 
