@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -263,7 +264,7 @@ def test_it_refuses_booking_to_a_client(as_client, booking) -> None:
 
 def test_it_lists_a_day_of_the_schedule(as_front_desk, world, booking) -> None:
     booked = call(as_front_desk, "post", "/api/appointments", booking).json()
-    day = SOON.astimezone(dt.timezone.utc).date().isoformat()
+    day = SOON.astimezone(ZoneInfo(world.practice.time_zone)).date().isoformat()
     found = as_front_desk.get(
         f"/api/appointments?date={day}&practitioner={booking['practitioner_id']}"
     ).json()
