@@ -1,0 +1,218 @@
+"""Benchmark the diary pages (``.venv/bin/python bench/bench_diary.py``).
+
+A client with five years of diary (a check-in most days, ~8 attacks a month, medication for
+most of them) on a fresh test database (SQLite in memory, or DATABASE_URL if set). Requests go
+through Django's test Client: the full middleware stack, session and authentication, URL
+routing, view, template; no network. "Server time" is the time of that call.
+
+Baseline, measured in the same run: a bare authenticated view (``client_required``, returns
+"ok") added by this script through its own URLconf (the project's URLs plus one path).
+
+Targets: attack save p95 within 1.5x the bare view; month view p95 under 50 ms; worker RSS
+after warm-up under 150 MB (read from /proc/self/status).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+import types
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headwise.settings_test")
+
+WARMUP = 30
+RUNS = 300
+YEARS = 5
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(call: Callable[[], object], after: Callable[[], object] | None = None) -> list[float]:
+    for _ in range(WARMUP):
+        call()
+        if after:
+            after()
+    out = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        call()
+        out.append((time.perf_counter() - started) * 1000)
+        if after:
+            after()
+    return out
+
+
+def build_diary(client: object, years: int) -> None:
+    from headwise.diary.models import Attack, DailyCheckIn, MedicationIntake
+
+    rng = random.Random(20260329)  # noqa: S311 - synthetic data
+    today = dt.datetime.now(dt.UTC).date()
+    first = today - dt.timedelta(days=365 * years)
+    checkins, attacks = [], []
+    day = first
+    while day < today:
+        if rng.random() < 0.9:
+            checkins.append(
+                DailyCheckIn(
+                    client=client, practice_id=client.practice_id, date=day, had_headache=False, stress=3
+                )  # type: ignore[attr-defined]
+            )
+        if rng.random() < 8 / 30:
+            start = dt.datetime.combine(day, dt.time(rng.randrange(0, 18)), tzinfo=dt.UTC)
+            attacks.append(
+                Attack(
+                    client=client,
+                    practice_id=client.practice_id,  # type: ignore[attr-defined]
+                    started_at=start,
+                    ended_at=start + dt.timedelta(hours=rng.randrange(1, 6)),
+                    time_zone="Europe/Amsterdam",
+                    peak_intensity=rng.randrange(2, 10),
+                    side=rng.choice(["unilateral", "bilateral", ""]),
+                    nausea=rng.choice([True, False, None]),
+                )
+            )
+        day += dt.timedelta(days=1)
+    DailyCheckIn.objects.bulk_create(checkins, batch_size=500)
+    Attack.objects.bulk_create(attacks, batch_size=500)
+    saved = Attack.objects.filter(client=client)
+    MedicationIntake.objects.bulk_create(
+        [
+            MedicationIntake(
+                client=client,
+                practice_id=client.practice_id,  # type: ignore[attr-defined]
+                attack=a,
+                taken_at=a.started_at + dt.timedelta(minutes=30),
+                name="sumatriptan",
+                drug_class="triptan",
+            )
+            for a in saved
+            if rng.random() < 0.7
+        ],
+        batch_size=500,
+    )
+    # The last two days stay free of attacks so "attack now" never overlaps.
+    Attack.objects.filter(
+        client=client, started_at__gte=dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    ).delete()
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.http import HttpRequest, HttpResponse
+    from django.test import Client as HttpClient
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import clear_url_caches, include, path
+
+    from headwise.accounts.access import client_required
+    from headwise.diary.models import Attack, DailyCheckIn
+
+    setup_test_environment()
+    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+
+    @client_required
+    def bare(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    urls = types.ModuleType("bench_diary_urls")
+    urls.urlpatterns = [path("bench/bare/", bare), path("", include(settings.ROOT_URLCONF))]  # type: ignore[attr-defined]
+    sys.modules["bench_diary_urls"] = urls
+    settings.ROOT_URLCONF = "bench_diary_urls"
+    clear_url_caches()
+
+    try:
+        from tests import factories as f
+
+        client = f.ClientFactory(user=f.UserFactory(), time_zone="UTC")
+        started = time.perf_counter()
+        build_diary(client, YEARS)
+        setup_s = time.perf_counter() - started
+        http = HttpClient()
+        http.force_login(client.user, backend="django.contrib.auth.backends.ModelBackend")
+        month = dt.datetime.now(dt.UTC).date().replace(day=1)
+        last_month = (month - dt.timedelta(days=1)).replace(day=1)
+
+        def save() -> None:
+            response = http.post("/diary/attack/", {"request_id": str(uuid.uuid4())})
+            assert response.status_code == 302, response.status_code
+
+        def undo_save() -> None:
+            Attack.objects.filter(
+                client=client, started_at__gte=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+            ).delete()
+
+        def page(url: str) -> Callable[[], None]:
+            def get() -> None:
+                response = http.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+
+            return get
+
+        rows = [
+            ("bare authenticated view (GET)", timed(page("/bench/bare/")), "/bench/bare/"),
+            ("attack save: one tap (POST)", timed(save, undo_save), None),
+            (
+                "month view, this month",
+                timed(page(f"/diary/month/{month:%Y-%m}/")),
+                f"/diary/month/{month:%Y-%m}/",
+            ),
+            (
+                "month view, last month",
+                timed(page(f"/diary/month/{last_month:%Y-%m}/")),
+                f"/diary/month/{last_month:%Y-%m}/",
+            ),
+            ("month chart (SVG)", timed(page(f"/diary/month/{last_month:%Y-%m}/chart.svg")), None),
+            ("client home /me/", timed(page("/me/")), "/me/"),
+        ]
+        memory = rss_mb()
+        bare_p95 = percentile(rows[0][1], 0.95)
+        n_attacks = Attack.objects.filter(client=client).count()
+        n_days = DailyCheckIn.objects.filter(client=client).count()
+        print(
+            f"diary: {YEARS} years, {n_days} check-ins, {n_attacks} attacks "
+            f"(built in {setup_s:.1f} s); {RUNS} runs after {WARMUP} warm-up; "
+            f"database {connection.vendor}"
+        )
+        print(f"{'request':34} {'p50 ms':>8} {'p95 ms':>8} {'p95/bare':>9} {'queries':>8}")
+        for name, times, url in rows:
+            queries = ""
+            if url:
+                with CaptureQueriesContext(connection) as captured:
+                    http.get(url)
+                queries = str(len(captured))
+            print(
+                f"{name:34} {statistics.median(times):8.2f} {percentile(times, 0.95):8.2f} "
+                f"{percentile(times, 0.95) / bare_p95:9.2f} {queries:>8}"
+            )
+        save_ratio = percentile(rows[1][1], 0.95) / bare_p95
+        month_p95 = percentile(rows[2][1], 0.95)
+        print(f"worker RSS after warm-up: {memory:.0f} MB (target < 150 MB)")
+        print(f"attack save p95 / bare p95: {save_ratio:.2f} (target <= 1.5)")
+        print(f"month view p95: {month_p95:.1f} ms (target < 50 ms)")
+    finally:
+        connection.creation.destroy_test_db(db_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
