@@ -7,16 +7,19 @@ simple-history rows: generated records have no edit history, and the first real 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import uuid
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.utils import timezone
 
 from headwise.accounts.models import User
 from headwise.care.models import (
@@ -50,6 +53,7 @@ PASSWORD = "demo-headwise-2026"  # noqa: S105 - the published demo password (doc
 TIME_ZONE = "America/New_York"
 BATCH = 2000
 CHUNK = 50
+_PREPARED = frozenset({"UUIDField", "DateField", "DateTimeField", "JSONField"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +220,49 @@ class _Writer:
     def date(self, day: int) -> dt.date:
         return self.first + dt.timedelta(days=int(day))
 
+    def insert(self, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+        """Insert rows given as {attname: value}, with Django's own per-field preparation.
+
+        ``bulk_create`` spends about 200 us a row on SQLite (measured: 20,000 check-ins in
+        4.3 s) building model instances and SQL; this path prepares only the values that need
+        it (UUIDs, dates, instants, JSON) and uses one ``executemany``.
+        """
+        self.counts[model.__name__] = self.counts.get(model.__name__, 0) + len(rows)
+        if not rows:
+            return
+        now = timezone.now()
+        conn = connections[DEFAULT_DB_ALIAS]  # not the proxy: it costs a lookup per value
+        names, plan = [], []
+        for f in model._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            names.append(conn.ops.quote_name(f.column))
+            if f.attname in rows[0]:
+                plan.append((f.attname, f if f.get_internal_type() in _PREPARED else None, None))
+            elif f.name == "uuid":
+                plan.append(("", f, "uuid"))
+            else:
+                value = (
+                    now
+                    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                    else f.get_default()
+                )
+                plan.append(("", None, f.get_db_prep_save(value, conn)))
+        table = conn.ops.quote_name(model._meta.db_table)
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608 - names from model meta, quoted; values are parameters
+        values = [
+            tuple(
+                (f.get_db_prep_save(uuid.uuid4(), conn) if const == "uuid" else const)
+                if not attname
+                else (f.get_db_prep_save(row[attname], conn) if f is not None else row[attname])
+                for attname, f, const in plan
+            )
+            for row in rows
+        ]
+        with conn.cursor() as cursor:
+            for lo in range(0, len(values), BATCH):
+                cursor.executemany(sql, values[lo : lo + BATCH])
+
     def create(self, model: type[models.Model], rows: list[Any]) -> list[Any]:
         if rows:
             model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[attr-defined]
@@ -225,7 +272,7 @@ class _Writer:
 
 def load(data: g.DemoData, *, progress: Callable[[int], None] | None = None) -> Loaded:
     """Write ``data`` as a new demo practice, in one transaction."""
-    with transaction.atomic():
+    with transaction.atomic(), _big_sqlite_cache():
         w = _Writer(data)
         practice, staff, sites, rooms, texts = _practice(w)
         logins = [(s.email, s.name) for s in STAFF]
@@ -239,6 +286,25 @@ def load(data: g.DemoData, *, progress: Callable[[int], None] | None = None) -> 
             if progress is not None:
                 progress(hi - lo)
     return Loaded(practice, w.counts, logins)
+
+
+@contextlib.contextmanager
+def _big_sqlite_cache() -> Iterator[None]:
+    """A 256 MB page cache while loading: without it SQLite spills index pages (measured:
+    1,000 clients x 365 days took 45 s instead of 29 s)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "sqlite":
+        yield
+        return
+    with conn.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        with conn.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _practice(
@@ -422,85 +488,96 @@ def _small(v: int) -> int | None:
     return None if v < 0 else int(v)
 
 
+def _uid(client: Client) -> int | None:
+    return client.user_id  # type: ignore[attr-defined, no-any-return]
+
+
 def _diary(w: _Writer, practice: Practice, clients: list[Client], lo: int, hi: int) -> None:
-    d = w.data
-    at = d.attacks
+    at = w.data.attacks
     a0, a1 = _span(at.client, lo, hi)
     attacks = []
     for k in range(a0, a1):
         client = clients[int(at.client[k]) - lo]
         start = w.at(at.day[k], at.start_minute[k])
         attacks.append(
-            Attack(
-                practice=practice,
-                client=client,
-                started_at=start,
-                ended_at=None if at.is_open[k] else start + dt.timedelta(minutes=int(at.duration_minutes[k])),
-                time_zone=TIME_ZONE,
-                peak_intensity=_small(at.intensity[k]),
-                side=("unilateral", "bilateral")[at.side[k]] if at.side[k] >= 0 else "",
-                quality=("pulsating", "pressing")[at.quality[k]] if at.quality[k] >= 0 else "",
-                aggravated_by_activity=_tri(at.aggravated[k]),
-                nausea=_tri(at.nausea[k]),
-                vomiting=_tri(at.vomiting[k]),
-                photophobia=_tri(at.photophobia[k]),
-                phonophobia=_tri(at.phonophobia[k]),
-                ended_by_sleep=None if at.is_open[k] else _tri(at.ended_by_sleep[k]),
-                warning_signs=at.warning_signs[k],
-                warning_lead_minutes=_small(at.warning_lead[k]),
-                disability=("none", "half", "missed")[at.disability[k]],
-                suspected_triggers=at.suspected[k],
-                created_by=client.user,
-            )
+            {
+                "practice_id": practice.pk,
+                "client_id": client.pk,
+                "uuid": uuid.uuid4(),
+                "started_at": start,
+                "ended_at": None
+                if at.is_open[k]
+                else start + dt.timedelta(minutes=int(at.duration_minutes[k])),
+                "time_zone": TIME_ZONE,
+                "peak_intensity": _small(at.intensity[k]),
+                "side": ("unilateral", "bilateral")[at.side[k]] if at.side[k] >= 0 else "",
+                "quality": ("pulsating", "pressing")[at.quality[k]] if at.quality[k] >= 0 else "",
+                "aggravated_by_activity": _tri(at.aggravated[k]),
+                "nausea": _tri(at.nausea[k]),
+                "vomiting": _tri(at.vomiting[k]),
+                "photophobia": _tri(at.photophobia[k]),
+                "phonophobia": _tri(at.phonophobia[k]),
+                "ended_by_sleep": None if at.is_open[k] else _tri(at.ended_by_sleep[k]),
+                "warning_signs": at.warning_signs[k],
+                "warning_lead_minutes": _small(at.warning_lead[k]),
+                "disability": ("none", "half", "missed")[at.disability[k]],
+                "suspected_triggers": at.suspected[k],
+                "created_by_id": _uid(client),
+            }
         )
-    w.create(Attack, attacks)
+    w.insert(Attack, attacks)
+    ids = dict(Attack.objects.filter(client__in=clients).values_list("uuid", "id"))
+    for row in attacks:
+        row["id"] = ids[row["uuid"]]
     _auras(w, practice, attacks, a0, a1)
     _intakes(w, practice, attacks, a0, a1)
     _checkins(w, practice, clients, lo)
     _exposures(w, practice, clients, attacks, lo, hi, a0)
 
 
-def _auras(w: _Writer, practice: Practice, attacks: list[Attack], a0: int, a1: int) -> None:
+def _auras(w: _Writer, practice: Practice, attacks: list[dict[str, Any]], a0: int, a1: int) -> None:
     au = w.data.auras
     b0, b1 = _span(au.attack, a0, a1)
-    rows = [
-        AuraSymptom(
-            practice=practice,
-            attack=attacks[int(au.attack[k]) - a0],
-            type=g.AURA_TYPES[au.type[k]],
-            started_at=attacks[int(au.attack[k]) - a0].started_at
-            - dt.timedelta(minutes=int(au.lead_minutes[k])),
-            duration_minutes=int(au.duration_minutes[k]),
-            spread_gradually=_tri(au.spread_gradually[k]),
-            unilateral=_tri(au.unilateral[k]),
-            positive=_tri(au.positive[k]),
+    rows = []
+    for k in range(b0, b1):
+        attack = attacks[int(au.attack[k]) - a0]
+        rows.append(
+            {
+                "practice_id": practice.pk,
+                "attack_id": attack["id"],
+                "type": g.AURA_TYPES[au.type[k]],
+                "started_at": attack["started_at"] - dt.timedelta(minutes=int(au.lead_minutes[k])),
+                "duration_minutes": int(au.duration_minutes[k]),
+                "spread_gradually": _tri(au.spread_gradually[k]),
+                "unilateral": _tri(au.unilateral[k]),
+                "positive": _tri(au.positive[k]),
+            }
         )
-        for k in range(b0, b1)
-    ]
-    w.create(AuraSymptom, rows)
+    w.insert(AuraSymptom, rows)
 
 
-def _intakes(w: _Writer, practice: Practice, attacks: list[Attack], a0: int, a1: int) -> None:
+def _intakes(w: _Writer, practice: Practice, attacks: list[dict[str, Any]], a0: int, a1: int) -> None:
     it = w.data.intakes
     b0, b1 = _span(it.attack, a0, a1)
     rows = []
     for k in range(b0, b1):
         attack = attacks[int(it.attack[k]) - a0]
         rows.append(
-            MedicationIntake(
-                practice=practice,
-                client=attack.client,
-                attack=attack,
-                taken_at=attack.started_at + dt.timedelta(minutes=int(it.offset_minutes[k])),
-                name=it.name[k],
-                drug_class=it.drug_class[k],
-                dose=it.dose[k],
-                pain_before=g.PAIN_SCALE[it.pain_before[k]],
-                pain_at_2h=g.PAIN_SCALE[it.pain_at_2h[k]] if it.pain_at_2h[k] >= 0 else "",
-                created_by=attack.client.user,
-            )
+            {
+                "practice_id": practice.pk,
+                "client_id": attack["client_id"],
+                "attack_id": attack["id"],
+                "request_id": None,
+                "taken_at": attack["started_at"] + dt.timedelta(minutes=int(it.offset_minutes[k])),
+                "name": it.name[k],
+                "drug_class": it.drug_class[k],
+                "dose": it.dose[k],
+                "pain_before": g.PAIN_SCALE[it.pain_before[k]],
+                "pain_at_2h": g.PAIN_SCALE[it.pain_at_2h[k]] if it.pain_at_2h[k] >= 0 else "",
+                "created_by_id": attack["created_by_id"],
+            }
         )
-    w.create(MedicationIntake, rows)
+    w.insert(MedicationIntake, rows)
 
 
 def _checkins(w: _Writer, practice: Practice, clients: list[Client], lo: int) -> None:
@@ -511,30 +588,36 @@ def _checkins(w: _Writer, practice: Practice, clients: list[Client], lo: int) ->
         i = lo + offset
         for day in np.flatnonzero(days.recorded[i]):
             rows.append(
-                DailyCheckIn(
-                    practice=practice,
-                    client=client,
-                    date=w.date(day),
-                    had_headache=bool(days.headache[i, day]),
-                    stress=_small(days.stress[i, day]),
-                    sleep_hours=_num(days.sleep_hours[i, day]),
-                    sleep_quality=_small(days.sleep_quality[i, day]),
-                    neck_tension=_small(days.neck_tension[i, day]),
-                    jaw_tension=_small(days.jaw_tension[i, day]),
-                    menstruating=_tri(days.menstruating[i, day]),
-                    caffeine_drinks=_small(days.caffeine[i, day]),
-                    alcohol_units=_num(days.alcohol_units[i, day]),
-                    skipped_meals=_tri(days.skipped_meal[i, day]),
-                    hydration=hydration[days.hydration[i, day]] if days.hydration[i, day] >= 0 else "",
-                    screen_hours=_num(days.screen_hours[i, day]),
-                    created_by=client.user,
-                )
+                {
+                    "practice_id": practice.pk,
+                    "client_id": client.pk,
+                    "date": w.date(day),
+                    "had_headache": bool(days.headache[i, day]),
+                    "stress": _small(days.stress[i, day]),
+                    "sleep_hours": _num(days.sleep_hours[i, day]),
+                    "sleep_quality": _small(days.sleep_quality[i, day]),
+                    "neck_tension": _small(days.neck_tension[i, day]),
+                    "jaw_tension": _small(days.jaw_tension[i, day]),
+                    "menstruating": _tri(days.menstruating[i, day]),
+                    "caffeine_drinks": _small(days.caffeine[i, day]),
+                    "alcohol_units": _num(days.alcohol_units[i, day]),
+                    "skipped_meals": _tri(days.skipped_meal[i, day]),
+                    "hydration": hydration[days.hydration[i, day]] if days.hydration[i, day] >= 0 else "",
+                    "screen_hours": _num(days.screen_hours[i, day]),
+                    "created_by_id": _uid(client),
+                }
             )
-    w.create(DailyCheckIn, rows)
+    w.insert(DailyCheckIn, rows)
 
 
 def _exposures(
-    w: _Writer, practice: Practice, clients: list[Client], attacks: list[Attack], lo: int, hi: int, a0: int
+    w: _Writer,
+    practice: Practice,
+    clients: list[Client],
+    attacks: list[dict[str, Any]],
+    lo: int,
+    hi: int,
+    a0: int,
 ) -> None:
     ex = w.data.exposures
     days = w.data.days
@@ -549,17 +632,17 @@ def _exposures(
             detail = f"{days.alcohol_units[i, day]:g} units"
         client = clients[i - lo]
         rows.append(
-            TriggerExposure(
-                practice=practice,
-                client=client,
-                trigger=trigger,
-                occurred_at=w.at(day, ex.minute[k]),
-                attack=attacks[int(ex.attack[k]) - a0] if ex.attack[k] >= 0 else None,
-                detail=detail,
-                created_by=client.user,
-            )
+            {
+                "practice_id": practice.pk,
+                "client_id": client.pk,
+                "trigger": trigger,
+                "occurred_at": w.at(day, ex.minute[k]),
+                "attack_id": attacks[int(ex.attack[k]) - a0]["id"] if ex.attack[k] >= 0 else None,
+                "detail": detail,
+                "created_by_id": _uid(client),
+            }
         )
-    w.create(TriggerExposure, rows)
+    w.insert(TriggerExposure, rows)
 
 
 def _care(
@@ -577,16 +660,16 @@ def _care(
         practitioner = staff["practitioners"][p.practitioner]
         user = staff["users"][_staff_index(p.practitioner)]
         questionnaires += [
-            QuestionnaireResponse(
-                practice=practice,
-                client=client,
-                instrument=q.instrument,
-                answered_on=w.date(q.day),
-                items=q.items,
-                total=q.total,
-                band=q.band,
-                created_by=user,
-            )
+            {
+                "practice_id": practice.pk,
+                "client_id": client.pk,
+                "instrument": q.instrument,
+                "answered_on": w.date(q.day),
+                "items": q.items,
+                "total": q.total,
+                "band": q.band,
+                "created_by_id": user.pk,
+            }
             for q in care.questionnaires
         ]
         if p.therapy_start is None:
@@ -617,73 +700,85 @@ def _care(
         visits += [(client, practitioner, user, p, v, own[v.phase]) for v in care.visits]
     w.create(TreatmentPlan, plans)
     w.create(PlanPhase, phases)
-    _visits(w, practice, sites, rooms, visits)
-    w.create(QuestionnaireResponse, questionnaires)
+    _visits(w, practice, sites, rooms, visits, clients)
+    w.insert(QuestionnaireResponse, questionnaires)
 
 
 def _visits(
-    w: _Writer, practice: Practice, sites: list[Location], rooms: list[list[Room]], visits: list[Any]
+    w: _Writer,
+    practice: Practice,
+    sites: list[Location],
+    rooms: list[list[Room]],
+    visits: list[Any],
+    clients: list[Client],
 ) -> None:
-    appointments, sessions, follow_ups = [], [], []
+    appointments, sessions = [], []
     for client, practitioner, user, p, v, phase in visits:
         start = w.at(v.day, v.minute)
-        appt = Appointment(
-            practice=practice,
-            client=client,
-            practitioner=practitioner,
-            location=sites[p.location],
-            room=rooms[p.location][v.room % len(rooms[p.location])],
-            phase=phase,
-            kind=v.kind,
-            starts_at=start,
-            ends_at=start + dt.timedelta(minutes=v.duration_minutes),
-            status=v.status,
-            cancelled_at=None
+        appt = {
+            "practice_id": practice.pk,
+            "uuid": uuid.uuid4(),
+            "client_id": client.pk,
+            "practitioner_id": practitioner.pk,
+            "location_id": sites[p.location].pk,
+            "room_id": rooms[p.location][v.room % len(rooms[p.location])].pk,
+            "phase_id": phase.pk,
+            "kind": v.kind,
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(minutes=v.duration_minutes),
+            "status": v.status,
+            "cancelled_at": None
             if v.cancelled_hours_before is None
             else start - dt.timedelta(hours=v.cancelled_hours_before),
-            cancellation_reason=v.cancellation_reason,
-            created_by=user,
-        )
+            "cancellation_reason": v.cancellation_reason,
+            "created_by_id": user.pk,
+        }
         appointments.append(appt)
-        s = v.session
-        if s is None:
-            continue
-        began = w.at(v.day, s.started_minute)
-        record = SessionRecord(
-            practice=practice,
-            appointment=appt,
-            client=client,
-            practitioner=practitioner,
-            started_at=began,
-            duration_minutes=s.duration_minutes,
-            position=s.position,
-            style=s.style,
-            regions=s.regions,
-            techniques=s.techniques,
-            pressure_grams=s.pressure_grams,
-            headache_at_start=s.headache_at_start,
-            headache_at_end=s.headache_at_end,
-            sensations=s.sensations,
-            emotional_release=s.emotional_release,
-            side_effects=s.side_effects,
-            created_by=user,
+        if v.session is not None:
+            sessions.append((appt, v.day, v.session))
+    w.insert(Appointment, appointments)
+    ids = dict(Appointment.objects.filter(client__in=clients).values_list("uuid", "id"))
+    records, follow_ups = [], []
+    for appt, day, s in sessions:
+        began = w.at(day, s.started_minute)
+        records.append(
+            {
+                "practice_id": practice.pk,
+                "uuid": uuid.uuid4(),
+                "appointment_id": ids[appt["uuid"]],
+                "client_id": appt["client_id"],
+                "practitioner_id": appt["practitioner_id"],
+                "started_at": began,
+                "duration_minutes": s.duration_minutes,
+                "position": s.position,
+                "style": s.style,
+                "regions": s.regions,
+                "techniques": s.techniques,
+                "pressure_grams": s.pressure_grams,
+                "headache_at_start": s.headache_at_start,
+                "headache_at_end": s.headache_at_end,
+                "sensations": s.sensations,
+                "emotional_release": s.emotional_release,
+                "side_effects": s.side_effects,
+                "created_by_id": appt["created_by_id"],
+            }
         )
-        sessions.append(record)
-        due = began + dt.timedelta(hours=24)
+    w.insert(SessionRecord, records)
+    session_ids = dict(SessionRecord.objects.filter(client__in=clients).values_list("uuid", "id"))
+    for record, (_, _, s) in zip(records, sessions, strict=True):
+        due = record["started_at"] + dt.timedelta(hours=24)
         follow_ups.append(
-            FollowUp(
-                practice=practice,
-                session=record,
-                due_at=due,
-                completed_at=None
+            {
+                "practice_id": practice.pk,
+                "session_id": session_ids[record["uuid"]],
+                "due_at": due,
+                "completed_at": None
                 if s.follow_up_completed_after_minutes is None
                 else due + dt.timedelta(minutes=s.follow_up_completed_after_minutes),
-                side_effects=s.follow_up_side_effects,
-                faded_within_24h=s.follow_up_faded,
-                headache_since=s.follow_up_headache,
-                created_by=user,
-            )
+                "side_effects": s.follow_up_side_effects,
+                "faded_within_24h": s.follow_up_faded,
+                "headache_since": s.follow_up_headache,
+                "created_by_id": record["created_by_id"],
+            }
         )
-    w.create(Appointment, appointments)
-    w.create(SessionRecord, sessions)
-    w.create(FollowUp, follow_ups)
+    w.insert(FollowUp, follow_ups)
