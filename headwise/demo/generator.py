@@ -556,7 +556,8 @@ def _onsets(
         lam = t["base_rate"][:, None] / MONTH * latent * effect
         p0 = np.clip(1 - np.exp(-lam), 1e-6, 1 - 1e-6)
         p = 1 / (1 + np.exp(-(np.log(p0 / (1 - p0)) + logit_trig)))
-        return u < np.minimum(p, 0.95)
+        onset: NDArray[np.bool_] = u < np.minimum(p, 0.95)
+        return onset
 
     untreated = draw(np.ones((n, d)))
     # A referred client nobody has cleared yet gets no CST: therapy never starts (start = d).
@@ -580,7 +581,8 @@ def _therapy_start(
     day = np.arange(d)[None, :]
     window = (day >= first[:, None]) & (day <= last[:, None])
     score = np.where(window, trailing + rng.uniform(0, 0.5, (n, d)), -np.inf)
-    return np.argmax(score, axis=1).astype(np.int64)
+    start: NDArray[np.int64] = np.argmax(score, axis=1).astype(np.int64)
+    return start
 
 
 def _recorded(rng: np.random.Generator, t: dict[str, Any], n: int, d: int) -> NDArray[np.bool_]:
@@ -708,7 +710,7 @@ def _screen(
             answers[str(rule)] = "yes"
     elif kind.startswith("refer"):
         answers[str(rng.choice(["red_flag.pattern_change", "contraindication.csf_leak"]))] = "yes"
-    onset_age = int(min(age - 2, rng.integers(8, 36)))
+    onset_age = min(age - 2, int(rng.integers(8, 36)))
     result = evaluate_safety(answers, age_at_onset=onset_age)
     reasons = [
         {"rule_id": r.rule_id, "answer": r.answer, "effect": r.effect.value, "text": r.text}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
@@ -161,7 +162,7 @@ def demo_practice_delete(practice: Practice) -> None:
 
 
 def _raw_delete(qs: models.QuerySet[Any]) -> None:
-    qs._raw_delete(qs.db)  # type: ignore[attr-defined]
+    qs._raw_delete(qs.db)
 
 
 def _scoped_models() -> list[type[models.Model]]:
@@ -185,6 +186,21 @@ def _scoped_models() -> list[type[models.Model]]:
     for model in scoped:
         visit(model, set())
     return ordered
+
+
+def _column(
+    field: Any, sample: dict[str, Any], conn: Any, now: dt.datetime
+) -> Callable[[dict[str, Any]], Any]:
+    """How to get one column's database value from a row dict."""
+    if field.attname in sample:
+        if field.get_internal_type() in _PREPARED:
+            return lambda row: field.get_db_prep_save(row[field.attname], conn)
+        return operator.itemgetter(field.attname)
+    if field.name == "uuid":
+        return lambda row: field.get_db_prep_save(uuid.uuid4(), conn)
+    auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    constant = field.get_db_prep_save(now if auto else field.get_default(), conn)
+    return lambda row: constant
 
 
 @dataclass(slots=True)
@@ -230,35 +246,14 @@ class _Writer:
         self.counts[model.__name__] = self.counts.get(model.__name__, 0) + len(rows)
         if not rows:
             return
-        now = timezone.now()
         conn = connections[DEFAULT_DB_ALIAS]  # not the proxy: it costs a lookup per value
-        names, plan = [], []
-        for f in model._meta.concrete_fields:
-            if f.primary_key:
-                continue
-            names.append(conn.ops.quote_name(f.column))
-            if f.attname in rows[0]:
-                plan.append((f.attname, f if f.get_internal_type() in _PREPARED else None, None))
-            elif f.name == "uuid":
-                plan.append(("", f, "uuid"))
-            else:
-                value = (
-                    now
-                    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                    else f.get_default()
-                )
-                plan.append(("", None, f.get_db_prep_save(value, conn)))
+        now = timezone.now()
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        columns = [_column(f, rows[0], conn, now) for f in fields]
+        names = ", ".join(conn.ops.quote_name(f.column) for f in fields)
         table = conn.ops.quote_name(model._meta.db_table)
-        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608 - names from model meta, quoted; values are parameters
-        values = [
-            tuple(
-                (f.get_db_prep_save(uuid.uuid4(), conn) if const == "uuid" else const)
-                if not attname
-                else (f.get_db_prep_save(row[attname], conn) if f is not None else row[attname])
-                for attname, f, const in plan
-            )
-            for row in rows
-        ]
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from model meta, quoted; values are parameters
+        values = [tuple(column(row) for column in columns) for row in rows]
         with conn.cursor() as cursor:
             for lo in range(0, len(values), BATCH):
                 cursor.executemany(sql, values[lo : lo + BATCH])
@@ -270,7 +265,7 @@ class _Writer:
         return rows
 
 
-def load(data: g.DemoData, *, progress: Callable[[int], None] | None = None) -> Loaded:
+def load(data: g.DemoData, *, progress: Callable[[int], object] | None = None) -> Loaded:
     """Write ``data`` as a new demo practice, in one transaction."""
     with transaction.atomic(), _big_sqlite_cache():
         w = _Writer(data)
@@ -489,7 +484,7 @@ def _small(v: int) -> int | None:
 
 
 def _uid(client: Client) -> int | None:
-    return client.user_id  # type: ignore[attr-defined, no-any-return]
+    return client.user_id
 
 
 def _diary(w: _Writer, practice: Practice, clients: list[Client], lo: int, hi: int) -> None:
@@ -526,7 +521,7 @@ def _diary(w: _Writer, practice: Practice, clients: list[Client], lo: int, hi: i
             }
         )
     w.insert(Attack, attacks)
-    ids = dict(Attack.objects.filter(client__in=clients).values_list("uuid", "id"))
+    ids: dict[Any, int] = dict(Attack.objects.filter(client__in=clients).values_list("uuid", "id"))
     for row in attacks:
         row["id"] = ids[row["uuid"]]
     _auras(w, practice, attacks, a0, a1)
@@ -591,7 +586,7 @@ def _checkins(w: _Writer, practice: Practice, clients: list[Client], lo: int) ->
                 {
                     "practice_id": practice.pk,
                     "client_id": client.pk,
-                    "date": w.date(day),
+                    "date": w.date(int(day)),
                     "had_headache": bool(days.headache[i, day]),
                     "stress": _small(days.stress[i, day]),
                     "sleep_hours": _num(days.sleep_hours[i, day]),

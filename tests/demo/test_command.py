@@ -1,0 +1,112 @@
+"""``headwise demo-data``: writes every kind of record into the demo practice only."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from headwise.accounts.models import User
+from headwise.care.models import Appointment, FollowUp, PlanPhase, SessionRecord, TreatmentPlan
+from headwise.clients.models import Client, Consent, ConsentText, SafetyScreening
+from headwise.demo import loader
+from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake, TriggerExposure
+from headwise.outcomes.models import QuestionnaireResponse
+from headwise.practice.models import Location, Membership, Practice, Practitioner, Room
+
+EVERY_KIND = (
+    Location, Room, Membership, Practitioner, ConsentText, Client, Consent, SafetyScreening, TreatmentPlan,
+    PlanPhase, Appointment, SessionRecord, FollowUp, Attack, AuraSymptom, MedicationIntake, DailyCheckIn,
+    TriggerExposure, QuestionnaireResponse,
+)  # fmt: skip
+
+pytestmark = pytest.mark.django_db
+
+
+def run(tmp_path: Path, *flags: str, **options: Any) -> str:
+    out = StringIO()
+    options = {"clients": 5, "days": 60, "seed": 1, "truth_out": tmp_path / "truth.json", **options}
+    call_command("demo-data", *flags, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+def counts(practice: Practice) -> dict[str, int]:
+    return {m.__name__: m.objects.filter(practice=practice).count() for m in EVERY_KIND}
+
+
+def test_it_writes_every_kind_of_record_into_the_demo_practice(tmp_path: Path, world: Any) -> None:
+    before = counts(world.practice)
+    out = run(tmp_path)
+    practice = loader.demo_practice()
+    assert practice is not None
+    for model in EVERY_KIND:
+        assert model.objects.filter(practice=practice).exists(), model.__name__
+    assert counts(world.practice) == before  # another practice is untouched
+    for email in ("owner@demo.headwise.test", "frontdesk@demo.headwise.test", "client1@demo.headwise.test"):
+        assert email in out
+        assert User.objects.get(email=email).check_password(loader.PASSWORD)
+    assert Client.objects.filter(practice=practice, user__isnull=False).count() == 3
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    assert truth["seed"] == 1 and len(truth["clients_truth"]) == 5 and truth["true_effect"] == 1.0
+
+
+def test_it_never_records_a_missing_day_as_headache_free(tmp_path: Path) -> None:
+    run(tmp_path, clients=3, days=90)
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    practice = loader.demo_practice()
+    for entry, client in zip(
+        truth["clients_truth"], Client.objects.filter(practice=practice).order_by("email"), strict=True
+    ):
+        kept = DailyCheckIn.objects.filter(client=client).count()
+        assert kept < 90  # missing days have no check-in at all...
+        assert kept == pytest.approx(entry["completeness_observed"] * 90, abs=1)
+        attack_days = {a.started_at.astimezone(loader.zoneinfo.ZoneInfo(loader.TIME_ZONE)).date() for a in
+                       Attack.objects.filter(client=client)}  # fmt: skip
+        said_none = set(
+            DailyCheckIn.objects.filter(client=client, had_headache=False).values_list("date", flat=True)
+        )
+        assert not attack_days & said_none  # ...and a day with an attack never says "no headache"
+
+
+def test_it_refuses_when_the_demo_practice_exists(tmp_path: Path) -> None:
+    run(tmp_path)
+    before = counts(loader.demo_practice())  # type: ignore[arg-type]
+    with pytest.raises(CommandError, match="already exists.*--replace"):
+        run(tmp_path)
+    assert counts(loader.demo_practice()) == before  # type: ignore[arg-type]
+
+
+def test_it_does_nothing_if_absent_is_asked_and_it_exists(tmp_path: Path) -> None:
+    run(tmp_path)
+    practice = loader.demo_practice()
+    out = run(tmp_path, "--if-absent", clients=7)
+    assert "nothing done" in out
+    assert loader.demo_practice() == practice
+    assert Client.objects.filter(practice=practice).count() == 5
+
+
+def test_it_replaces_only_the_demo_practice(tmp_path: Path, world: Any) -> None:
+    run(tmp_path)
+    old = loader.demo_practice()
+    before = counts(world.practice)
+    run(tmp_path, "--replace", clients=4, seed=2)
+    new = loader.demo_practice()
+    assert new is not None and old is not None and new.pk != old.pk
+    assert not Practice.objects.filter(pk=old.pk).exists()
+    assert Client.objects.filter(practice=new).count() == 4
+    assert Practice.objects.filter(email=loader.PRACTICE_EMAIL).count() == 1
+    assert counts(world.practice) == before
+    assert Attack.history.filter(practice_id=old.pk).count() == 0
+    assert User.objects.filter(email__endswith="@demo.headwise.test").count() == 4 + 3
+
+
+def test_it_names_the_bad_option(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="--days: must be from 42"):
+        run(tmp_path, days=10)
+    with pytest.raises(CommandError, match="--true-effect"):
+        run(tmp_path, true_effect=-1.0)
+    assert loader.demo_practice() is None

@@ -1,0 +1,126 @@
+"""The pure generator: determinism, the planted effect, trigger associations, missing days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from headwise.clinical.safety import SAFETY_RULES
+from headwise.demo.generator import TRIGGERS, DemoConfig, DemoConfigError, DemoData, generate
+
+TODAY = dt.date(2026, 3, 10)
+
+
+def config(**overrides: object) -> DemoConfig:
+    base: dict[str, object] = {"clients": 300, "days": 200, "seed": 3, "today": TODAY, "now_minute": 11 * 60}
+    return DemoConfig(**{**base, **overrides})  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def no_effect() -> DemoData:
+    return generate(config(true_effect=1.0))
+
+
+@pytest.fixture(scope="module")
+def half() -> DemoData:
+    return generate(config(true_effect=0.5))
+
+
+def test_it_is_deterministic_for_a_seed() -> None:
+    a, b = generate(config(clients=20, days=90)), generate(config(clients=20, days=90))
+    other = generate(config(clients=20, days=90, seed=4))
+    assert a.truth() == b.truth()
+    for name in ("onset", "recorded", "sleep_hours", "stress"):
+        np.testing.assert_array_equal(getattr(a.days, name), getattr(b.days, name))
+    np.testing.assert_array_equal(a.attacks.start_minute, b.attacks.start_minute)
+    assert [len(c.visits) for c in a.care] == [len(c.visits) for c in b.care]
+    assert not np.array_equal(a.days.onset, other.days.onset)
+
+
+def test_it_shows_the_true_effect_in_onset_rates(no_effect: DemoData, half: DemoData) -> None:
+    treated = no_effect.days.treated
+    assert treated.sum() > 30_000  # enough treated client-days for a tight ratio
+    # Same seed, same uniform draws: before therapy the two worlds are identical...
+    np.testing.assert_array_equal(no_effect.days.onset[~treated], half.days.onset[~treated])
+    # ...after it, halving the hazard cuts onsets to about 0.56 (the odds scale of triggers and
+    # the 0.95 cap keep it above 0.5). With no effect the ratio would be exactly 1.
+    ratio = half.days.onset[treated].sum() / no_effect.days.onset[treated].sum()
+    assert 0.45 < ratio < 0.68
+
+
+def test_it_builds_in_regression_to_the_mean(no_effect: DemoData) -> None:
+    truth = no_effect.truth()
+    assert truth["true_effect"] == 1.0
+    # Therapy starts after the worst four weeks, so naive before/after "improves" without effect.
+    assert truth["summary"]["naive_after_over_baseline_onset_ratio"] < 0.85
+
+
+def _mantel_haenszel(data: DemoData, k: int, clients: np.ndarray) -> float:
+    """Odds ratio of an onset on exposed days, stratified by client."""
+    num = den = 0.0
+    for i in np.flatnonzero(clients):
+        x, y = data.days.exposure[i, :, k], data.days.onset[i]
+        n = x.size
+        num += (x & y).sum() * (~x & ~y).sum() / n
+        den += (x & ~y).sum() * (~x & y).sum() / n
+    return num / den
+
+
+@pytest.mark.parametrize("trigger", ["sleep", "stress", "alcohol", "screen"])
+def test_it_plants_the_documented_trigger_association(no_effect: DemoData, trigger: str) -> None:
+    k = TRIGGERS.index(trigger)
+    has = np.array([trigger in p.triggers for p in no_effect.clients])
+    assert has.sum() >= 30
+    assert _mantel_haenszel(no_effect, k, has) > 1.7  # true odds ratios are 1.8 to 3.5
+    assert 0.85 < _mantel_haenszel(no_effect, k, ~has) < 1.18  # and none for the others
+    truth = no_effect.truth()["clients_truth"]
+    documented = [any(t["trigger"] == trigger for t in c["triggers"]) for c in truth]
+    assert documented == has.tolist()
+
+
+def test_it_leaves_days_missing_in_runs(no_effect: DemoData) -> None:
+    days = no_effect.days
+    kept = days.recorded.mean()
+    assert 0.6 < kept < 0.95
+    runs = [np.diff(np.flatnonzero(row)) for row in days.recorded]
+    assert max(int(r.max()) for r in runs if r.size) >= 5  # gaps of several days
+    # Attacks are recorded only on kept days; some attacks fell on missing days and are absent.
+    assert days.recorded[no_effect.attacks.client, no_effect.attacks.day].all()
+    assert no_effect.attacks.client.size < days.onset.sum()
+    assert (days.onset & ~days.recorded).any()
+
+
+def test_it_leaves_some_features_unanswered(no_effect: DemoData) -> None:
+    at = no_effect.attacks
+    for name in ("nausea", "photophobia", "phonophobia", "aggravated", "side", "quality"):
+        values = getattr(at, name)
+        assert (values == -1).any() and (values >= 0).mean() > 0.7
+
+
+def test_it_screens_with_the_clinical_rule_ids(no_effect: DemoData) -> None:
+    ids = {r.id for r in SAFETY_RULES}
+    outcomes = [p.screening_outcome for p in no_effect.clients]
+    assert all(set(p.screening_answers) == ids for p in no_effect.clients)
+    assert outcomes.count("refer") == 2 and outcomes.count("caution") >= 10
+    assert outcomes.count("cleared") > 0.8 * len(outcomes)
+    never = [p for p in no_effect.clients if p.therapy_start is None]
+    assert len(never) == 1 and never[0].screening_outcome == "refer" and not never[0].clinician_cleared
+
+
+def test_it_follows_the_phase_cadence(no_effect: DemoData) -> None:
+    for care in no_effect.care:
+        attended = [v for v in care.visits if v.status != "booked"]
+        for a, b in zip(attended, attended[1:], strict=False):
+            lo, hi = care.phases[a.phase].interval
+            assert lo <= b.day - a.day <= hi + 2  # a weekend day moves a visit to the Monday after
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("clients", 0), ("days", 41), ("true_effect", 0.0), ("seed", -1)]
+)
+def test_it_rejects_bad_options(field: str, value: object) -> None:
+    with pytest.raises(DemoConfigError) as err:
+        generate(config(**{field: value}))
+    assert err.value.field == field
