@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,27 +96,49 @@ def _choices_list(errors: dict[str, list[str]], field: str, values: Any, allowed
 
 
 def _lock_client(client: Client) -> None:
-    """Serialise diary writes of one client, so two saves cannot both pass the overlap check."""
-    Client.objects.select_for_update().filter(pk=client.pk).first()
+    """Serialise diary writes of one client, so two saves cannot both pass the overlap check.
+
+    On PostgreSQL the client's row is locked. SQLite has no row locks; there every write
+    transaction begins IMMEDIATE (settings), which already holds the database's write lock.
+    """
+    if connection.vendor != "sqlite":
+        Client.objects.select_for_update().filter(pk=client.pk).first()
 
 
-def attack_overlaps(attack: Attack) -> Attack | None:
-    """Another non-deleted attack of the same client whose time overlaps this one.
+def _overlap_q(attack: Attack) -> Q:
+    """Non-deleted attacks of the same client whose time overlaps this one's.
 
     An attack still going (no end) lasts until now.
     """
-    now = timezone.now()
-    end = attack.ended_at or max(now, attack.started_at + dt.timedelta(seconds=1))
-    others = (
-        Attack.objects.filter(client_id=attack.client_id, deleted_at__isnull=True, started_at__lt=end)
-        .filter(Q(ended_at__gt=attack.started_at) | Q(ended_at__isnull=True))
-        .exclude(pk=attack.pk)
-        .order_by("started_at")
+    end = attack.ended_at or max(timezone.now(), attack.started_at + dt.timedelta(seconds=1))
+    return (
+        Q(deleted_at__isnull=True, started_at__lt=end)
+        & (Q(ended_at__gt=attack.started_at) | Q(ended_at__isnull=True))
+        & ~Q(pk=attack.pk)
     )
-    return others.first()
 
 
-def _validate_attack(attack: Attack) -> None:
+def attack_overlaps(attack: Attack) -> Attack | None:
+    """Another non-deleted attack of the same client whose time overlaps this one."""
+    return (
+        Attack.objects.filter(_overlap_q(attack), client_id=attack.client_id).order_by("started_at").first()
+    )
+
+
+def _overlap_error(attack: Attack, other_started_at: dt.datetime) -> ValidationError:
+    zone = zone_of(attack.client.time_zone)
+    began = timezone.localtime(other_started_at, zone).strftime("%Y-%m-%d %H:%M")
+    field = "ended_at" if other_started_at > attack.started_at else "started_at"
+    return ValidationError(
+        {
+            field: _("This overlaps your attack that began %(began)s. Change the times, or edit that one.")
+            % {"began": began}
+        },
+        code="overlap",
+    )
+
+
+def _validate_attack(attack: Attack, *, check_overlap: bool = True) -> None:
     errors: dict[str, list[str]] = {}
     zone_of(attack.time_zone)
     _not_future(errors, "started_at", attack.started_at)
@@ -127,20 +149,14 @@ def _validate_attack(attack: Attack) -> None:
     _choices_list(errors, "suspected_triggers", attack.suspected_triggers, Trigger.values)
     if errors:
         raise ValidationError(errors)
-    attack.full_clean(exclude=["practice", "client", "created_by", "updated_by"], validate_constraints=False)
-    if attack.deleted_at is None and (other := attack_overlaps(attack)) is not None:
-        zone = zone_of(attack.client.time_zone)
-        began = timezone.localtime(other.started_at, zone).strftime("%Y-%m-%d %H:%M")
-        field = "ended_at" if other.started_at > attack.started_at else "started_at"
-        raise ValidationError(
-            {
-                field: _(
-                    "This overlaps your attack that began %(began)s. Change the times, or edit that one."
-                )
-                % {"began": began}
-            },
-            code="overlap",
-        )
+    # uuid is fresh and request_id is checked under the lock (and by the unique constraint),
+    # so full_clean need not ask the database about either.
+    attack.full_clean(
+        exclude=["practice", "client", "created_by", "updated_by", "uuid", "request_id"],
+        validate_constraints=False,
+    )
+    if check_overlap and attack.deleted_at is None and (other := attack_overlaps(attack)) is not None:
+        raise _overlap_error(attack, other.started_at)
 
 
 def _save_attack(attack: Attack, by: User | None, reason: str | None = None) -> Attack:
@@ -165,13 +181,9 @@ def attack_start(
     A second submission with the same ``request_id`` returns the first attack unchanged.
     """
     _unknown_fields(fields, ATTACK_FIELDS)
-    if request_id is not None and (found := _by_request(client, request_id)) is not None:
-        return found, False
     try:
         with transaction.atomic():
             _lock_client(client)
-            if request_id is not None and (found := _by_request(client, request_id)) is not None:
-                return found, False
             attack = Attack(
                 practice_id=client.practice_id,
                 client=client,
@@ -181,7 +193,20 @@ def attack_start(
                 created_by=by,
                 **fields,
             )
-            _validate_attack(attack)
+            _validate_attack(attack, check_overlap=False)
+            # One query answers both "was this submitted before?" and "does it overlap?".
+            twin_or_overlap = (
+                _overlap_q(attack) | Q(request_id=request_id) if request_id else _overlap_q(attack)
+            )
+            rows = list(
+                Attack.objects.filter(twin_or_overlap, client_id=client.pk)
+                .order_by("started_at")
+                .values_list("pk", "request_id", "started_at")
+            )
+            if request_id is not None and (twin := next((r for r in rows if r[1] == request_id), None)):
+                return Attack.objects.get(pk=twin[0]), False
+            if rows:
+                raise _overlap_error(attack, rows[0][2])
             return _save_attack(attack, by), True
     except IntegrityError:
         # A concurrent twin with the same request_id won the race: it is the same attack.
