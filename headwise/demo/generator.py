@@ -1033,8 +1033,9 @@ def _book_today(
 ) -> None:
     """Move a few next appointments to later today, so the staff home has a day to show."""
     today = c.days - 1
-    later = [s for s in SLOTS if s > c.now_minute + 15]
-    slots = later or [c.now_minute + 5] if c.now_minute + 65 < 1440 else []
+    # After the last regular slot (a demo at night), evening slots 20 minutes apart from now.
+    evening = [m for m in range(c.now_minute + 10, 1440 - 60, 20)][:5]
+    slots = [s for s in SLOTS if s > c.now_minute + 15] or evening
     candidates = [
         i
         for i, cc in enumerate(care)
