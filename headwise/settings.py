@@ -236,5 +236,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Clinical parameters a practice may change (CLINICAL.md marks them "verify").
-HEADWISE_RED_FLAG_ONSET_AGE = envint("HEADWISE_RED_FLAG_ONSET_AGE", 50)
+# The address people use to reach Headwise, for links in e-mails (reminders).
+HEADWISE_BASE_URL = os.environ.get("HEADWISE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Clinical parameters a practice may change (CLINICAL.md marks them "verify") live on the
+# Practice (e.g. red_flag_onset_age), not here.

@@ -36,7 +36,7 @@ class Due:
 
 
 def base_url() -> str:
-    return str(getattr(settings, "HEADWISE_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(settings.HEADWISE_BASE_URL)
 
 
 def reminders_due(*, now: dt.datetime | None = None) -> list[Due]:
