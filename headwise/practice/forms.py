@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from headwise.accounts.models import User
-from headwise.practice.models import CstStyle, Location, Practice, Profession, Role
+from headwise.practice.models import CstStyle, Location, Membership, Practice, Profession, Role
 
 
 class LocationForm(forms.ModelForm[Location]):
@@ -76,3 +76,10 @@ class StaffForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return data
+
+
+class MembershipForm(forms.ModelForm[Membership]):
+    class Meta:
+        model = Membership
+        fields: ClassVar = ["role", "is_active"]
+        labels: ClassVar = {"is_active": _("May sign in and work in this practice")}

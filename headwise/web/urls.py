@@ -26,5 +26,6 @@ urlpatterns = [
     path("practice/locations/new/", views.location_new, name="location_new"),
     path("practice/locations/<uuid:location_id>/edit/", views.location_edit, name="location_edit"),
     path("practice/staff/new/", views.staff_new, name="staff_new"),
+    path("practice/staff/<uuid:membership_id>/edit/", views.staff_edit, name="staff_edit"),
     path("me/", views.my_home, name="my_home"),
 ]

@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,8 +29,8 @@ from headwise.clients.forms import ClientForm
 from headwise.diary import selectors as diary_selectors
 from headwise.practice import selectors as practice_selectors
 from headwise.practice import services as practice_services
-from headwise.practice.forms import LocationForm, StaffForm
-from headwise.practice.models import Location
+from headwise.practice.forms import LocationForm, MembershipForm, StaffForm
+from headwise.practice.models import Location, Membership
 
 
 def home(request: HeadwiseRequest) -> HttpResponse:
@@ -175,6 +176,35 @@ def staff_new(request: StaffRequest) -> HttpResponse:
         messages.success(request, _("Staff member added. They can sign in now."))
         return redirect("web:practice_settings")
     return render(request, "web/staff_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@staff_required
+def staff_edit(request: StaffRequest, membership_id: uuid.UUID) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.for_practice(request.practice).select_related("user"), uuid=membership_id
+    )
+    require_owner(request)
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice_services.membership_update(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Staff member updated."))
+            return redirect("web:practice_settings")
+    return render(
+        request,
+        "web/staff_edit.html",
+        {"form": form, "member": membership},
+        status=422 if form.errors else 200,
+    )
 
 
 @client_required

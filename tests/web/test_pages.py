@@ -265,3 +265,37 @@ def test_it_does_not_show_a_cancelled_appointment_today(
     )
     response = as_front_desk.get("/staff/")
     assert cancelled not in list(response.context["appointments"])
+
+
+def test_it_lets_an_owner_take_away_a_practitioners_access(
+    as_owner: HttpClient, world: PracticeWorld
+) -> None:
+    membership = world.practitioner_user.membership
+    response = as_owner.post(f"/practice/staff/{membership.uuid}/edit/", {"role": Role.PRACTITIONER})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.is_active is False
+    assert login(world.practitioner_user).get("/staff/").status_code == 404
+
+
+def test_it_keeps_the_last_owner(as_owner: HttpClient, world: PracticeWorld) -> None:
+    membership = world.owner.membership
+    response = as_owner.post(
+        f"/practice/staff/{membership.uuid}/edit/", {"role": Role.PRACTITIONER, "is_active": "on"}
+    )
+    assert response.status_code == 422
+    assert "Role: The practice needs at least one active owner." in response.text
+    membership.refresh_from_db()
+    assert membership.role == Role.OWNER
+
+
+def test_it_refuses_staff_changes_from_a_practitioner(
+    as_practitioner: HttpClient, world: PracticeWorld
+) -> None:
+    membership = world.front_desk.membership
+    response = as_practitioner.post(
+        f"/practice/staff/{membership.uuid}/edit/", {"role": Role.OWNER, "is_active": "on"}
+    )
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    assert membership.role == Role.FRONT_DESK
