@@ -172,7 +172,8 @@ AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("de", _("German")), ("nl", _("Dutch"))]
+# Only languages with a complete catalogue are offered (headwise/locale/).
+LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "headwise" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
