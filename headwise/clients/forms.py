@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from headwise.clients.models import Client
 from headwise.practice.models import Practice, Practitioner
@@ -52,11 +53,11 @@ class ClientForm(forms.ModelForm[Client]):
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
         if born and born > timezone.localdate():
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
         return born
 
     def clean_recent_head_injury_on(self) -> Any:
         day = self.cleaned_data.get("recent_head_injury_on")
         if day and day > timezone.localdate():
-            raise forms.ValidationError("A head injury cannot be dated in the future.")
+            raise forms.ValidationError(_("A head injury cannot be dated in the future."))
         return day

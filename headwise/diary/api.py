@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from headwise.clients.models import Client
@@ -182,7 +183,7 @@ def aura_patch(request: HttpRequest, aura_id: uuid.UUID, payload: AuraPatch) -> 
     if "started_at" in data:
         data["started_at"] = _instant(data["started_at"], aura.attack.time_zone, "started_at")
     if data.get("type", "") is None:
-        raise ValidationError({"type": "Choose a kind of aura."})
+        raise ValidationError({"type": _("Choose a kind of aura.")})
     return services.aura_update(aura=aura, by=request.user, **data)  # type: ignore[arg-type]
 
 
@@ -197,7 +198,7 @@ def _linked_attack(client: Client, attack_id: uuid.UUID | None) -> Attack | None
         return None
     attack = Attack.objects.filter(client=client, uuid=attack_id, deleted_at__isnull=True).first()
     if attack is None:
-        raise ValidationError({"attack": "No such attack in this client's diary."})
+        raise ValidationError({"attack": _("No such attack in this client's diary.")})
     return attack
 
 
@@ -245,7 +246,7 @@ def intake_patch(request: HttpRequest, intake_id: uuid.UUID, payload: IntakePatc
         data["attack"] = _linked_attack(intake.client, data["attack"])
     if "taken_at" in data:
         if data["taken_at"] is None:
-            raise ValidationError({"taken_at": "Say when it was taken."})
+            raise ValidationError({"taken_at": _("Say when it was taken.")})
         data["taken_at"] = _instant(data["taken_at"], intake.client.time_zone, "taken_at")
     for name in ("name", "drug_class", "dose", "pain_before", "pain_at_2h"):
         if name in data and data[name] is None:
@@ -311,7 +312,7 @@ def month_summary(request: HttpRequest, client_id: uuid.UUID, month: str) -> dic
     client = _client(request, client_id)
     first = selectors.parse_month(month)
     if first is None:
-        raise ValidationError({"month": "Give the month as YYYY-MM."})
+        raise ValidationError({"month": _("Give the month as YYYY-MM.")})
     view = selectors.month_view(client=client, month=first)
     s = view.summary
     return {
