@@ -21,6 +21,7 @@ from headwise.accounts.models import User
 from headwise.care.models import (
     PHASE_INTERVAL_DAYS,
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     BodyRegion,
     FollowUp,
@@ -164,10 +165,16 @@ def _check_slot(appointment: Appointment) -> None:
         raise ValidationError({"room_id": _("The room is booked at this time.")})
 
 
-def _check_client(client: Client) -> None:
+def _check_client(client: Client, *, kind: str) -> None:
     if client.status != ClientStatus.ACTIVE:
         raise ValidationError({"client_id": _("The client is archived.")})
-    blocker = screening_blocker(latest_screening(client=client))
+    screening = latest_screening(client=client)
+    # Safety first: an intake may come before the screen, a CST session may not.
+    if screening is None and kind != AppointmentKind.INTAKE:
+        raise ValidationError(
+            {"client_id": _("No safety screening on record: book an intake, or record the screening first.")}
+        )
+    blocker = screening_blocker(screening)
     if blocker is not None:
         raise ValidationError({"client_id": blocker})
 
@@ -229,7 +236,7 @@ def appointment_book(
         created_by=by,
         updated_by=by,
     )
-    _check_client(client)
+    _check_client(client, kind=kind)
     _check_slot(appointment)
     appointment.full_clean()
     appointment.save()

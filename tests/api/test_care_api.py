@@ -165,6 +165,7 @@ def test_it_refuses_an_overlap_in_the_room(as_front_desk, world, booking) -> Non
     assert call(as_front_desk, "post", "/api/appointments", booking).status_code == 201
     colleague = world.records["owner_practitioner"]
     colleague.locations.add(world.records["location"])
+    f.SafetyScreeningFactory(client=world.other_client, practice=world.practice)
     other = {**booking, "client_id": str(world.other_client.uuid), "practitioner_id": str(colleague.uuid)}
     assert fields_of(call(as_front_desk, "post", "/api/appointments", other)) == ["room_id"]
     other["room_id"] = None
@@ -247,6 +248,17 @@ def test_it_needs_a_caution_acknowledged_before_booking(
     assert "acknowledge" in response.json()["errors"][0]["message"]
     assert call(as_practitioner, "post", f"/api/screenings/{screening.uuid}/acknowledge").status_code == 200
     assert call(as_front_desk, "post", "/api/appointments", booking).status_code == 201
+
+
+def test_it_books_an_intake_but_no_session_before_a_safety_screening(as_front_desk, world, booking) -> None:
+    unscreened = {**booking, "client_id": str(world.other_client.uuid), "room_id": None}
+    before = _count()
+    refused = call(as_front_desk, "post", "/api/appointments", unscreened)
+    assert fields_of(refused) == ["client_id"]
+    assert "No safety screening on record" in refused.json()["errors"][0]["message"]
+    assert _count() == before
+    intake = call(as_front_desk, "post", "/api/appointments", {**unscreened, "kind": "intake"})
+    assert intake.status_code == 201
 
 
 def test_it_goes_by_the_latest_screening(as_front_desk, world, booking) -> None:
