@@ -112,7 +112,9 @@ def _append(entry: Entry, target: tuple[str, int], text: str) -> None:
 _GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
 _TEMPLATE_TRANSLATE = re.compile(r"""\{%\s*(?:translate|trans)\s+("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 _TEMPLATE_UNDERSCORE = re.compile(r"""_\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)""")
-_BLOCK = re.compile(r"\{%\s*(?:blocktranslate|blocktrans)\b(.*?)%\}(.*?)\{%\s*(?:endblocktranslate|endblocktrans)\s*%\}", re.S)
+_BLOCK = re.compile(
+    r"\{%\s*(?:blocktranslate|blocktrans)\b(.*?)%\}(.*?)\{%\s*(?:endblocktranslate|endblocktrans)\s*%\}", re.S
+)
 _PLURAL = re.compile(r"\{%\s*plural\s*%\}")
 _VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
@@ -183,7 +185,13 @@ def test_it_shows_the_diary_home_in_dutch(as_dutch_client: HttpClient) -> None:
 
     assert response.status_code == 200
     assert '<html lang="nl"' in response.text
-    for dutch in ("Mijn dagboek", "Je afgelopen 28 dagen", "Maandoverzicht en samenvatting", "Alle aanvallen"):
+    dutch_strings = (
+        "Mijn dagboek",
+        "Je afgelopen 28 dagen",
+        "Maandoverzicht en samenvatting",
+        "Alle aanvallen",
+    )
+    for dutch in dutch_strings:
         assert dutch in response.text
     for english in ("My diary", "Your last 28 days", "Month view and summary", "All attacks", "Sign out"):
         assert english not in response.text
@@ -196,7 +204,9 @@ def test_it_records_an_attack_and_shows_attack_mode_in_dutch(
     before = Attack.objects.filter(client=world.client).count()
 
     response = as_dutch_client.post(
-        reverse("diary:attack_start"), {"request_id": str(uuid.uuid4()), "time_zone": world.client.time_zone}, follow=True
+        reverse("diary:attack_start"),
+        {"request_id": str(uuid.uuid4()), "time_zone": world.client.time_zone},
+        follow=True,
     )
 
     assert response.status_code == 200
