@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from headwise.accounts.access import HeadwiseRequest
 from headwise.accounts.models import ApiToken
+from headwise.common.api_access import responses
 
 router = Router(tags=["account"])
 
@@ -26,7 +29,7 @@ class MeOut(Schema):
     client: UUID | None = Field(None, description="the caller's own client record, if a client")
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user")
+@router.get("/me", response=responses(MeOut), summary="The signed-in user")
 def me(request: HeadwiseRequest) -> MeOut:
     user = request.user
     membership = request.membership
@@ -61,21 +64,21 @@ class TokenCreated(TokenOut):
     token: str = Field(..., description="The secret. Shown once; store it now.")
 
 
-@router.get("/tokens", response=list[TokenOut], summary="My personal access tokens")
+@router.get("/tokens", response=responses(list[TokenOut]), summary="My personal access tokens")
 def tokens_list(request: HeadwiseRequest) -> list[ApiToken]:
     return list(ApiToken.objects.usable().filter(user=request.user).order_by("-created_at"))
 
 
-@router.post("/tokens", response={201: TokenCreated}, summary="Create a personal access token")
-def token_create(request: HeadwiseRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+@router.post("/tokens", response=responses(TokenCreated, 201), summary="Create a personal access token")
+def token_create(request: HeadwiseRequest, payload: TokenIn) -> Status[Any]:
     expires = timezone.now() + dt.timedelta(days=payload.expires_in_days) if payload.expires_in_days else None
     token, secret = ApiToken.issue(user=request.user, name=payload.name, expires_at=expires)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": secret}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": secret})
 
 
-@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke a token")
-def token_revoke(request: HeadwiseRequest, token_id: UUID) -> tuple[int, None]:
+@router.delete("/tokens/{token_id}", response=responses(None, 204), summary="Revoke a token")
+def token_revoke(request: HeadwiseRequest, token_id: UUID) -> Status[Any]:
     token = get_object_or_404(ApiToken.objects.usable(), uuid=token_id, user=request.user)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    return 204, None
+    return Status(204, None)

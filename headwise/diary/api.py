@@ -15,8 +15,10 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from headwise.clients.models import Client
+from headwise.common.api_access import responses
 from headwise.diary import selectors, services
 from headwise.diary.localtime import to_utc, zone_of
 from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake, TriggerExposure
@@ -101,7 +103,7 @@ def _attack_values(payload: Schema, zone: str, *, unset: bool) -> dict[str, Any]
     return data
 
 
-@router.get("/clients/{client_id}/attacks", response=list[AttackOut], summary="A client's attacks")
+@router.get("/clients/{client_id}/attacks", response=responses(list[AttackOut]), summary="A client's attacks")
 def attacks_list(
     request: HttpRequest, client_id: uuid.UUID, include_deleted: bool = False
 ) -> QuerySet[Attack]:
@@ -112,10 +114,10 @@ def attacks_list(
 
 @router.post(
     "/clients/{client_id}/attacks",
-    response={200: AttackOut, 201: AttackOut},
+    response={**responses(AttackOut), 201: AttackOut},
     summary="Record an attack (a repeated request_id answers 200 with the first one)",
 )
-def attack_create(request: HttpRequest, client_id: uuid.UUID, payload: AttackIn) -> tuple[int, Attack]:
+def attack_create(request: HttpRequest, client_id: uuid.UUID, payload: AttackIn) -> Status[Any]:
     client = _client(request, client_id)
     zone = payload.time_zone or client.time_zone
     data = _attack_values(payload, zone, unset=False)
@@ -125,49 +127,59 @@ def attack_create(request: HttpRequest, client_id: uuid.UUID, payload: AttackIn)
         request_id=payload.request_id,
         **data,
     )
-    return (201 if created else 200), attack
+    return Status(201 if created else 200, attack)
 
 
-@router.get("/attacks/{attack_id}", response=AttackOut, summary="One attack")
+@router.get("/attacks/{attack_id}", response=responses(AttackOut), summary="One attack")
 def attack_read(request: HttpRequest, attack_id: uuid.UUID) -> Attack:
     return _attack(request, attack_id)
 
 
-@router.patch("/attacks/{attack_id}", response=AttackOut, summary="Change an attack (history kept)")
+@router.patch(
+    "/attacks/{attack_id}", response=responses(AttackOut), summary="Change an attack (history kept)"
+)
 def attack_patch(request: HttpRequest, attack_id: uuid.UUID, payload: AttackPatch) -> Attack:
     attack = _attack(request, attack_id, include_deleted=False)
     data = _attack_values(payload, payload.time_zone or attack.time_zone, unset=True)
     return services.attack_update(attack=attack, by=request.user, **data)  # type: ignore[arg-type]
 
 
-@router.delete("/attacks/{attack_id}", response={204: None}, summary="Delete an attack (can be restored)")
-def attack_remove(request: HttpRequest, attack_id: uuid.UUID) -> tuple[int, None]:
+@router.delete(
+    "/attacks/{attack_id}", response=responses(None, 204), summary="Delete an attack (can be restored)"
+)
+def attack_remove(request: HttpRequest, attack_id: uuid.UUID) -> Status[Any]:
     services.attack_delete(attack=_attack(request, attack_id), by=request.user)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
-@router.post("/attacks/{attack_id}/restore", response=AttackOut, summary="Restore a deleted attack")
+@router.post(
+    "/attacks/{attack_id}/restore", response=responses(AttackOut), summary="Restore a deleted attack"
+)
 def attack_restore(request: HttpRequest, attack_id: uuid.UUID) -> Attack:
     return services.attack_restore(attack=_attack(request, attack_id), by=request.user)  # type: ignore[arg-type]
 
 
-@router.get("/attacks/{attack_id}/history", response=list[HistoryOut], summary="Every change, newest first")
+@router.get(
+    "/attacks/{attack_id}/history", response=responses(list[HistoryOut]), summary="Every change, newest first"
+)
 def attack_history(request: HttpRequest, attack_id: uuid.UUID) -> list[Any]:
     return selectors.attack_history(attack=_attack(request, attack_id))
 
 
-@router.post("/attacks/{attack_id}/history/{history_id}/undo", response=AttackOut, summary="Undo one change")
+@router.post(
+    "/attacks/{attack_id}/history/{history_id}/undo", response=responses(AttackOut), summary="Undo one change"
+)
 def attack_undo(request: HttpRequest, attack_id: uuid.UUID, history_id: int) -> Attack:
     attack = _attack(request, attack_id)
     return services.attack_undo(attack=attack, history_id=history_id, by=request.user)  # type: ignore[arg-type]
 
 
-@router.post("/attacks/{attack_id}/aura", response={201: AuraOut}, summary="Add an aura symptom")
-def aura_create(request: HttpRequest, attack_id: uuid.UUID, payload: AuraIn) -> tuple[int, AuraSymptom]:
+@router.post("/attacks/{attack_id}/aura", response=responses(AuraOut, 201), summary="Add an aura symptom")
+def aura_create(request: HttpRequest, attack_id: uuid.UUID, payload: AuraIn) -> Status[Any]:
     attack = _attack(request, attack_id, include_deleted=False)
     data = payload.dict()
     data["started_at"] = _instant(data["started_at"], attack.time_zone, "started_at")
-    return 201, services.aura_add(attack=attack, by=request.user, **data)  # type: ignore[arg-type]
+    return Status(201, services.aura_add(attack=attack, by=request.user, **data))  # type: ignore[arg-type]
 
 
 def _aura(request: HttpRequest, aura_id: uuid.UUID) -> AuraSymptom:
@@ -176,7 +188,7 @@ def _aura(request: HttpRequest, aura_id: uuid.UUID) -> AuraSymptom:
     )
 
 
-@router.patch("/aura/{aura_id}", response=AuraOut, summary="Change an aura symptom")
+@router.patch("/aura/{aura_id}", response=responses(AuraOut), summary="Change an aura symptom")
 def aura_patch(request: HttpRequest, aura_id: uuid.UUID, payload: AuraPatch) -> AuraSymptom:
     aura = _aura(request, aura_id)
     data = payload.dict(exclude_unset=True)
@@ -187,10 +199,10 @@ def aura_patch(request: HttpRequest, aura_id: uuid.UUID, payload: AuraPatch) -> 
     return services.aura_update(aura=aura, by=request.user, **data)  # type: ignore[arg-type]
 
 
-@router.delete("/aura/{aura_id}", response={204: None}, summary="Remove an aura symptom")
-def aura_remove(request: HttpRequest, aura_id: uuid.UUID) -> tuple[int, None]:
+@router.delete("/aura/{aura_id}", response=responses(None, 204), summary="Remove an aura symptom")
+def aura_remove(request: HttpRequest, aura_id: uuid.UUID) -> Status[Any]:
     services.aura_delete(aura=_aura(request, aura_id), by=request.user)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
 def _linked_attack(client: Client, attack_id: uuid.UUID | None) -> Attack | None:
@@ -202,7 +214,9 @@ def _linked_attack(client: Client, attack_id: uuid.UUID | None) -> Attack | None
     return attack
 
 
-@router.get("/clients/{client_id}/medications", response=list[IntakeOut], summary="Acute medication taken")
+@router.get(
+    "/clients/{client_id}/medications", response=responses(list[IntakeOut]), summary="Acute medication taken"
+)
 def intakes_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[MedicationIntake]:
     client = _client(request, client_id)
     return MedicationIntake.objects.filter(client=client, deleted_at__isnull=True).select_related("attack")
@@ -210,12 +224,10 @@ def intakes_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Medicat
 
 @router.post(
     "/clients/{client_id}/medications",
-    response={200: IntakeOut, 201: IntakeOut},
+    response={**responses(IntakeOut), 201: IntakeOut},
     summary="Record acute medication (a repeated request_id answers 200 with the first one)",
 )
-def intake_create(
-    request: HttpRequest, client_id: uuid.UUID, payload: IntakeIn
-) -> tuple[int, MedicationIntake]:
+def intake_create(request: HttpRequest, client_id: uuid.UUID, payload: IntakeIn) -> Status[Any]:
     client = _client(request, client_id)
     data = payload.dict()
     data.pop("request_id")
@@ -227,7 +239,7 @@ def intake_create(
         request_id=payload.request_id,
         **data,
     )
-    return (201 if created else 200), intake
+    return Status(201 if created else 200, intake)
 
 
 def _intake(request: HttpRequest, intake_id: uuid.UUID) -> MedicationIntake:
@@ -238,7 +250,7 @@ def _intake(request: HttpRequest, intake_id: uuid.UUID) -> MedicationIntake:
     )
 
 
-@router.patch("/medications/{intake_id}", response=IntakeOut, summary="Change a medication record")
+@router.patch("/medications/{intake_id}", response=responses(IntakeOut), summary="Change a medication record")
 def intake_patch(request: HttpRequest, intake_id: uuid.UUID, payload: IntakePatch) -> MedicationIntake:
     intake = _intake(request, intake_id)
     data = payload.dict(exclude_unset=True)
@@ -254,13 +266,15 @@ def intake_patch(request: HttpRequest, intake_id: uuid.UUID, payload: IntakePatc
     return services.intake_update(intake=intake, by=request.user, **data)  # type: ignore[arg-type]
 
 
-@router.delete("/medications/{intake_id}", response={204: None}, summary="Remove a medication record")
-def intake_remove(request: HttpRequest, intake_id: uuid.UUID) -> tuple[int, None]:
+@router.delete(
+    "/medications/{intake_id}", response=responses(None, 204), summary="Remove a medication record"
+)
+def intake_remove(request: HttpRequest, intake_id: uuid.UUID) -> Status[Any]:
     services.intake_delete(intake=_intake(request, intake_id), by=request.user)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
-@router.get("/clients/{client_id}/checkins", response=list[CheckInOut], summary="Daily check-ins")
+@router.get("/clients/{client_id}/checkins", response=responses(list[CheckInOut]), summary="Daily check-ins")
 def checkins_list(
     request: HttpRequest, client_id: uuid.UUID, filters: Query[CheckInRange]
 ) -> QuerySet[DailyCheckIn]:
@@ -273,7 +287,9 @@ def checkins_list(
     return checkins
 
 
-@router.put("/clients/{client_id}/checkins/{date}", response=CheckInOut, summary="Save one day's check-in")
+@router.put(
+    "/clients/{client_id}/checkins/{date}", response=responses(CheckInOut), summary="Save one day's check-in"
+)
 def checkin_put(
     request: HttpRequest, client_id: uuid.UUID, date: dt.date, payload: CheckInIn
 ) -> DailyCheckIn:
@@ -281,16 +297,18 @@ def checkin_put(
     return services.checkin_save(client=client, by=request.user, date=date, **payload.dict())  # type: ignore[arg-type]
 
 
-@router.get("/clients/{client_id}/exposures", response=list[ExposureOut], summary="Trigger exposures")
+@router.get(
+    "/clients/{client_id}/exposures", response=responses(list[ExposureOut]), summary="Trigger exposures"
+)
 def exposures_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[TriggerExposure]:
     client = _client(request, client_id)
     return TriggerExposure.objects.filter(client=client).select_related("attack")
 
 
-@router.post("/clients/{client_id}/exposures", response={201: ExposureOut}, summary="Note a trigger exposure")
-def exposure_create(
-    request: HttpRequest, client_id: uuid.UUID, payload: ExposureIn
-) -> tuple[int, TriggerExposure]:
+@router.post(
+    "/clients/{client_id}/exposures", response=responses(ExposureOut, 201), summary="Note a trigger exposure"
+)
+def exposure_create(request: HttpRequest, client_id: uuid.UUID, payload: ExposureIn) -> Status[Any]:
     client = _client(request, client_id)
     exposure = services.exposure_record(
         client=client,
@@ -300,12 +318,12 @@ def exposure_create(
         attack=_linked_attack(client, payload.attack),
         detail=payload.detail,
     )
-    return 201, exposure
+    return Status(201, exposure)
 
 
 @router.get(
     "/clients/{client_id}/summary",
-    response=SummaryOut,
+    response=responses(SummaryOut),
     summary="One month: days, migraine days, completeness",
 )
 def month_summary(request: HttpRequest, client_id: uuid.UUID, month: str) -> dict[str, Any]:
