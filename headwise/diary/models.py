@@ -71,6 +71,31 @@ class Trigger(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+#: Fields a client may set on an attack (the rest are bookkeeping).
+ATTACK_FIELDS = (
+    "started_at",
+    "ended_at",
+    "time_zone",
+    "peak_intensity",
+    "side",
+    "quality",
+    "aggravated_by_activity",
+    "nausea",
+    "vomiting",
+    "photophobia",
+    "phonophobia",
+    "ended_by_sleep",
+    "had_aura",
+    "warning_signs",
+    "warning_lead_minutes",
+    "disability",
+    "suspected_triggers",
+    "notes",
+)
+#: What an undo restores: the client's fields and whether the attack was deleted.
+RESTORED_FIELDS = (*ATTACK_FIELDS, "deleted_at")
+
+
 class Attack(PracticeScoped, Public, Audited):
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="attacks")
     request_id = models.UUIDField(

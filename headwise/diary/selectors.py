@@ -17,7 +17,7 @@ from headwise.care.models import SessionRecord
 from headwise.clients.models import Client
 from headwise.diary import clinical_adapter
 from headwise.diary.localtime import local_day_bounds
-from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake
+from headwise.diary.models import RESTORED_FIELDS, Attack, AuraSymptom, DailyCheckIn, MedicationIntake
 
 
 @dataclass(frozen=True)
@@ -378,7 +378,7 @@ def attack_history(*, attack: Attack) -> list[HistoryEntry]:
                 _shown(before, name),
                 _shown(record, name),
             )
-            for name in HISTORY_FIELDS
+            for name in RESTORED_FIELDS
             if before is None
             and getattr(record, name) not in (None, "", [])
             or before is not None
@@ -402,29 +402,6 @@ def attack_history(*, attack: Attack) -> list[HistoryEntry]:
             )
         )
     return list(reversed(entries))
-
-
-HISTORY_FIELDS = (
-    "started_at",
-    "ended_at",
-    "time_zone",
-    "peak_intensity",
-    "side",
-    "quality",
-    "aggravated_by_activity",
-    "nausea",
-    "vomiting",
-    "photophobia",
-    "phonophobia",
-    "ended_by_sleep",
-    "had_aura",
-    "warning_signs",
-    "warning_lead_minutes",
-    "disability",
-    "suspected_triggers",
-    "notes",
-    "deleted_at",
-)
 
 
 def _label(name: str) -> str:

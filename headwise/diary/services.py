@@ -23,6 +23,8 @@ from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.diary.localtime import zone_of
 from headwise.diary.models import (
+    ATTACK_FIELDS,
+    RESTORED_FIELDS,
     Attack,
     AuraSymptom,
     DailyCheckIn,
@@ -36,29 +38,6 @@ from headwise.diary.selectors import client_today
 #: Clock skew allowed between a phone and the server before a time counts as "in the future".
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)
 
-#: Fields a client may set on an attack (the rest are bookkeeping).
-ATTACK_FIELDS = (
-    "started_at",
-    "ended_at",
-    "time_zone",
-    "peak_intensity",
-    "side",
-    "quality",
-    "aggravated_by_activity",
-    "nausea",
-    "vomiting",
-    "photophobia",
-    "phonophobia",
-    "ended_by_sleep",
-    "had_aura",
-    "warning_signs",
-    "warning_lead_minutes",
-    "disability",
-    "suspected_triggers",
-    "notes",
-)
-#: What an undo restores: the client's fields and whether the attack was deleted.
-RESTORED_FIELDS = (*ATTACK_FIELDS, "deleted_at")
 AURA_FIELDS = ("type", "started_at", "duration_minutes", "spread_gradually", "unilateral", "positive")
 INTAKE_FIELDS = ("taken_at", "name", "drug_class", "dose", "pain_before", "pain_at_2h", "attack")
 CHECKIN_FIELDS = (

@@ -32,7 +32,7 @@ from headwise.diary.forms import (
     IntensityForm,
     ReminderForm,
 )
-from headwise.diary.models import AuraSymptom, MedicationIntake
+from headwise.diary.models import ATTACK_FIELDS, AuraSymptom, MedicationIntake
 
 BACKFILL_DAYS = 14
 
@@ -127,7 +127,7 @@ def attack_detail(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
     """Complete an attack: every question the diagnosis and outcomes need, all optional."""
     client = request.client  # type: ignore[attr-defined]
     attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
-    initial = {name: getattr(attack, name) for name in services.ATTACK_FIELDS}
+    initial = {name: getattr(attack, name) for name in ATTACK_FIELDS}
     initial["started_at_local"] = _local_input(attack.started_at, attack.time_zone)
     initial["ended_at_local"] = _local_input(attack.ended_at, attack.time_zone)
     form = AttackForm(request.POST or None, zone=attack.time_zone, initial=initial)
@@ -182,7 +182,7 @@ def aura_add(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
 
 
 def _initial(attack: Any) -> dict[str, Any]:
-    initial = {name: getattr(attack, name) for name in services.ATTACK_FIELDS}
+    initial = {name: getattr(attack, name) for name in ATTACK_FIELDS}
     initial["started_at_local"] = _local_input(attack.started_at, attack.time_zone)
     initial["ended_at_local"] = _local_input(attack.ended_at, attack.time_zone)
     return initial
