@@ -23,12 +23,18 @@ def main(argv: list[str]) -> int:
     if not scripts:
         print("no benchmark matched", ", ".join(sorted(wanted)), file=sys.stderr)
         return 2
+    status = 0
     for script in scripts:
         print(f"\n=== {script.stem} ===", flush=True)
         started = time.perf_counter()
-        runpy.run_path(str(script), run_name="__main__")
+        try:
+            runpy.run_path(str(script), run_name="__main__")
+        except SystemExit as done:  # a script's own `raise SystemExit(main())`
+            if done.code not in (None, 0):
+                print(f"{script.stem} exited with {done.code}", file=sys.stderr)
+                status = 1
         print(f"({script.stem} took {time.perf_counter() - started:.1f} s)", flush=True)
-    return 0
+    return status
 
 
 if __name__ == "__main__":
