@@ -50,11 +50,11 @@ contracts: install
 	$(BIN)/lint-imports
 
 unit: install
-	$(BIN)/pytest -m "not browser" --doctest-modules headwise/clinical tests
+	$(BIN)/pytest -n 2 -m "not browser" --doctest-modules headwise/clinical headwise/stats tests
 
 unit-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" tests; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser" tests; \
 	else echo "PostgreSQL at $(PG_URL) does not answer: SKIPPING the PostgreSQL run (the SQLite run still counts)."; fi
 
 browser: install chromium

@@ -67,7 +67,7 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
         "day": r["checkin"].date.isoformat(),
         "month": r["checkin"].date.strftime("%Y-%m"),
         "year": r["checkin"].date.year,
-        "history_id": 1,
+        "history_id": r["attack"].history.first().history_uuid,
     }
     return ids
 

@@ -169,7 +169,7 @@ def attack_history(request: HttpRequest, attack_id: uuid.UUID) -> list[Any]:
 @router.post(
     "/attacks/{attack_id}/history/{history_id}/undo", response=responses(AttackOut), summary="Undo one change"
 )
-def attack_undo(request: HttpRequest, attack_id: uuid.UUID, history_id: int) -> Attack:
+def attack_undo(request: HttpRequest, attack_id: uuid.UUID, history_id: uuid.UUID) -> Attack:
     attack = _attack(request, attack_id)
     return services.attack_undo(attack=attack, history_id=history_id, by=request.user)  # type: ignore[arg-type]
 

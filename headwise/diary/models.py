@@ -7,6 +7,7 @@ endpoints (CLINICAL.md §1–2). A feature left unanswered is stored as NULL (un
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -96,6 +97,15 @@ ATTACK_FIELDS = (
 RESTORED_FIELDS = (*ATTACK_FIELDS, "deleted_at")
 
 
+class PublicHistory(models.Model):
+    """A random id for a history row, for URLs (undo one change)."""
+
+    history_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Attack(PracticeScoped, Public, Audited):
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="attacks")
     request_id = models.UUIDField(
@@ -139,7 +149,9 @@ class Attack(PracticeScoped, Public, Audited):
     notes = models.TextField(_("notes"), blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    # History rows are addressed in URLs (undo), so each also gets a random id like every record;
+    # the sequential history_id stays for ordering and never leaves the server.
+    history = HistoricalRecords(bases=[PublicHistory])
 
     class Meta:
         verbose_name = _("attack")

@@ -205,7 +205,7 @@ class ChangeOut(Schema):
 
 
 class HistoryOut(Schema):
-    history_id: int
+    history_id: UUID
     when: dt.datetime
     who: str
     kind: str

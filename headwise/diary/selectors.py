@@ -356,7 +356,7 @@ class Change:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    history_id: int
+    history_id: uuid.UUID
     when: dt.datetime
     who: str
     kind: str
@@ -392,7 +392,7 @@ def attack_history(*, attack: Attack) -> list[HistoryEntry]:
         user = record.history_user
         entries.append(
             HistoryEntry(
-                history_id=record.history_id,
+                history_id=record.history_uuid,
                 when=record.history_date,
                 who=(user.full_name or user.email) if user else _("unknown"),
                 kind=kind,

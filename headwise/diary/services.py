@@ -233,11 +233,11 @@ def attack_restore(*, attack: Attack, by: User | None) -> Attack:
 
 
 @transaction.atomic
-def attack_undo(*, attack: Attack, history_id: int, by: User | None) -> Attack:
+def attack_undo(*, attack: Attack, history_id: uuid.UUID, by: User | None) -> Attack:
     """Restore the version before one change; the undo is itself a new change in the history."""
     _lock_client(attack.client)
     records = list(attack.history.order_by("history_id"))
-    index = next((i for i, h in enumerate(records) if h.history_id == history_id), None)
+    index = next((i for i, h in enumerate(records) if h.history_uuid == history_id), None)
     if index is None:
         raise ValidationError({"history_id": _("This change does not belong to this attack.")})
     fresh = Attack.objects.select_related("client").get(pk=attack.pk)

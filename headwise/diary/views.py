@@ -271,7 +271,7 @@ def attack_history(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
 
 @client_required
 @require_POST
-def attack_undo(request: HttpRequest, attack_id: uuid.UUID, history_id: int) -> HttpResponse:
+def attack_undo(request: HttpRequest, attack_id: uuid.UUID, history_id: uuid.UUID) -> HttpResponse:
     client = request.client  # type: ignore[attr-defined]
     attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
     try:

@@ -237,7 +237,7 @@ def test_it_refuses_to_undo_another_attacks_change(client: Any) -> None:
     mine, _ = services.attack_start(client=client, by=None, started_at=at(2026, 5, 10, 9))
     theirs = f.AttackFactory()
     with pytest.raises(ValidationError) as exc:
-        services.attack_undo(attack=mine, history_id=theirs.history.first().history_id, by=None)
+        services.attack_undo(attack=mine, history_id=theirs.history.first().history_uuid, by=None)
     assert "history_id" in exc.value.message_dict
 
 
