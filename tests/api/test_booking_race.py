@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from headwise.care import services
 from headwise.care.models import Appointment
+from tests import factories as f
 from tests.conftest import build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -23,6 +24,7 @@ def test_it_books_a_contested_slot_once() -> None:
     world = build_world("Race")
     practitioner, location = world.records["practitioner"], world.records["location"]
     practitioner.locations.add(location)
+    f.SafetyScreeningFactory(client=world.other_client, practice=world.practice)
     starts = (timezone.now() + dt.timedelta(days=5)).replace(microsecond=0)
     gate, outcomes = threading.Barrier(2), []
 
