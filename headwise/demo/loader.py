@@ -142,6 +142,25 @@ def demo_practice() -> Practice | None:
     return Practice.objects.filter(email=PRACTICE_EMAIL).first()
 
 
+def demo_logins(practice: Practice) -> list[tuple[str, str]]:
+    """The sign-ins of an existing demo practice: its staff, then clients with a login."""
+    staff = [
+        (m.user.email, m.user.full_name)
+        for m in Membership.objects.for_practice(practice)
+        .filter(is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    ]
+    clients = [
+        (c.user.email, c.full_name)
+        for c in Client.objects.for_practice(practice)
+        .filter(user__isnull=False)
+        .select_related("user")
+        .order_by("user__email")
+    ]
+    return staff + clients
+
+
 def demo_practice_delete(practice: Practice) -> None:
     """Delete the demo practice, every record in it (and their history), and its users.
 

@@ -85,6 +85,7 @@ def test_it_does_nothing_if_absent_is_asked_and_it_exists(tmp_path: Path) -> Non
     practice = loader.demo_practice()
     out = run(tmp_path, "--if-absent", clients=7)
     assert "nothing done" in out
+    assert "owner@demo.headwise.test" in out and "client1@demo.headwise.test" in out
     assert loader.demo_practice() == practice
     assert Client.objects.filter(practice=practice).count() == 5
 

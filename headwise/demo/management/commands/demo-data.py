@@ -64,6 +64,7 @@ class Command(BaseCommand):
         existing = loader.demo_practice()
         if existing is not None and options["if_absent"]:
             self.stdout.write(f"The demo practice already exists ({existing.name}); nothing done.")
+            self._print_logins(loader.demo_logins(existing), options["base_url"])
             return
         if existing is not None and not options["replace"]:
             raise CommandError(
@@ -88,8 +89,11 @@ class Command(BaseCommand):
         counts = ", ".join(f"{n} {name}" for name, n in loaded.counts.items() if n)
         self.stdout.write(self.style.SUCCESS(f"Built {loaded.practice.name} in {seconds:.1f} s: {counts}."))
         self.stdout.write(f"Ground truth: {truth_out}")
+        self._print_logins(loaded.logins, base_url)
+
+    def _print_logins(self, logins: list[tuple[str, str]], base_url: str) -> None:
         self.stdout.write(
             f"Sign in at {base_url.rstrip('/')}{reverse('web:login')} with password {loader.PASSWORD!r}:"
         )
-        for email, name in loaded.logins:
+        for email, name in logins:
             self.stdout.write(f"  {email:<36} {name}")
