@@ -48,8 +48,25 @@ class LocalDateTimeField(forms.Field):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+class BooleanRadio(forms.RadioSelect):
+    """Yes / no (/ not answered) radios that show a stored boolean as the chosen answer.
+
+    Django's RadioSelect compares ``str(value)``, so a saved ``True`` ("True") would match
+    neither "true" nor "false", and an edit would silently turn the answer into "not answered".
+    """
+
+    def format_value(self, value: Any) -> list[str]:
+        if value is True or value in ("True", "true"):
+            return ["true"]
+        if value is False or value in ("False", "false"):
+            return ["false"]
+        if value is None or value in ("", "unknown"):
+            return ["unknown"]
+        return list(super().format_value(value))
+
+
 def tri_state(label: Any) -> forms.NullBooleanField:
-    return forms.NullBooleanField(label=label, required=False, widget=forms.RadioSelect(choices=TRI))
+    return forms.NullBooleanField(label=label, required=False, widget=BooleanRadio(choices=TRI))
 
 
 def choice(label: Any, choices: Any, blank: Any = "—") -> forms.ChoiceField:
@@ -211,7 +228,7 @@ class CheckInForm(forms.Form):
         label=_("Any headache today?"),
         choices=[("true", _("Yes")), ("false", _("No"))],
         coerce=lambda v: v == "true",
-        widget=forms.RadioSelect,
+        widget=BooleanRadio,
     )
     stress = scale(_("Stress (0–10)"))
     sleep_hours = forms.DecimalField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import time_machine
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
+from django.utils.datastructures import MultiValueDict
 
 from headwise.diary import services
 from headwise.diary.models import Attack, DailyCheckIn
@@ -195,3 +197,101 @@ def test_it_runs_a_constant_number_of_queries_whatever_the_diary_length(url: str
             assert http.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+class _FormValues(HTMLParser):
+    """What a browser would submit from the first form with a given action: checked radios and
+    boxes, text inputs, selected options and text areas, unchanged."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action, self.inside, self.values = action, False, MultiValueDict()
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("action") in (self.action, "", None) and not self.values
+        if not self.inside or "name" not in a:
+            if tag == "option" and self.inside and self._select and "selected" in a:
+                self.values.appendlist(self._select, a.get("value") or "")
+            return
+        name = a["name"] or ""
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.values.appendlist(name, a.get("value") or "on")
+            elif kind not in ("submit", "button"):
+                self.values.appendlist(name, a.get("value") or "")
+        elif tag == "select":
+            self._select = name
+        elif tag == "textarea":
+            self._textarea = name
+            self.values.appendlist(name, "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def resubmit(http: HttpClient, url: str) -> Any:
+    page = http.get(url)
+    parser = _FormValues(url)
+    parser.feed(page.content.decode())
+    return http.post(url, parser.values)
+
+
+def test_it_keeps_every_answer_when_an_attack_is_saved_unchanged(
+    world: PracticeWorld, as_client: HttpClient
+) -> None:
+    attack, _ = services.attack_start(
+        client=world.client,
+        by=world.client_user,
+        started_at=NOW - dt.timedelta(hours=8),
+        ended_at=NOW - dt.timedelta(hours=2),
+        peak_intensity=7,
+        side="unilateral",
+        quality="pulsating",
+        aggravated_by_activity=True,
+        nausea=True,
+        vomiting=False,
+        photophobia=None,
+        phonophobia=True,
+        had_aura=False,
+        warning_signs=["yawning"],
+        disability="half",
+    )
+    url = f"/diary/attacks/{attack.uuid}/"
+    before = Attack.objects.values().get(pk=attack.pk)
+    response = resubmit(as_client, url)
+    assert response.status_code == 302, response.content.decode()[:500]
+    after = Attack.objects.values().get(pk=attack.pk)
+    fields = (
+        *("peak_intensity", "side", "quality", "aggravated_by_activity", "nausea", "vomiting"),
+        *("photophobia", "phonophobia", "had_aura", "warning_signs", "disability", "started_at", "ended_at"),
+    )
+    assert {k: after[k] for k in fields} == {k: before[k] for k in fields}
+
+
+def test_it_shows_the_days_answers_again_on_its_check_in(world: PracticeWorld, as_client: HttpClient) -> None:
+    day = NOW.date()
+    services.checkin_save(
+        client=world.client, by=world.client_user, date=day, had_headache=False, menstruating=True,
+        skipped_meals=False, stress=4,
+    )  # fmt: skip
+    before = DailyCheckIn.objects.values().get(client=world.client, date=day)
+    response = resubmit(as_client, f"/diary/checkin/{day.isoformat()}/")
+    assert response.status_code == 302, response.content.decode()[:500]
+    after = DailyCheckIn.objects.values().get(client=world.client, date=day)
+    assert (after["had_headache"], after["menstruating"], after["skipped_meals"], after["stress"]) == (
+        False, True, False, 4,
+    )  # fmt: skip
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }
