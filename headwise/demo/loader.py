@@ -152,7 +152,7 @@ def demo_logins(practice: Practice) -> list[tuple[str, str]]:
         .order_by("pk")
     ]
     clients = [
-        (c.user.email, c.full_name)
+        (c.user.email if c.user else "", c.full_name)
         for c in Client.objects.for_practice(practice)
         .filter(user__isnull=False)
         .select_related("user")

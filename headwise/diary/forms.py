@@ -55,7 +55,7 @@ class BooleanRadio(forms.RadioSelect):
     neither "true" nor "false", and an edit would silently turn the answer into "not answered".
     """
 
-    def format_value(self, value: Any) -> list[str]:
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]  # ChoiceWidget returns a list
         if value is True or value in ("True", "true"):
             return ["true"]
         if value is False or value in ("False", "false"):
