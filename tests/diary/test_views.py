@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -12,12 +11,12 @@ import time_machine
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
-from django.utils.datastructures import MultiValueDict
 
 from headwise.diary import services
 from headwise.diary.models import Attack, DailyCheckIn
 from tests import factories as f
 from tests.conftest import PracticeWorld, login
+from tests.forms import resubmit
 
 NOW = dt.datetime(2026, 5, 10, 12, tzinfo=dt.UTC)
 
@@ -197,54 +196,6 @@ def test_it_runs_a_constant_number_of_queries_whatever_the_diary_length(url: str
             assert http.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-
-
-class _FormValues(HTMLParser):
-    """What a browser would submit from the first form with a given action: checked radios and
-    boxes, text inputs, selected options and text areas, unchanged."""
-
-    def __init__(self, action: str) -> None:
-        super().__init__()
-        self.action, self.inside, self.values = action, False, MultiValueDict()
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = a.get("action") in (self.action, "", None) and not self.values
-        if not self.inside or "name" not in a:
-            if tag == "option" and self.inside and self._select and "selected" in a:
-                self.values.appendlist(self._select, a.get("value") or "")
-            return
-        name = a["name"] or ""
-        if tag == "input":
-            kind = a.get("type", "text")
-            if kind in ("radio", "checkbox"):
-                if "checked" in a:
-                    self.values.appendlist(name, a.get("value") or "on")
-            elif kind not in ("submit", "button"):
-                self.values.appendlist(name, a.get("value") or "")
-        elif tag == "select":
-            self._select = name
-        elif tag == "textarea":
-            self._textarea = name
-            self.values.appendlist(name, "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-
-def resubmit(http: HttpClient, url: str) -> Any:
-    page = http.get(url)
-    parser = _FormValues(url)
-    parser.feed(page.content.decode())
-    return http.post(url, parser.values)
 
 
 def test_it_keeps_every_answer_when_an_attack_is_saved_unchanged(
