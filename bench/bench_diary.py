@@ -29,6 +29,7 @@ import types
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headwise.settings_test")
@@ -251,7 +252,9 @@ def main() -> None:
         last_month = (month - dt.timedelta(days=1)).replace(day=1)
 
         def save() -> None:
-            response = http.post("/diary/attack/", {"request_id": str(uuid.uuid4())})
+            # As a browser sends a form without files: urlencoded, not the test client's multipart.
+            body = urlencode({"request_id": str(uuid.uuid4())})
+            response = http.post("/diary/attack/", body, content_type="application/x-www-form-urlencoded")
             assert response.status_code == 302, response.status_code
 
         def undo_save() -> None:
