@@ -259,6 +259,24 @@ class Hydration(models.TextChoices):
     GOOD = "good", _("Plenty")
 
 
+#: What a client answers in a daily check-in (the rest are bookkeeping).
+CHECKIN_FIELDS = (
+    "had_headache",
+    "stress",
+    "sleep_hours",
+    "sleep_quality",
+    "neck_tension",
+    "jaw_tension",
+    "menstruating",
+    "caffeine_drinks",
+    "alcohol_units",
+    "skipped_meals",
+    "hydration",
+    "screen_hours",
+    "notes",
+)
+
+
 class DailyCheckIn(PracticeScoped, Public, Audited):
     """One row per diary day the client answered. A day without a row is missing."""
 

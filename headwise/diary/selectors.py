@@ -17,7 +17,14 @@ from headwise.care.models import SessionRecord
 from headwise.clients.models import Client
 from headwise.diary import clinical_adapter
 from headwise.diary.localtime import local_day_bounds
-from headwise.diary.models import RESTORED_FIELDS, Attack, AuraSymptom, DailyCheckIn, MedicationIntake
+from headwise.diary.models import (
+    CHECKIN_FIELDS,
+    RESTORED_FIELDS,
+    Attack,
+    AuraSymptom,
+    DailyCheckIn,
+    MedicationIntake,
+)
 
 
 @dataclass(frozen=True)
@@ -314,28 +321,13 @@ def checkin_prefill(*, client: Client, day: dt.date) -> dict[str, object]:
     """
     same = DailyCheckIn.objects.filter(client=client, date=day).first()
     if same is not None:
-        return {name: getattr(same, name) for name in CHECKIN_FORM_FIELDS}
+        return {name: getattr(same, name) for name in CHECKIN_FIELDS}
     previous = DailyCheckIn.objects.filter(client=client, date__lt=day).order_by("-date").first()
     if previous is None:
         return {}
     return {name: getattr(previous, name) for name in CARRIED_OVER}
 
 
-CHECKIN_FORM_FIELDS = (
-    "had_headache",
-    "stress",
-    "sleep_hours",
-    "sleep_quality",
-    "neck_tension",
-    "jaw_tension",
-    "menstruating",
-    "caffeine_drinks",
-    "alcohol_units",
-    "skipped_meals",
-    "hydration",
-    "screen_hours",
-    "notes",
-)
 CARRIED_OVER = (
     "sleep_hours",
     "sleep_quality",

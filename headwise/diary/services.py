@@ -24,6 +24,7 @@ from headwise.clients.models import Client
 from headwise.diary.localtime import zone_of
 from headwise.diary.models import (
     ATTACK_FIELDS,
+    CHECKIN_FIELDS,
     RESTORED_FIELDS,
     Attack,
     AuraSymptom,
@@ -40,21 +41,6 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=2)
 
 AURA_FIELDS = ("type", "started_at", "duration_minutes", "spread_gradually", "unilateral", "positive")
 INTAKE_FIELDS = ("taken_at", "name", "drug_class", "dose", "pain_before", "pain_at_2h", "attack")
-CHECKIN_FIELDS = (
-    "had_headache",
-    "stress",
-    "sleep_hours",
-    "sleep_quality",
-    "neck_tension",
-    "jaw_tension",
-    "menstruating",
-    "caffeine_drinks",
-    "alcohol_units",
-    "skipped_meals",
-    "hydration",
-    "screen_hours",
-    "notes",
-)
 
 
 def _unknown_fields(given: Iterable[str], allowed: Iterable[str]) -> None:
