@@ -8,11 +8,16 @@ from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
+from hypothesis import settings as hypothesis_settings
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.practice.models import Practice, Role
 from tests import factories as f
+
+# A loaded CI machine must not turn a slow example into a failure: no per-example deadline.
+hypothesis_settings.register_profile("headwise", deadline=None)
+hypothesis_settings.load_profile("headwise")
 
 
 @dataclass
