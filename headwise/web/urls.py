@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from headwise.diary import staff_views
 from headwise.web import views
 from headwise.web.forms import LoginForm
 
@@ -22,6 +23,13 @@ urlpatterns = [
     path("clients/new/", views.client_new, name="client_new"),
     path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("clients/<uuid:client_id>/edit/", views.client_edit, name="client_edit"),
+    path("clients/<uuid:client_id>/diary/", staff_views.client_month, name="client_month_current"),
+    path("clients/<uuid:client_id>/diary/<str:month>/", staff_views.client_month, name="client_month"),
+    path(
+        "clients/<uuid:client_id>/diary/<str:month>/chart.svg",
+        staff_views.client_month_chart,
+        name="client_month_chart",
+    ),
     path("practice/", views.practice_settings, name="practice_settings"),
     path("practice/locations/new/", views.location_new, name="location_new"),
     path("practice/locations/<uuid:location_id>/edit/", views.location_edit, name="location_edit"),
