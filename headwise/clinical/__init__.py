@@ -70,6 +70,7 @@ from headwise.clinical.safety import (
     builtin_rules,
     evaluate_safety,
 )
+from headwise.clinical.vectorised import CohortColumns, classify_columns, cohort_analyse, columns_from_diaries
 
 __all__ = [
     "DEFAULT_PARAMETERS",
@@ -85,6 +86,7 @@ __all__ = [
     "AuraSymptom",
     "AuraType",
     "ClientInfo",
+    "CohortColumns",
     "Criterion",
     "DaySummary",
     "DayTable",
@@ -119,8 +121,11 @@ __all__ = [
     "builtin_rules",
     "calendar_months",
     "classify_attack",
+    "classify_columns",
     "classify_diary",
+    "cohort_analyse",
     "cohort_period_counts",
+    "columns_from_diaries",
     "days",
     "diary_to_dict",
     "evaluate_safety",

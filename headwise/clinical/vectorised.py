@@ -238,7 +238,9 @@ class CohortColumns:
             lo, hi = limits[kind]
             bad = np.flatnonzero((arr < lo) | (arr > hi))
             if bad.size:
-                raise AnalysisError(f"{name}[{int(bad[0])}]", f"{arr[bad[0]]!r} is outside {lo:g}..{hi:g}")
+                raise AnalysisError(
+                    f"{name}[{int(bad[0])}]", f"{arr[bad[0]].item()!r} is outside {lo:g}..{hi:g}"
+                )
         if kind in ("seconds", "minutes") and arr.size:
             bad = np.flatnonzero(arr < 0)
             if bad.size:
