@@ -8,8 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from headwise.common.history import record_history
 from headwise.common.models import Audited, PracticeScoped, Public
 from headwise.practice.models import CstStyle
 
@@ -31,7 +31,7 @@ class TreatmentPlan(PracticeScoped, Public, Audited):
     goals = models.TextField(_("goals in the client's words"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta:
         verbose_name = _("treatment plan")
@@ -122,7 +122,7 @@ class Appointment(PracticeScoped, Public, Audited):
     cancellation_reason = models.CharField(max_length=200, blank=True)
     notes = models.TextField(_("notes for the front desk"), blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta:
         verbose_name = _("appointment")
@@ -206,7 +206,7 @@ class SessionRecord(PracticeScoped, Public, Audited):
     side_effects = models.JSONField(_("side effects during the session"), default=list, blank=True)
     notes = models.TextField(_("practitioner's notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta:
         verbose_name = _("session record")
@@ -226,7 +226,7 @@ class FollowUp(PracticeScoped, Public, Audited):
     headache_since = models.BooleanField(_("headache since the session"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta:
         verbose_name = _("follow-up")

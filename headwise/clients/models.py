@@ -8,9 +8,9 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from headwise.accounts.models import validate_time_zone
+from headwise.common.history import record_history
 from headwise.common.models import Audited, PracticeScoped, Public
 
 
@@ -82,7 +82,7 @@ class Client(PracticeScoped, Public, Audited):
     reminder_time = models.TimeField(_("diary reminder at"), null=True, blank=True, default=dt.time(20, 30))
     reminders_enabled = models.BooleanField(_("send diary reminders"), default=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta:
         verbose_name = _("client")
@@ -185,7 +185,7 @@ class SafetyScreening(PracticeScoped, Public, Audited):
     cleared_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta:
         verbose_name = _("safety screening")

@@ -14,8 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from headwise.common.history import record_history
 from headwise.common.models import Audited, PracticeScoped, Public
 
 INTENSITY = [MinValueValidator(0), MaxValueValidator(10)]
@@ -151,7 +151,7 @@ class Attack(PracticeScoped, Public, Audited):
 
     # History rows are addressed in URLs (undo), so each also gets a random id like every record;
     # the sequential history_id stays for ordering and never leaves the server.
-    history = HistoricalRecords(bases=[PublicHistory])
+    history = record_history(bases=[PublicHistory])
 
     class Meta:
         verbose_name = _("attack")
@@ -194,7 +194,7 @@ class AuraSymptom(PracticeScoped, Public):
     unilateral = models.BooleanField(_("on one side"), null=True, blank=True)
     positive = models.BooleanField(_("positive (flickering lights, pins and needles)"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta:
         verbose_name = _("aura symptom")
@@ -241,7 +241,7 @@ class MedicationIntake(PracticeScoped, Public, Audited):
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta:
         verbose_name = _("medication intake")
@@ -326,7 +326,7 @@ class DailyCheckIn(PracticeScoped, Public, Audited):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta:
         verbose_name = _("daily check-in")
