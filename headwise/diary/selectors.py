@@ -16,6 +16,7 @@ from headwise import clinical
 from headwise.care.models import SessionRecord
 from headwise.clients.models import Client
 from headwise.diary import clinical_adapter
+from headwise.diary.history import baseline
 from headwise.diary.localtime import local_day_bounds
 from headwise.diary.models import (
     CHECKIN_FIELDS,
@@ -359,7 +360,8 @@ class HistoryEntry:
 
 def attack_history(*, attack: Attack) -> list[HistoryEntry]:
     """Every version of an attack, newest first, with what each change changed and who made it."""
-    records = list(attack.history.select_related("history_user").order_by("history_id"))
+    # Never changed: the attack itself is the recorded version (diary.history).
+    records = list(attack.history.select_related("history_user").order_by("history_id")) or [baseline(attack)]
     entries = []
     for i, record in enumerate(records):
         before = records[i - 1] if i else None

@@ -1,0 +1,118 @@
+"""An attack's history begins with its first change, and no version is ever lost.
+
+The one-tap save writes the attack only; the first change, by whatever path, first copies
+the stored attack into the history as the recorded version (headwise.diary.history).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+import pytest
+import time_machine
+
+from headwise.diary import selectors, services
+from headwise.diary.models import Attack
+from tests import factories as f
+
+AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
+NOON = dt.datetime(2026, 5, 10, 12, tzinfo=dt.UTC)
+MORNING = dt.datetime(2026, 5, 10, 9, tzinfo=AMS)
+
+
+@pytest.fixture
+def client(db: Any) -> Any:
+    return f.ClientFactory(time_zone="Europe/Amsterdam")
+
+
+def history_rows(attack: Attack) -> list[Any]:
+    return list(attack.history.order_by("history_id"))  # type: ignore[attr-defined]
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_one_tap_save_writes_the_attack_alone_and_shows_it_as_recorded(client: Any) -> None:
+    user = f.UserFactory()
+    attack, _ = services.attack_start(
+        client=client, by=user, started_at=dt.datetime(2026, 5, 10, 9, tzinfo=AMS)
+    )
+    assert history_rows(attack) == []
+    (entry,) = selectors.attack_history(attack=attack)
+    assert entry.kind == "Recorded" and entry.history_id == attack.uuid
+    assert entry.who == (user.full_name or user.email) and entry.when == attack.created_at
+    assert {c.field for c in entry.changes} >= {"started_at", "time_zone"}
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_first_change_keeps_the_recorded_version_and_undo_restores_it(client: Any) -> None:
+    user = f.UserFactory()
+    attack, _ = services.attack_start(
+        client=client, by=user, started_at=dt.datetime(2026, 5, 10, 9, tzinfo=AMS)
+    )
+    recorded_at = attack.created_at
+    with time_machine.travel(NOON + dt.timedelta(minutes=5), tick=False):
+        services.attack_update(attack=attack, by=user, peak_intensity=6)
+    rows = history_rows(attack)
+    assert [r.history_type for r in rows] == ["+", "~"]
+    assert rows[0].peak_intensity is None and rows[0].history_date == recorded_at
+    assert rows[0].history_user_id == user.pk and rows[0].history_uuid == attack.uuid
+    assert rows[1].peak_intensity == 6
+    entries = selectors.attack_history(attack=attack)
+    assert [e.kind for e in entries] == ["Changed", "Recorded"]
+    services.attack_undo(attack=attack, history_id=entries[0].history_id, by=user)
+    attack.refresh_from_db()
+    assert attack.peak_intensity is None and attack.deleted_at is None
+    # A second change does not copy the recorded version again.
+    assert [r.history_type for r in history_rows(attack)] == ["+", "~", "~"]
+
+
+@time_machine.travel(NOON, tick=False)
+def test_undoing_the_recording_of_an_unchanged_attack_deletes_it_softly(client: Any) -> None:
+    attack, _ = services.attack_start(
+        client=client, by=None, started_at=dt.datetime(2026, 5, 10, 9, tzinfo=AMS)
+    )
+    services.attack_undo(attack=attack, history_id=attack.uuid, by=None)
+    attack.refresh_from_db()
+    assert attack.deleted_at is not None
+    assert [e.kind for e in selectors.attack_history(attack=attack)] == ["Deleted", "Recorded"]
+    services.attack_restore(attack=attack, by=None)
+    attack.refresh_from_db()
+    assert attack.deleted_at is None
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_change_by_any_path_keeps_the_version_before_it(client: Any) -> None:
+    """Records written without history (the demo's bulk load) and changes that bypass the
+    services (the admin saves the model) lose nothing either."""
+    [attack] = Attack.objects.bulk_create(
+        [
+            Attack(
+                practice=client.practice,
+                client=client,
+                started_at=NOON - dt.timedelta(days=1),
+                ended_at=NOON - dt.timedelta(hours=20),
+                time_zone="Europe/Amsterdam",
+                peak_intensity=4,
+            )
+        ]
+    )
+    attack = Attack.objects.get(pk=attack.pk)
+    attack.peak_intensity = 9
+    attack.save()
+    rows = history_rows(attack)
+    assert [(r.history_type, r.peak_intensity) for r in rows] == [("+", 4), ("~", 9)]
+    entries = selectors.attack_history(attack=attack)
+    services.attack_undo(attack=attack, history_id=entries[0].history_id, by=None)
+    attack.refresh_from_db()
+    assert attack.peak_intensity == 4
+
+
+@time_machine.travel(NOON, tick=False)
+def test_an_attack_created_with_history_keeps_its_own_recorded_row(client: Any) -> None:
+    attack = f.AttackFactory(client=client, practice=client.practice)
+    first = history_rows(attack)
+    assert [r.history_type for r in first] == ["+"]
+    services.attack_update(attack=attack, by=None, peak_intensity=3)
+    assert [r.history_uuid for r in history_rows(attack)][:1] == [first[0].history_uuid]
+    assert len(history_rows(attack)) == 2
