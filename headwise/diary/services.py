@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
+from headwise.diary.history import ensure_baseline
 from headwise.diary.localtime import zone_of
 from headwise.diary.models import (
     ATTACK_FIELDS,
@@ -67,7 +68,13 @@ def _lock_client(client: Client) -> None:
     transaction begins IMMEDIATE (settings), which already holds the database's write lock.
     """
     if connection.vendor != "sqlite":
-        Client.objects.select_for_update().filter(pk=client.pk).first()
+        # In SQL: the ORM's SELECT of every column costs more than the lock; nothing is read.
+        table, pk = (
+            connection.ops.quote_name(Client._meta.db_table),
+            connection.ops.quote_name(Client._meta.pk.column),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE {pk} = %s FOR UPDATE", [client.pk])  # noqa: S608
 
 
 def _overlap_q(attack: Attack) -> Q:
@@ -76,11 +83,11 @@ def _overlap_q(attack: Attack) -> Q:
     An attack still going (no end) lasts until now.
     """
     end = attack.ended_at or max(timezone.now(), attack.started_at + dt.timedelta(seconds=1))
-    return (
-        Q(deleted_at__isnull=True, started_at__lt=end)
-        & (Q(ended_at__gt=attack.started_at) | Q(ended_at__isnull=True))
-        & ~Q(pk=attack.pk)
+    overlapping = Q(deleted_at__isnull=True, started_at__lt=end) & (
+        Q(ended_at__gt=attack.started_at) | Q(ended_at__isnull=True)
     )
+    # A new attack (no pk yet) cannot meet itself; leaving the clause out keeps the save lean.
+    return overlapping if attack.pk is None else overlapping & ~Q(pk=attack.pk)
 
 
 def attack_overlaps(attack: Attack) -> Attack | None:
@@ -159,25 +166,55 @@ def attack_start(
                 **fields,
             )
             _validate_attack(attack, check_overlap=False)
-            # One query answers both "was this submitted before?" and "does it overlap?".
-            twin_or_overlap = (
-                _overlap_q(attack) | Q(request_id=request_id) if request_id else _overlap_q(attack)
-            )
-            rows = list(
-                Attack.objects.filter(twin_or_overlap, client_id=client.pk)
-                .order_by("started_at")
-                .values_list("pk", "request_id", "started_at")
-            )
-            if request_id is not None and (twin := next((r for r in rows if r[1] == request_id), None)):
-                return Attack.objects.get(pk=twin[0]), False
+            rows = _twin_or_overlapping(attack)
+            if twin := next((pk for pk, is_twin in rows if is_twin), None):
+                return Attack.objects.get(pk=twin), False
             if rows:
-                raise _overlap_error(attack, rows[0][2])
+                raise _overlap_error(attack, Attack.objects.only("started_at").get(pk=rows[0][0]).started_at)
+            # The attack row is the recorded version until its first change (diary.history).
+            attack.skip_history_when_saving = True  # type: ignore[attr-defined]
             return _save_attack(attack, by), True
     except IntegrityError:
         # A concurrent twin with the same request_id won the race: it is the same attack.
         if request_id is not None and (found := _by_request(client, request_id)) is not None:
             return found, False
         raise
+
+
+def _twin_or_overlapping(attack: Attack) -> list[tuple[int, bool]]:
+    """``(pk, is_twin)`` of the client's attacks that overlap a new ``attack`` or share its
+    ``request_id`` (a resubmitted form), earliest first. One query.
+
+    The same conditions as :func:`_overlap_q` (tests hold the two equal on both databases),
+    written in SQL because this is the one-tap save: building the query through the ORM took
+    longer than the database took to answer it. Only column names come from the model; every
+    value is a parameter, adapted as the ORM adapts it.
+    """
+    ops, meta = connection.ops, Attack._meta
+    fields = (cast("Field[Any, Any]", meta.get_field(name)) for name in _TWIN_COLUMNS)
+    col = {field.name: ops.quote_name(field.column) for field in fields}
+    end = attack.ended_at or max(timezone.now(), attack.started_at + dt.timedelta(seconds=1))
+    request_id = meta.get_field("request_id").get_db_prep_value(attack.request_id, connection)
+    sql = (
+        f"SELECT {col['id']}, CASE WHEN {col['request_id']} = %s THEN 1 ELSE 0 END "  # noqa: S608 - names from the model; values are parameters
+        f"FROM {ops.quote_name(meta.db_table)} WHERE {col['client']} = %s AND ("
+        f"({col['deleted_at']} IS NULL AND {col['started_at']} < %s"
+        f" AND ({col['ended_at']} > %s OR {col['ended_at']} IS NULL))"
+        f" OR {col['request_id']} = %s) ORDER BY {col['started_at']}"
+    )
+    params = [
+        request_id,
+        attack.client_id,
+        ops.adapt_datetimefield_value(end),
+        ops.adapt_datetimefield_value(attack.started_at),
+        request_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, bool(is_twin)) for pk, is_twin in cursor.fetchall()]
+
+
+_TWIN_COLUMNS = ("id", "client", "request_id", "deleted_at", "started_at", "ended_at")
 
 
 def _by_request(client: Client, request_id: uuid.UUID) -> Attack | None:
@@ -222,6 +259,7 @@ def attack_restore(*, attack: Attack, by: User | None) -> Attack:
 def attack_undo(*, attack: Attack, history_id: uuid.UUID, by: User | None) -> Attack:
     """Restore the version before one change; the undo is itself a new change in the history."""
     _lock_client(attack.client)
+    ensure_baseline(attack.pk)
     records = list(attack.history.order_by("history_id"))
     index = next((i for i, h in enumerate(records) if h.history_uuid == history_id), None)
     if index is None:
