@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from headwise.clinical import (
     DEFAULT_PARAMETERS,
@@ -19,6 +21,7 @@ from headwise.clinical import (
     classify_diary,
     cohort_period_counts,
     days,
+    mark_days,
     periods,
 )
 from headwise.clinical.days import ROW
@@ -199,3 +202,38 @@ def test_it_gives_the_same_counts_on_the_cohort_path() -> None:
         for name in ("headache", "migraine", "acute_medication"):
             assert counts[ROWS.index(name), j] == p.counts[name]
         assert counts[ROW["recorded"], j] == p.recorded_days
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(ROWS) - 1), st.integers(0, 39), st.integers(0, 12)),
+        max_size=40,
+    ),
+    st.lists(st.tuples(st.integers(0, len(ROWS) - 1), st.integers(0, 39)), max_size=40),
+)
+def test_mark_days_marks_exactly_the_days_of_every_span_and_point(
+    spans: list[tuple[int, int, int]], points: list[tuple[int, int]]
+) -> None:
+    """Spans of any length (one day, a few, more than the stepped days) and any overlap."""
+    n_days = 60
+    expected = np.zeros((len(ROWS), n_days), dtype=bool)
+    for row, first, extra in spans:
+        for day in range(first, first + extra + 1):
+            expected[row, day] = expected[ROW["recorded"], day] = True
+    for row, day in points:
+        expected[row, day] = expected[ROW["recorded"], day] = True
+    as_array = np.array(spans, dtype=np.int64).reshape(-1, 3)
+    pts = np.array(points, dtype=np.int64).reshape(-1, 2)
+    got = mark_days(
+        n_days,
+        as_array[:, 0],
+        as_array[:, 1],
+        as_array[:, 1] + as_array[:, 2],
+        pts[:, 0],
+        pts[:, 1],
+    )
+    # mark_days then applies the derived rules; apply them to the expectation too.
+    expected[ROW["headache"]] |= expected[ROW["migraine"]]
+    expected[ROW["migraine_uncertain"]] &= ~expected[ROW["migraine"]]
+    expected[ROW["moderate_severe"]] &= expected[ROW["headache"]]
+    assert np.array_equal(got, expected)
