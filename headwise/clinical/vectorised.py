@@ -29,7 +29,16 @@ import numpy as np
 import numpy.typing as npt
 
 from headwise.clinical.classify import PRECEDENCE, AttackType
-from headwise.clinical.days import ATTACK_ROWS, ROW, _local_span, cohort_period_counts, link_intakes
+from headwise.clinical.days import (
+    ATTACK_ROWS,
+    ROW,
+    ROWS,
+    _derive,
+    _local_span,
+    count_periods,
+    link_intakes,
+    mark_runs,
+)
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.model import AuraType, Diary, DrugClass, Quality, Side
 from headwise.clinical.params import DEFAULT_PARAMETERS, MigraineDayDefinition, Parameters
@@ -323,29 +332,40 @@ class CohortAnalysis:
 
 
 def _rank(codes: npt.NDArray[Any]) -> Int8Array:
-    """-1/0/1 codes -> ranks 1/0/2."""
-    out: Int8Array = np.where(codes < 0, _U, codes * 2).astype(np.int8)
+    """-1/0/1 codes -> ranks 1/0/2 (``|code| + (code > 0)``, in int8 throughout)."""
+    c = np.asarray(codes, dtype=np.int8)
+    out: Int8Array = np.abs(c) + (c > 0).view(np.int8)
     return out
 
 
 def _code(ranks: npt.NDArray[Any]) -> Int8Array:
-    out: Int8Array = np.where(ranks == _U, UNKNOWN, ranks // 2).astype(np.int8)
+    """Ranks 0/1/2 -> codes 0/-1/1 (``(rank >> 1) - (rank & 1)``)."""
+    r = np.asarray(ranks, dtype=np.int8)
+    out: Int8Array = (r >> 1) - (r & 1)
     return out
 
 
 def _b(mask: BoolArray) -> Int8Array:
-    out: Int8Array = (mask * _T).astype(np.int8)
+    out: Int8Array = (
+        mask.view(np.int8) * np.int8(_T) if mask.dtype == np.bool_ else (mask * _T).astype(np.int8)
+    )
     return out
 
 
 def _all(*ranks: npt.NDArray[Any]) -> Int8Array:
-    out: Int8Array = np.minimum.reduce(np.broadcast_arrays(*ranks)).astype(np.int8)
-    return out
+    """Kleene conjunction: the least rank (pairwise, without stacking the columns)."""
+    out = np.asarray(ranks[0], dtype=np.int8)
+    for rank in ranks[1:]:
+        out = np.minimum(out, rank, dtype=np.int8)
+    return np.broadcast_to(out, np.broadcast_shapes(*(np.shape(r) for r in ranks))).astype(np.int8)
 
 
 def _any(*ranks: npt.NDArray[Any]) -> Int8Array:
-    out: Int8Array = np.maximum.reduce(np.broadcast_arrays(*ranks)).astype(np.int8)
-    return out
+    """Kleene disjunction: the greatest rank (pairwise, without stacking the columns)."""
+    out = np.asarray(ranks[0], dtype=np.int8)
+    for rank in ranks[1:]:
+        out = np.maximum(out, rank, dtype=np.int8)
+    return np.broadcast_to(out, np.broadcast_shapes(*(np.shape(r) for r in ranks))).astype(np.int8)
 
 
 def _not(rank: npt.NDArray[Any]) -> Int8Array:
@@ -354,11 +374,19 @@ def _not(rank: npt.NDArray[Any]) -> Int8Array:
 
 
 def _at_least(k: int, *ranks: npt.NDArray[Any]) -> Int8Array:
-    """:func:`headwise.clinical.logic.at_least` over ranks."""
-    stacked = np.stack(np.broadcast_arrays(*ranks))
-    yes = np.count_nonzero(stacked == _T, axis=0)
-    unknown = np.count_nonzero(stacked == _U, axis=0)
-    out: Int8Array = np.where(yes >= k, _T, np.where(yes + unknown < k, _F, _U)).astype(np.int8)
+    """:func:`headwise.clinical.logic.at_least` over ranks.
+
+    With ranks no 0 / unknown 1 / yes 2, ``rank >> 1`` is 1 for yes and ``rank & 1`` is 1 for
+    unknown: the counts are sums, without stacking the columns.
+    """
+    yes = np.zeros(np.broadcast_shapes(*(np.shape(r) for r in ranks)), dtype=np.int8)
+    unknown = np.zeros_like(yes)
+    for rank in ranks:
+        r = np.asarray(rank, dtype=np.int8)
+        yes += r >> 1
+        unknown += r & 1
+    # yes >= k: both terms 1 (rank 2); only yes + unknown >= k: 1 (unknown); else 0.
+    out: Int8Array = (yes >= k).view(np.int8) + (yes + unknown >= k).view(np.int8)
     return out
 
 
@@ -409,8 +437,33 @@ def _aura(c: CohortColumns, n: int, p: Parameters) -> tuple[Int8Array, Int8Array
     """ICHD-3 1.2 B, 1.2 C (>=3 of the 6 characteristics of the final text) and 1.2.1.
 
     Also returns the default migraine day's aura clause (an aura symptom lasting 5-60 min).
+    The characteristics are computed for the attacks that have aura symptoms; for the others
+    they are what empty groups give (no spread, no succession, every duration met, not
+    unilateral, not positive, no headache following an aura: 1 of 6, so 1.2 C not met).
     """
-    g = c.aura_attack
+    with_symptoms, g = np.unique(c.aura_attack, return_inverse=True)
+    c12_of, typical_of, day_of = _aura_characteristics(c, with_symptoms, g.reshape(-1), p)
+    c12 = np.full(n, _F, dtype=np.int8)
+    c12[with_symptoms] = c12_of
+    all_typical = np.full(n, _T, dtype=np.int8)
+    all_typical[with_symptoms] = typical_of
+    day_ok = np.full(n, _F, dtype=np.int8)
+    day_ok[with_symptoms] = day_of
+    typical = _all(c12, all_typical)
+    answered, has = c.aura >= 0, c.aura == YES
+    b = np.where(answered, _b(has), _U).astype(np.int8)
+    c_ = np.where(has, c12, b).astype(np.int8)
+    t = np.where(has, typical, b).astype(np.int8)
+    day_aura = np.where(answered, day_ok, _U).astype(np.int8)
+    return b, c_, t, day_aura
+
+
+def _aura_characteristics(
+    c: CohortColumns, attacks: IntArray, g: IntArray, p: Parameters
+) -> tuple[Int8Array, Int8Array, Int8Array]:
+    """For the ``attacks`` that have aura symptoms (``g`` maps each symptom to its position in
+    ``attacks``): 1.2 C, whether every symptom is typical, and the migraine-day aura clause."""
+    n = attacks.size
     n_sym = np.bincount(g, minlength=n)
     spread = _group_any(n, g, _rank(c.aura_spread))
     # >=2 symptoms in succession: two distinct known start times; all known and one -> no.
@@ -438,20 +491,14 @@ def _aura(c: CohortColumns, n: int, p: Parameters) -> tuple[Int8Array, Int8Array
     np.fmin.at(start, g, c.aura_start_s)
     np.fmax.at(end, g, c.aura_end_s)
     gap_s = timedelta(minutes=p.aura_headache_gap_minutes).total_seconds()
+    duration_s, peak = c.duration_s[attacks], c.peak[attacks]
     with np.errstate(invalid="ignore"):
-        ends_before = ~np.isnan(c.duration_s) & (c.duration_s < start)
+        ends_before = ~np.isnan(duration_s) & (duration_s < start)
         follows = np.select(
-            [c.peak == 0, unknown_time, end < -gap_s, ends_before], [_F, _U, _F, _F], default=_T
+            [peak == 0, unknown_time, end < -gap_s, ends_before], [_F, _U, _F, _F], default=_T
         ).astype(np.int8)
     c12 = _at_least(3, spread, succession, durations, unilateral, positive, follows)
-    all_typical = _group_all(n, g, _b(_TYPICAL[c.aura_type]))
-    typical = _all(c12, all_typical)
-    answered, has = c.aura >= 0, c.aura == YES
-    b = np.where(answered, _b(has), _U).astype(np.int8)
-    c_ = np.where(has, c12, b).astype(np.int8)
-    t = np.where(has, typical, b).astype(np.int8)
-    day_aura = np.where(answered, _group_any(n, g, day_ok), _U).astype(np.int8)
-    return b, c_, t, day_aura
+    return c12, _group_all(n, g, _b(_TYPICAL[c.aura_type])), _group_any(n, g, day_ok)
 
 
 def classify_columns(
@@ -581,29 +628,25 @@ def classify_columns(
     )
 
 
-def _intake_points(c: CohortColumns, p: Parameters) -> tuple[IntArray, IntArray, IntArray]:
-    """Rows each intake marks on its day (``days._points``), as (diary, row, day) columns."""
+def _mark_intakes(flags: BoolArray, c: CohortColumns, p: Parameters, at: IntArray) -> None:
+    """Mark the rows each intake marks on its day (``days._points``); ``at`` is that day's column.
+
+    One pass per row, on that row alone (the class rows in one pass over all classes).
+    """
     cls = c.intake_class
     specific = np.isin(cls, [DRUG_CLASSES.index(x) for x in p.migraine_specific_classes])
     if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
         counts = np.full(cls.size, p.medication_day_is_headache_day)
     else:
         counts = (c.intake_effective == YES) & p.medication_day_is_headache_day
-    marks = [
-        (np.ones(cls.size, dtype=np.bool_), np.full(cls.size, ROW["acute_medication"])),
-        (np.ones(cls.size, dtype=np.bool_), _CLASS_ROW[cls]),
-        (np.full(cls.size, p.medication_day_is_headache_day), np.full(cls.size, ROW["headache"])),
-        (specific, np.full(cls.size, ROW["migraine_specific_medication"])),
-        (specific & (c.intake_attack < 0) & counts, np.full(cls.size, ROW["migraine"])),
-        (
-            _TRIPTAN_ERGOT[cls] & (c.intake_effective == YES),
-            np.full(cls.size, ROW["chronic_migraine_feature"]),
-        ),
-    ]
-    diary = np.concatenate([c.intake_diary[m] for m, _ in marks])
-    row = np.concatenate([r[m] for m, r in marks]).astype(np.int64)
-    day = np.concatenate([c.intake_day[m] for m, _ in marks])
-    return diary, row, day
+    flags[ROW["recorded"]][at] = True
+    flags[ROW["acute_medication"]][at] = True
+    flags[_CLASS_ROW[cls], at] = True
+    if p.medication_day_is_headache_day:
+        flags[ROW["headache"]][at] = True
+    flags[ROW["migraine_specific_medication"]][at[specific]] = True
+    flags[ROW["migraine"]][at[specific & (c.intake_attack < 0) & counts]] = True
+    flags[ROW["chronic_migraine_feature"]][at[_TRIPTAN_ERGOT[cls] & (c.intake_effective == YES)]] = True
 
 
 def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMETERS) -> CohortAnalysis:
@@ -626,19 +669,25 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     """
     c = cols
     cls = classify_columns(c, parameters)
-    which, col = np.nonzero(cls.row_flags)
-    i_diary, i_row, i_day = _intake_points(c, parameters)
-    counts, period_diary = cohort_period_counts(
-        c.diary_days,
-        c.attack_diary[which],
-        _ATTACK_ROW_IDX[col],
-        c.attack_first[which],
-        c.attack_last[which],
-        np.concatenate([c.recorded_diary, i_diary]),
-        np.concatenate([np.full(c.recorded_day.size, ROW["recorded"], dtype=np.int64), i_row]),
-        np.concatenate([c.recorded_day, i_day]),
-        parameters=parameters,
-    )
+    offsets = np.concatenate(([0], np.cumsum(c.diary_days)))
+    flags: BoolArray = np.zeros((len(ROWS), int(offsets[-1])), dtype=np.bool_)
+    # Attacks: each of their rows over their days (one pass per row, on that row alone).
+    base = offsets[c.attack_diary]
+    first, last = base + c.attack_first, base + c.attack_last
+    by_row = np.ascontiguousarray(cls.row_flags.T)
+    marks_any = by_row.any(axis=0)  # as days(): an attack marking no row marks no day
+    mark_runs(flags, ROW["recorded"], first[marks_any], last[marks_any])
+    # Day one of every attack a row marks, then the later days of the few longer attacks.
+    longer = np.flatnonzero(last > first)
+    for j, row in enumerate(_ATTACK_ROW_IDX):
+        on = by_row[j]
+        flags[row][first[on]] = True
+        more = longer[on[longer]]
+        mark_runs(flags, int(row), first[more] + 1, last[more])
+    # Recorded days, then what each intake marks on its day (days._points).
+    flags[ROW["recorded"]][offsets[c.recorded_diary] + c.recorded_day] = True
+    _mark_intakes(flags, c, parameters, offsets[c.intake_diary] + c.intake_day)
+    counts, period_diary = count_periods(_derive(flags), c.diary_days, parameters.month_days)
     return CohortAnalysis(cls, counts, period_diary)
 
 
