@@ -57,8 +57,11 @@ class FormValues(HTMLParser):
             self._textarea = None
 
 
-def resubmit(http: HttpClient, url: str) -> Any:
+def resubmit(http: HttpClient, url: str, **changes: str) -> Any:
+    """Post the page's form back as a browser would, with ``changes`` typed over its values."""
     page = http.get(url)
     parser = FormValues(url)
     parser.feed(page.content.decode())
+    for name, value in changes.items():
+        parser.values.setlist(name, [value])
     return http.post(url, parser.values)

@@ -47,6 +47,13 @@ class LocalDateTimeField(forms.Field):
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        """Compare as times, to the minute shown (Django compares the initial text as it is)."""
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except ValidationError:
+            return True
+
 
 class BooleanRadio(forms.RadioSelect):
     """Yes / no (/ not answered) radios that show a stored boolean as the chosen answer.
@@ -182,11 +189,18 @@ class AttackForm(ZonedForm):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def changes(self) -> dict[str, Any]:
-        """The cleaned values under the model's field names."""
+        """The cleaned values under the model's field names.
+
+        A time shown to the minute and left as it was keeps its stored instant (seconds
+        included): saving other details never moves an attack, nor records a change of it.
+        """
         data = dict(self.cleaned_data)
         for name in self.local_fields:
             data.pop(f"{name}_local", None)
             data.pop(f"{name}_fold", None)
+            touched = {f"{name}_local", f"{name}_fold", "time_zone"} & set(self.changed_data)
+            if self.initial.get(f"{name}_local") and not touched:
+                data.pop(name, None)
         for name in ("side", "quality", "disability"):
             data[name] = data.get(name) or ""
         return data

@@ -246,3 +246,28 @@ def test_it_shows_the_days_answers_again_on_its_check_in(world: PracticeWorld, a
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
         k: v for k, v in before.items() if k != "updated_at"
     }
+
+
+def test_saving_details_never_moves_an_attack_stored_to_the_second(
+    world: PracticeWorld, as_client: HttpClient
+) -> None:
+    """ "Attack now" stores seconds; the form shows minutes. Saving other answers keeps the
+    stored start and end, and the history records only what was changed."""
+    start = NOW - dt.timedelta(hours=3, seconds=37)
+    attack, _ = services.attack_start(
+        client=world.client, by=world.client_user, started_at=start, ended_at=NOW - dt.timedelta(seconds=11)
+    )
+    url = f"/diary/attacks/{attack.uuid}/"
+    response = resubmit(as_client, url, side="unilateral")
+    assert response.status_code == 302, response.content.decode()[:500]
+    attack.refresh_from_db()
+    assert attack.side == "unilateral"
+    assert attack.started_at == start and attack.ended_at == NOW - dt.timedelta(seconds=11)
+    latest = attack.history.order_by("-history_id").first()
+    previous = attack.history.order_by("-history_id")[1]
+    assert (latest.started_at, latest.ended_at) == (previous.started_at, previous.ended_at)
+    # Typing a new time does change it (to the minute typed).
+    response = resubmit(as_client, url, started_at_local="2026-05-10T10:00")
+    assert response.status_code == 302
+    attack.refresh_from_db()
+    assert attack.started_at == dt.datetime(2026, 5, 10, 8, 0, tzinfo=dt.UTC)  # Amsterdam summer time
