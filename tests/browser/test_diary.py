@@ -47,6 +47,12 @@ def test_it_records_an_attack_in_two_taps_and_completes_it_later(
     page.get_by_role("button", name="It is over now").click()
     attack.refresh_from_db()
     assert attack.ended_at is not None
+    # Every version is there, the recorded one (written before the first change) included.
+    page.goto(f"{live_server.url}/diary/attacks/{attack.uuid}/history/")
+    history = page.locator("main").inner_text()
+    assert history.count("Changed") == 3 and "Recorded" in history
+    assert [h.history_type for h in attack.history.order_by("history_id")] == ["+", "~", "~", "~"]
+    screenshot(page, f"diary-history-{theme}")
     _some_past_days(world)
     page.goto(f"{live_server.url}/diary/month/")
     assert "This month in short" in page.locator("main").inner_text()
