@@ -35,6 +35,7 @@ __all__ = [
     "calendar_months",
     "mark_days",
     "mark_runs",
+    "mark_attacks",
     "count_periods",
     "cohort_period_counts",
     "merged_attack_count",
@@ -340,6 +341,24 @@ def mark_runs(
             lengths = extra[longer] - k + 1
             starts = np.repeat(first[longer] + k - np.cumsum(lengths) + lengths, lengths)
             put(longer, np.arange(int(lengths.sum())) + starts, lengths)
+
+
+def mark_attacks(flags: BoolArray, first: IntArray, last: IntArray, row_flags: BoolArray) -> None:
+    """Mark each attack's rows (``row_flags``: one column per :data:`ATTACK_ROWS`) over its
+    days ``first..last``, and those days as recorded, in place.
+
+    An attack that marks no row marks no day, as in :func:`days`. One pass per row, on that row
+    alone: day one of every attack the row marks, then the later days of the few attacks that
+    last longer (found once for all rows).
+    """
+    by_row = np.ascontiguousarray(row_flags.T)
+    marks_any = by_row.any(axis=0)
+    mark_runs(flags, ROW["recorded"], first[marks_any], last[marks_any])
+    longer = np.flatnonzero(last > first)
+    for row, on in zip(_ATTACK_ROW_IDX, by_row, strict=True):
+        flags[row][first[on]] = True
+        more = longer[on[longer]]
+        mark_runs(flags, int(row), first[more] + 1, last[more])
 
 
 def count_periods(

@@ -37,7 +37,7 @@ from headwise.clinical.days import (
     _local_span,
     count_periods,
     link_intakes,
-    mark_runs,
+    mark_attacks,
 )
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.model import AuraType, Diary, DrugClass, Quality, Side
@@ -79,7 +79,6 @@ _MOTOR = AURA_TYPES.index(AuraType.MOTOR)
 _SPEECH = AURA_TYPES.index(AuraType.SPEECH)
 _TRIPTAN_ERGOT = np.array([c in (DrugClass.TRIPTAN, DrugClass.ERGOT) for c in DRUG_CLASSES])
 _CLASS_ROW = np.array([ROW[f"medication:{c.value}"] for c in DRUG_CLASSES], dtype=np.int64)
-_ATTACK_ROW_IDX = np.array([ROW[r] for r in ATTACK_ROWS], dtype=np.int64)
 
 # Column groups: (name, dtype, group). Groups share a length.
 _TRI = "tri"
@@ -345,27 +344,30 @@ def _code(ranks: npt.NDArray[Any]) -> Int8Array:
     return out
 
 
-def _b(mask: BoolArray) -> Int8Array:
-    out: Int8Array = (
-        mask.view(np.int8) * np.int8(_T) if mask.dtype == np.bool_ else (mask * _T).astype(np.int8)
-    )
+def _b(mask: npt.NDArray[Any]) -> Int8Array:
+    """Booleans -> ranks no 0 / yes 2."""
+    out: Int8Array = np.asarray(mask, dtype=np.bool_).view(np.int8) * np.int8(_T)
     return out
 
 
-def _all(*ranks: npt.NDArray[Any]) -> Int8Array:
-    """Kleene conjunction: the least rank (pairwise, without stacking the columns)."""
+def _fold(ufunc: np.ufunc, ranks: Sequence[npt.NDArray[Any]]) -> Int8Array:
+    """``ufunc`` over the ranks pairwise, broadcast, without stacking the columns."""
     out = np.asarray(ranks[0], dtype=np.int8)
     for rank in ranks[1:]:
-        out = np.minimum(out, rank, dtype=np.int8)
-    return np.broadcast_to(out, np.broadcast_shapes(*(np.shape(r) for r in ranks))).astype(np.int8)
+        out = ufunc(out, rank, dtype=np.int8)
+    shape = np.broadcast_shapes(*(np.shape(r) for r in ranks))
+    result: Int8Array = np.broadcast_to(out, shape).astype(np.int8)
+    return result
+
+
+def _all(*ranks: npt.NDArray[Any]) -> Int8Array:
+    """Kleene conjunction: the least rank."""
+    return _fold(np.minimum, ranks)
 
 
 def _any(*ranks: npt.NDArray[Any]) -> Int8Array:
-    """Kleene disjunction: the greatest rank (pairwise, without stacking the columns)."""
-    out = np.asarray(ranks[0], dtype=np.int8)
-    for rank in ranks[1:]:
-        out = np.maximum(out, rank, dtype=np.int8)
-    return np.broadcast_to(out, np.broadcast_shapes(*(np.shape(r) for r in ranks))).astype(np.int8)
+    """Kleene disjunction: the greatest rank."""
+    return _fold(np.maximum, ranks)
 
 
 def _not(rank: npt.NDArray[Any]) -> Int8Array:
@@ -671,19 +673,8 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     cls = classify_columns(c, parameters)
     offsets = np.concatenate(([0], np.cumsum(c.diary_days)))
     flags: BoolArray = np.zeros((len(ROWS), int(offsets[-1])), dtype=np.bool_)
-    # Attacks: each of their rows over their days (one pass per row, on that row alone).
     base = offsets[c.attack_diary]
-    first, last = base + c.attack_first, base + c.attack_last
-    by_row = np.ascontiguousarray(cls.row_flags.T)
-    marks_any = by_row.any(axis=0)  # as days(): an attack marking no row marks no day
-    mark_runs(flags, ROW["recorded"], first[marks_any], last[marks_any])
-    # Day one of every attack a row marks, then the later days of the few longer attacks.
-    longer = np.flatnonzero(last > first)
-    for j, row in enumerate(_ATTACK_ROW_IDX):
-        on = by_row[j]
-        flags[row][first[on]] = True
-        more = longer[on[longer]]
-        mark_runs(flags, int(row), first[more] + 1, last[more])
+    mark_attacks(flags, base + c.attack_first, base + c.attack_last, cls.row_flags)
     # Recorded days, then what each intake marks on its day (days._points).
     flags[ROW["recorded"]][offsets[c.recorded_diary] + c.recorded_day] = True
     _mark_intakes(flags, c, parameters, offsets[c.intake_diary] + c.intake_day)

@@ -21,10 +21,11 @@ from headwise.clinical import (
     classify_diary,
     cohort_period_counts,
     days,
+    mark_attacks,
     mark_days,
     periods,
 )
-from headwise.clinical.days import ROW
+from headwise.clinical.days import ATTACK_ROWS, ROW, _derive
 from tests.clinical.factories import AMS, START, at, days_from, diary, intake, migraine, tension
 
 ALT = replace(DEFAULT_PARAMETERS, migraine_day_definition=MigraineDayDefinition.ALTERNATIVE)
@@ -237,3 +238,31 @@ def test_mark_days_marks_exactly_the_days_of_every_span_and_point(
     expected[ROW["migraine_uncertain"]] &= ~expected[ROW["migraine"]]
     expected[ROW["moderate_severe"]] &= expected[ROW["headache"]]
     assert np.array_equal(got, expected)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 39),
+            st.integers(0, 12),
+            st.lists(st.booleans(), min_size=len(ATTACK_ROWS), max_size=len(ATTACK_ROWS)),
+        ),
+        max_size=30,
+    )
+)
+def test_mark_attacks_marks_what_the_same_attacks_as_spans_mark(
+    attacks: list[tuple[int, int, list[bool]]],
+) -> None:
+    """Attack rows marked row by row equal the span path, an attack with no row included."""
+    n_days = 60
+    first = np.array([a[0] for a in attacks], dtype=np.int64)
+    last = first + np.array([a[1] for a in attacks], dtype=np.int64)
+    row_flags = np.array([a[2] for a in attacks], dtype=bool).reshape(-1, len(ATTACK_ROWS))
+    got = np.zeros((len(ROWS), n_days), dtype=bool)
+    mark_attacks(got, first, last, row_flags)
+    which, col = np.nonzero(row_flags)
+    rows = np.array([ROW[r] for r in ATTACK_ROWS], dtype=np.int64)[col]
+    none = np.zeros(0, dtype=np.int64)
+    expected = mark_days(n_days, rows, first[which], last[which], none, none)
+    # mark_days applies the derived rules; mark_attacks leaves them to its caller.
+    assert np.array_equal(_derive(got), expected)
