@@ -82,12 +82,16 @@ def _overlap_q(attack: Attack) -> Q:
 
     An attack still going (no end) lasts until now.
     """
-    end = attack.ended_at or max(timezone.now(), attack.started_at + dt.timedelta(seconds=1))
-    overlapping = Q(deleted_at__isnull=True, started_at__lt=end) & (
-        Q(ended_at__gt=attack.started_at) | Q(ended_at__isnull=True)
+    return (
+        Q(deleted_at__isnull=True, started_at__lt=_end_for_overlap(attack))
+        & (Q(ended_at__gt=attack.started_at) | Q(ended_at__isnull=True))
+        & ~Q(pk=attack.pk)
     )
-    # A new attack (no pk yet) cannot meet itself; leaving the clause out keeps the save lean.
-    return overlapping if attack.pk is None else overlapping & ~Q(pk=attack.pk)
+
+
+def _end_for_overlap(attack: Attack) -> dt.datetime:
+    """The attack's end, or for one still going, now (at least a second after it began)."""
+    return attack.ended_at or max(timezone.now(), attack.started_at + dt.timedelta(seconds=1))
 
 
 def attack_overlaps(attack: Attack) -> Attack | None:
@@ -181,6 +185,9 @@ def attack_start(
         raise
 
 
+_TWIN_COLUMNS = ("id", "client", "request_id", "deleted_at", "started_at", "ended_at")
+
+
 def _twin_or_overlapping(attack: Attack) -> list[tuple[int, bool]]:
     """``(pk, is_twin)`` of the client's attacks that overlap a new ``attack`` or share its
     ``request_id`` (a resubmitted form), earliest first. One query.
@@ -193,7 +200,6 @@ def _twin_or_overlapping(attack: Attack) -> list[tuple[int, bool]]:
     ops, meta = connection.ops, Attack._meta
     fields = (cast("Field[Any, Any]", meta.get_field(name)) for name in _TWIN_COLUMNS)
     col = {field.name: ops.quote_name(field.column) for field in fields}
-    end = attack.ended_at or max(timezone.now(), attack.started_at + dt.timedelta(seconds=1))
     request_id = meta.get_field("request_id").get_db_prep_value(attack.request_id, connection)
     sql = (
         f"SELECT {col['id']}, CASE WHEN {col['request_id']} = %s THEN 1 ELSE 0 END "  # noqa: S608 - names from the model; values are parameters
@@ -205,16 +211,13 @@ def _twin_or_overlapping(attack: Attack) -> list[tuple[int, bool]]:
     params = [
         request_id,
         attack.client_id,
-        ops.adapt_datetimefield_value(end),
+        ops.adapt_datetimefield_value(_end_for_overlap(attack)),
         ops.adapt_datetimefield_value(attack.started_at),
         request_id,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(pk, bool(is_twin)) for pk, is_twin in cursor.fetchall()]
-
-
-_TWIN_COLUMNS = ("id", "client", "request_id", "deleted_at", "started_at", "ended_at")
 
 
 def _by_request(client: Client, request_id: uuid.UUID) -> Attack | None:
