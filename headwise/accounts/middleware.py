@@ -24,6 +24,7 @@ class ActivateUserMiddleware:
 
         attach_identity(request)
         user = request.user
+        previous_language = translation.get_language()
         if user.is_authenticated:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
@@ -32,5 +33,10 @@ class ActivateUserMiddleware:
             except zoneinfo.ZoneInfoNotFoundError:
                 timezone.deactivate()
         response = self.get_response(request)
+        if user.is_authenticated:
+            # Leave the thread as it was found: whatever runs next on it (another request,
+            # a task, a test) starts in its own language, not this user's.
+            response.headers.setdefault("Content-Language", user.language)
+            translation.activate(previous_language)
         timezone.deactivate()
         return response

@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import translation
 
 from headwise.diary.models import Attack
 from tests.conftest import PracticeWorld, login
@@ -215,6 +216,16 @@ def test_it_records_an_attack_and_shows_attack_mode_in_dutch(
         assert dutch in response.text
     for english in ("Attack mode", "Attack recorded.", "How bad is it?", "severe", "Add details"):
         assert english not in response.text
+
+
+@pytest.mark.django_db
+def test_a_dutch_request_leaves_the_thread_in_its_own_language(as_dutch_client: HttpClient) -> None:
+    """The user's language is for their request: it answers in Dutch and says so, and
+    whatever runs next on the same thread (a request, a task, a test) is not in Dutch."""
+    before = translation.get_language()
+    response = as_dutch_client.get(reverse("web:my_home"))
+    assert response.headers["Content-Language"] == "nl"
+    assert translation.get_language() == before
 
 
 @pytest.mark.django_db
