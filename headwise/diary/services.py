@@ -226,11 +226,17 @@ def _by_request(client: Client, request_id: uuid.UUID) -> Attack | None:
 
 @transaction.atomic
 def attack_update(*, attack: Attack, by: User | None, **changes: Any) -> Attack:
-    """Change an attack's fields; the earlier version stays in its history."""
+    """Change an attack's fields; the earlier version stays in its history.
+
+    Values equal to the stored ones change nothing: a form saved as it was writes no version.
+    """
     _unknown_fields(changes, ATTACK_FIELDS)
     _lock_client(attack.client)
     fresh = Attack.objects.select_related("client").get(pk=attack.pk)
-    for name, value in changes.items():
+    changed = {name: value for name, value in changes.items() if getattr(fresh, name) != value}
+    if not changed:
+        return fresh
+    for name, value in changed.items():
         setattr(fresh, name, value)
     _validate_attack(fresh)
     return _save_attack(fresh, by)

@@ -266,6 +266,13 @@ def test_saving_details_never_moves_an_attack_stored_to_the_second(
     latest = attack.history.order_by("-history_id").first()
     previous = attack.history.order_by("-history_id")[1]
     assert (latest.started_at, latest.ended_at) == (previous.started_at, previous.ended_at)
+    # Saving it again as it is writes no version at all.
+    versions = attack.history.count()
+    assert resubmit(as_client, url).status_code == 302
+    assert attack.history.count() == versions
+    # On the history page the recorded version's button says what undoing it does.
+    page = as_client.get(f"{url}history/").content.decode()
+    assert page.count("Undo this change") == 1 and page.count("Delete this attack") == 1
     # Typing a new time does change it (to the minute typed).
     response = resubmit(as_client, url, started_at_local="2026-05-10T10:00")
     assert response.status_code == 302
