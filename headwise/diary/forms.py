@@ -209,6 +209,12 @@ class AttackForm(ZonedForm):
 class AuraForm(ZonedForm):
     local_fields = ("started_at",)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown on the attack's page beside the attack form, which has a "started at" too:
+        # ids of its own, so each label points at its own field.
+        kwargs.setdefault("auto_id", "id_aura_%s")
+        super().__init__(*args, **kwargs)
+
     type = forms.ChoiceField(label=_("What kind?"), choices=AuraType.choices)
     started_at_local = LocalDateTimeField(label=_("It began at"), required=False)
     started_at_fold = forms.ChoiceField(label=_("Which one?"), choices=FOLD, required=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -278,3 +279,14 @@ def test_saving_details_never_moves_an_attack_stored_to_the_second(
     assert response.status_code == 302
     attack.refresh_from_db()
     assert attack.started_at == dt.datetime(2026, 5, 10, 8, 0, tzinfo=dt.UTC)  # Amsterdam summer time
+
+
+def test_the_attack_page_gives_every_field_its_own_id(world: PracticeWorld, as_client: HttpClient) -> None:
+    """The attack form and the aura form both ask when something began; each label must point
+    at its own field (a tap on a label focuses the field it names)."""
+    attack, _ = services.attack_start(client=world.client, by=world.client_user, started_at=NOW)
+    page = as_client.get(f"/diary/attacks/{attack.uuid}/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
+        assert target in ids, target
