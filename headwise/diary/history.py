@@ -19,6 +19,9 @@ from typing import Any
 
 from headwise.diary.models import Attack
 
+#: The change reason of an undo, followed by the history id of the change it undoes.
+UNDO_REASON_PREFIX = "undo of change "
+
 
 def _history_model() -> Any:
     return Attack.history.model

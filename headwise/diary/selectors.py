@@ -16,7 +16,7 @@ from headwise import clinical
 from headwise.care.models import SessionRecord
 from headwise.clients.models import Client
 from headwise.diary import clinical_adapter
-from headwise.diary.history import baseline
+from headwise.diary.history import UNDO_REASON_PREFIX, baseline
 from headwise.diary.localtime import local_day_bounds
 from headwise.diary.models import (
     CHECKIN_FIELDS,
@@ -356,12 +356,15 @@ class HistoryEntry:
     changes: list[Change]
     reason: str
     undoable: bool
+    #: For an undo: when the change it undid was made.
+    undoes: dt.datetime | None = None
 
 
 def attack_history(*, attack: Attack) -> list[HistoryEntry]:
     """Every version of an attack, newest first, with what each change changed and who made it."""
     # Never changed: the attack itself is the recorded version (diary.history).
     records = list(attack.history.select_related("history_user").order_by("history_id")) or [baseline(attack)]
+    made_at = {record.history_uuid: record.history_date for record in records}
     entries = []
     for i, record in enumerate(records):
         before = records[i - 1] if i else None
@@ -384,6 +387,8 @@ def attack_history(*, attack: Attack) -> list[HistoryEntry]:
         elif before is not None and before.deleted_at is not None and record.deleted_at is None:
             kind = _("Restored")
         user = record.history_user
+        reason = record.history_change_reason or ""
+        undone = reason.removeprefix(UNDO_REASON_PREFIX) if reason.startswith(UNDO_REASON_PREFIX) else None
         entries.append(
             HistoryEntry(
                 history_id=record.history_uuid,
@@ -391,8 +396,10 @@ def attack_history(*, attack: Attack) -> list[HistoryEntry]:
                 who=(user.full_name or user.email) if user else _("unknown"),
                 kind=kind,
                 changes=[c for c in changes if c.field != "deleted_at"],
-                reason=record.history_change_reason or "",
-                undoable=bool(changes),
+                reason=reason,
+                # Undoing the recording deletes the attack: nothing to undo once it is deleted.
+                undoable=bool(changes) and (before is not None or attack.deleted_at is None),
+                undoes=made_at.get(uuid.UUID(undone)) if undone else None,
             )
         )
     return list(reversed(entries))

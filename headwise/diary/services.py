@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
-from headwise.diary.history import ensure_baseline
+from headwise.diary.history import UNDO_REASON_PREFIX, ensure_baseline
 from headwise.diary.localtime import zone_of
 from headwise.diary.models import (
     ATTACK_FIELDS,
@@ -283,7 +283,7 @@ def attack_undo(*, attack: Attack, history_id: uuid.UUID, by: User | None) -> At
             if getattr(change, name) != getattr(before, name):
                 setattr(fresh, name, getattr(before, name))
     _validate_attack(fresh)
-    return _save_attack(fresh, by, reason=f"undo of change {history_id}")
+    return _save_attack(fresh, by, reason=f"{UNDO_REASON_PREFIX}{history_id}")
 
 
 def _owned_attack(client: Client, attack: Attack | None, field: str = "attack") -> None:

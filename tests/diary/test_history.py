@@ -75,10 +75,14 @@ def test_undoing_the_recording_of_an_unchanged_attack_deletes_it_softly(client: 
     services.attack_undo(attack=attack, history_id=attack.uuid, by=None)
     attack.refresh_from_db()
     assert attack.deleted_at is not None
-    assert [e.kind for e in selectors.attack_history(attack=attack)] == ["Deleted", "Recorded"]
+    deleted, recorded = selectors.attack_history(attack=attack)
+    assert [deleted.kind, recorded.kind] == ["Deleted", "Recorded"]
+    # The deletion names what it undid; the recording cannot be undone again while deleted.
+    assert deleted.undoes == recorded.when and not recorded.undoable
     services.attack_restore(attack=attack, by=None)
     attack.refresh_from_db()
     assert attack.deleted_at is None
+    assert selectors.attack_history(attack=attack)[-1].undoable
 
 
 @time_machine.travel(NOON, tick=False)

@@ -274,6 +274,12 @@ def test_saving_details_never_moves_an_attack_stored_to_the_second(
     # On the history page the recorded version's button says what undoing it does.
     page = as_client.get(f"{url}history/").content.decode()
     assert page.count("Undo this change") == 1 and page.count("Delete this attack") == 1
+    # An undo says, in words, which change it undid (no ids on the page).
+    undo_url = re.search(r'action="([^"]+/undo/)"', page)
+    assert undo_url is not None
+    as_client.post(undo_url.group(1))
+    page = as_client.get(f"{url}history/").content.decode()
+    assert "(undoes the change of " in page and "undo of change" not in page
     # Typing a new time does change it (to the minute typed).
     response = resubmit(as_client, url, started_at_local="2026-05-10T10:00")
     assert response.status_code == 302
