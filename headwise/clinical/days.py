@@ -9,7 +9,7 @@ monthly rates are normalised per recorded day (rate = days with X / recorded day
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -35,7 +35,9 @@ __all__ = [
     "calendar_months",
     "mark_days",
     "mark_runs",
-    "mark_attacks",
+    "BYTE_ROWS",
+    "or_runs",
+    "unpack_byte_rows",
     "count_periods",
     "cohort_period_counts",
     "merged_attack_count",
@@ -296,6 +298,37 @@ def _migraine_alternative(
 #: Days of a span marked one step at a time before the rest are expanded with np.repeat.
 _STEPPED_DAYS = 4
 
+#: ``recorded`` and the rows an attack marks are rows 0-7: one byte per day holds them, with
+#: bit ``ROW[name]`` for each (:func:`or_runs`, :func:`unpack_byte_rows`).
+BYTE_ROWS: tuple[str, ...] = ROWS[:8]
+if {"recorded", *ATTACK_ROWS} != set(BYTE_ROWS):  # pragma: no cover - a guard on the row order
+    raise ImportError("recorded and ATTACK_ROWS must be the first eight rows")
+
+U8Array = npt.NDArray[np.uint8]
+
+
+def _run_days(first: IntArray, last: IntArray) -> Iterator[tuple[IntArray | None, IntArray, IntArray | None]]:
+    """The days of the runs ``first..last`` (inclusive), in steps: ``(which, day, repeat)``.
+
+    Day 0 of every run (``which`` None), then day 1 of the runs that have one (``which`` their
+    indices), and so on: attacks rarely span more than a day or two, so this beats expanding
+    every run up front. Runs still going after ``_STEPPED_DAYS`` days come in one last step,
+    expanded with ``np.repeat`` (``repeat``: how many days each of ``which`` has in ``day``).
+    """
+    yield None, first, None
+    extra = last - first
+    longer = np.flatnonzero(extra > 0)
+    for k in range(1, _STEPPED_DAYS + 1):
+        if longer.size == 0:
+            return
+        if k < _STEPPED_DAYS:
+            yield longer, first[longer] + k, None
+            longer = longer[extra[longer] > k]
+        else:
+            lengths = extra[longer] - k + 1
+            starts = np.repeat(first[longer] + k - np.cumsum(lengths) + lengths, lengths)
+            yield longer, np.arange(int(lengths.sum())) + starts, lengths
+
 
 def mark_runs(
     flags: BoolArray,
@@ -308,9 +341,7 @@ def mark_runs(
     """Set ``flags[row, first..last]`` (inclusive) for every run, in place.
 
     ``row`` is one row for all runs or one per run; ``and_recorded`` also marks the days in
-    the ``recorded`` row. Day 0 of every run is set, then day 1 of the runs that have one, and
-    so on: attacks rarely span more than a day or two, so this beats expanding every run up
-    front. Runs still going after ``_STEPPED_DAYS`` days are expanded with ``np.repeat``.
+    the ``recorded`` row.
     """
     if first.size == 0:
         return
@@ -318,8 +349,7 @@ def mark_runs(
     target = flags[int(row)] if one_row else flags  # a view: writing it writes flags
     rows = np.asarray(row)
     recorded = flags[ROW["recorded"]]
-
-    def put(which: IntArray | None, day: IntArray, repeat: IntArray | None = None) -> None:
+    for which, day, repeat in _run_days(first, last):
         if one_row:
             target[day] = True
         else:
@@ -328,37 +358,30 @@ def mark_runs(
         if and_recorded:
             recorded[day] = True
 
-    put(None, first)
-    extra = last - first
-    longer = np.flatnonzero(extra > 0)
-    for k in range(1, _STEPPED_DAYS + 1):
-        if longer.size == 0:
-            return
-        if k < _STEPPED_DAYS:
-            put(longer, first[longer] + k)
-            longer = longer[extra[longer] > k]
-        else:
-            lengths = extra[longer] - k + 1
-            starts = np.repeat(first[longer] + k - np.cumsum(lengths) + lengths, lengths)
-            put(longer, np.arange(int(lengths.sum())) + starts, lengths)
 
+def or_runs(plane: U8Array, first: IntArray, last: IntArray, bits: U8Array) -> None:
+    """OR each run's ``bits`` into ``plane[first..last]`` (inclusive), in place.
 
-def mark_attacks(flags: BoolArray, first: IntArray, last: IntArray, row_flags: BoolArray) -> None:
-    """Mark each attack's rows (``row_flags``: one column per :data:`ATTACK_ROWS`) over its
-    days ``first..last``, and those days as recorded, in place.
-
-    An attack that marks no row marks no day, as in :func:`days`. One pass per row, on that row
-    alone: day one of every attack the row marks, then the later days of the few attacks that
-    last longer (found once for all rows).
+    ``plane`` holds one byte per day (:data:`BYTE_ROWS`); runs may share days (two attacks on
+    one day). Each step ORs with fancy indexing, where the last of several runs on one day
+    wins, then ORs the bits of the runs that lost (``np.bitwise_or.at``, unbuffered, but
+    several times slower than fancy indexing, so kept to those few).
     """
-    by_row = np.ascontiguousarray(row_flags.T)
-    marks_any = by_row.any(axis=0)
-    mark_runs(flags, ROW["recorded"], first[marks_any], last[marks_any])
-    longer = np.flatnonzero(last > first)
-    for row, on in zip(_ATTACK_ROW_IDX, by_row, strict=True):
-        flags[row][first[on]] = True
-        more = longer[on[longer]]
-        mark_runs(flags, int(row), first[more] + 1, last[more])
+    if first.size == 0:
+        return
+    for which, day, repeat in _run_days(first, last):
+        b = bits if which is None else bits[which]
+        b = b if repeat is None else np.repeat(b, repeat)
+        plane[day] |= b
+        lost = (plane[day] & b) != b
+        np.bitwise_or.at(plane, day[lost], b[lost])
+
+
+def unpack_byte_rows(plane: U8Array, flags: BoolArray) -> None:
+    """Write the bits of ``plane`` (one byte per day) into rows 0-7 of ``flags``, in place."""
+    out = flags.view(np.uint8)
+    for row in range(len(BYTE_ROWS)):
+        np.bitwise_and(plane >> np.uint8(row), np.uint8(1), out=out[row])
 
 
 def count_periods(

@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from headwise.clinical.classify import PRECEDENCE, AttackType
 from headwise.clinical.days import (
+    _ATTACK_ROW_IDX,
     ATTACK_ROWS,
     ROW,
     ROWS,
@@ -37,7 +38,8 @@ from headwise.clinical.days import (
     _local_span,
     count_periods,
     link_intakes,
-    mark_attacks,
+    or_runs,
+    unpack_byte_rows,
 )
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.model import AuraType, Diary, DrugClass, Quality, Side
@@ -74,6 +76,7 @@ BoolArray = npt.NDArray[np.bool_]
 _F, _U, _T = 0, 1, 2  # ranks
 _TYPE = {t: i for i, t in enumerate(PRECEDENCE)}
 _MIGRAINE_TYPES = (AttackType.MIGRAINE_LIKE, AttackType.MIGRAINE_WITH_AURA, AttackType.PROBABLE_MIGRAINE)
+_IS_MIGRAINE_TYPE = np.array([t in _MIGRAINE_TYPES for t in PRECEDENCE])
 _TYPICAL = np.array([t in (AuraType.VISUAL, AuraType.SENSORY, AuraType.SPEECH) for t in AURA_TYPES])
 _MOTOR = AURA_TYPES.index(AuraType.MOTOR)
 _SPEECH = AURA_TYPES.index(AuraType.SPEECH)
@@ -296,9 +299,10 @@ class ColumnClassification:
         ICHD-3 1.1 C+D (with a headache) and 1.2 B+C, three-valued codes.
     headache
         Peak intensity not 0.
-    row_flags
-        ``(n_attacks, len(ATTACK_ROWS))``: the day rows each attack marks, for the
-        migraine-day definition in the parameters.
+    row_bits
+        ``uint8`` per attack: the day rows it marks, for the migraine-day definition in the
+        parameters, as bits: bit ``ROW[name]`` for each of :data:`ATTACK_ROWS` (rows 1-7), and
+        bit ``ROW["recorded"]`` (0) when it marks any. :attr:`row_flags` unpacks them.
     """
 
     criteria: Mapping[str, Int8Array]
@@ -307,11 +311,17 @@ class ColumnClassification:
     migraine_features: Int8Array
     aura_features: Int8Array
     headache: BoolArray
-    row_flags: BoolArray
+    row_bits: npt.NDArray[np.uint8]
 
     def types(self) -> list[AttackType]:
         """The types as :class:`AttackType` members."""
         return [PRECEDENCE[int(i)] for i in self.type]
+
+    @property
+    def row_flags(self) -> BoolArray:
+        """``(n_attacks, len(ATTACK_ROWS))``: :attr:`row_bits` as one column per attack row."""
+        flags: BoolArray = (self.row_bits[:, None] >> _ATTACK_ROW_IDX.astype(np.uint8)) & 1 == 1
+        return flags
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,29 +419,30 @@ def _group_all(n: int, group: IntArray, ranks: npt.NDArray[Any]) -> Int8Array:
 # --- criteria ------------------------------------------------------------------------------
 
 
-def _duration_b11(c: CohortColumns, hours: FloatArray, success: Int8Array, p: Parameters) -> Int8Array:
+def _duration_b11(
+    c: CohortColumns, hours: FloatArray, unknown_end: BoolArray, success: Int8Array, p: Parameters
+) -> Int8Array:
     """ICHD-3 1.1 B: 4-72 h untreated or unsuccessfully treated (2-72 h under 18).
 
-    Mirrors ``classify._duration_b11``: unknown end -> unknown; > 72 h -> not met; age
-    unknown and 2-4 h -> unknown; shorter than the minimum and treated with effect yes or
-    unknown -> unknown (untreated duration unknown), otherwise not met.
+    Mirrors ``classify._duration_b11``, in this order: unknown end -> unknown; > 72 h -> not
+    met; at least the age's minimum -> met; age unknown and the duration meets only the
+    child's minimum -> unknown; shorter than the minimum and treated with effect yes or unknown
+    -> unknown (untreated duration unknown), otherwise not met. Booleans throughout: the rank
+    is ``1 + met - not_met`` (NaN compares false, so an unknown end is neither).
     """
-    child, adult = p.child_min_duration_hours, p.adult_min_duration_hours
-    known_age = c.age >= 0
     with np.errstate(invalid="ignore"):
-        minimum = np.where(
-            known_age,
-            np.where(c.age < p.adult_age_years, child, adult),
-            np.where(hours >= child, child, adult),
-        )
-        undecided = ~known_age & (child <= hours) & (hours < adult)
+        ge_child = hours >= p.child_min_duration_hours
+        ge_adult = hours >= p.adult_min_duration_hours
         over = hours > p.max_duration_hours
-        met = ~undecided & (hours >= minimum)
-    out: Int8Array = np.select(
-        [np.isnan(hours), over, met, undecided, success == _F],
-        [_U, _F, _T, _U, _F],
-        default=_U,
-    ).astype(np.int8)
+    known_age = c.age >= 0
+    young = known_age & (c.age < p.adult_age_years)
+    adult = known_age & ~young
+    undecided = ~known_age & ge_child & ~ge_adult
+    # Age unknown: the minimum is the child's when the duration reaches it, else the adult's.
+    met = (young & ge_child) | (adult & ge_adult) | (~known_age & ~undecided & (ge_child | ge_adult))
+    met &= ~over
+    not_met = over | (~(met | unknown_end | undecided) & (success == _F))
+    out: Int8Array = np.int8(_U) + met.view(np.int8) - not_met.view(np.int8)
     return out
 
 
@@ -540,14 +551,15 @@ def classify_columns(
     c = cols
     n = c.n_attacks
     hours = c.duration_s / 3600.0
+    unknown_end = np.isnan(hours)
     headache = c.peak != 0
     h = _b(headache)
     linked = c.intake_attack >= 0
     ig, icls, ieff = c.intake_attack[linked], c.intake_class[linked], _rank(c.intake_effective[linked])
     success = _group_any(n, ig, ieff)
 
-    b11 = _duration_b11(c, hours, success, p)
-    moderate = np.where(c.peak < 0, _U, _b(c.peak >= p.moderate_min_nrs))
+    b11 = _duration_b11(c, hours, unknown_end, success, p)
+    moderate = _known_peak(c, c.peak >= p.moderate_min_nrs)
     c11 = _at_least(2, _rank(c.unilateral), _rank(c.pulsating), moderate, _rank(c.aggravated))
     sick = _any(_rank(c.nausea), _rank(c.vomiting))
     light_sound = _all(_rank(c.photophobia), _rank(c.phonophobia))
@@ -557,40 +569,43 @@ def classify_columns(
     # ICHD-3 2.1-2.2 B-D.
     lo, hi = p.tension_min_minutes / 60.0, p.tension_max_days * 24.0
     with np.errstate(invalid="ignore"):
-        b2 = np.where(np.isnan(hours), _U, _b(headache & (lo <= hours) & (hours <= hi))).astype(np.int8)
-    mild = np.where(c.peak < 0, _U, _b((c.peak >= 1) & (c.peak < p.severe_min_nrs)))
+        b2 = _b(headache & (lo <= hours) & (hours <= hi)) + unknown_end.view(np.int8)
+    mild = _known_peak(c, (c.peak >= 1) & (c.peak < p.severe_min_nrs))
     c2 = _at_least(2, _rank(c.bilateral), _rank(c.pressing), mild, _not(_rank(c.aggravated)))
     d2 = _all(_not(sick), _not(light_sound))
 
-    values = np.stack(
-        [
-            _all(b12, c12),
-            _all(h, b11, c11, d11),
-            _all(b2, c2, d2),
-            _any(_all(h, _at_least(2, b11, c11, d11)), b12),
-            np.full(n, _T, dtype=np.int8),
-        ],
-        axis=1,
+    # Types in order of precedence (PRECEDENCE): the first met; unclassifiable always is.
+    values = (
+        _all(b12, c12),
+        _all(h, b11, c11, d11),
+        _all(b2, c2, d2),
+        _any(_all(h, _at_least(2, b11, c11, d11)), b12),
     )
-    kind = np.argmax(values == _T, axis=1).astype(np.int8)
-    possible = (values == _U) & (np.arange(len(PRECEDENCE)) < kind[:, None])
+    # ``none_met``: no type up to this one met; the kind is how many of those are true, and a
+    # type is possible when unknown while none before it (nor it) is met.
+    kind = np.zeros(n, dtype=np.int8)
+    none_met = np.ones(n, dtype=np.bool_)
+    possible_t = np.zeros((len(PRECEDENCE), n), dtype=np.bool_)
+    for i, v in enumerate(values):
+        none_met &= v != _T
+        np.logical_and(v == _U, none_met, out=possible_t[i])
+        kind += none_met.view(np.int8)
+    possible: BoolArray = possible_t.T
     migraine_features = _all(h, c11, d11)
     aura_features = _all(b12, c12)
 
     # Day rows (days._attack_flags).
     diagnosed = _rank(c.diagnosed[c.attack_diary])
-    is_migraine_type = np.isin(kind, [_TYPE[t] for t in _MIGRAINE_TYPES])
-    probable_kind = np.where(
-        is_migraine_type, _T, np.where(possible[:, _TYPE[AttackType.PROBABLE_MIGRAINE]], _U, _F)
-    )
+    is_migraine_type = _IS_MIGRAINE_TYPE[kind]
+    probable_kind = _b(is_migraine_type) + (
+        ~is_migraine_type & possible_t[_TYPE[AttackType.PROBABLE_MIGRAINE]]
+    ).view(np.int8)
     probable = _all(diagnosed, probable_kind)
-    specific_class = np.isin(
-        np.arange(len(DRUG_CLASSES)), [DRUG_CLASSES.index(x) for x in p.migraine_specific_classes]
-    )
+    specific_class = _specific_classes(p)
     with np.errstate(invalid="ignore"):
-        headache_row = headache & (np.isnan(hours) | (hours * 60 >= p.headache_min_minutes))
+        headache_row = headache & (unknown_end | (hours * 60 >= p.headache_min_minutes))
         if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
-            long_enough = np.where(np.isnan(hours), _U, _b(hours * 60 >= p.headache_min_minutes))
+            long_enough = _b(hours * 60 >= p.headache_min_minutes) + unknown_end.view(np.int8)
             specific = np.bincount(ig[specific_class[icls]], minlength=n) > 0
             migraine = _any(
                 _all(h, long_enough, migraine_features),
@@ -599,25 +614,26 @@ def classify_columns(
                 _all(h, long_enough, probable),
             )
         else:
-            long_enough = np.where(np.isnan(hours), _U, _b(hours >= p.alternative_min_duration_hours))
+            long_enough = _b(hours >= p.alternative_min_duration_hours) + unknown_end.view(np.int8)
             features = _any(migraine_features, aura_features, probable)
             sel = specific_class[icls]
             effective = _group_any(n, ig[sel], ieff[sel])
             migraine = _any(_all(h, long_enough, features), np.where(headache, effective, _F))
     relieved = np.bincount(ig[_TRIPTAN_ERGOT[icls] & (ieff == _T)], minlength=n) > 0
     chronic = _any(migraine_features, aura_features, _b(relieved))
-    row_flags = np.stack(
-        [
-            headache_row,
-            migraine == _T,
-            migraine == _U,
-            headache_row & (c.peak >= 0) & (c.peak >= p.moderate_min_nrs),
-            c.stopped_activities == YES,
-            kind == _TYPE[AttackType.TENSION_TYPE_LIKE],
-            chronic == _T,
-        ],
-        axis=1,
-    ).reshape(n, len(ATTACK_ROWS))
+    rows = (
+        headache_row,
+        migraine == _T,
+        migraine == _U,
+        headache_row & (c.peak >= 0) & (c.peak >= p.moderate_min_nrs),
+        c.stopped_activities == YES,
+        kind == _TYPE[AttackType.TENSION_TYPE_LIKE],
+        chronic == _T,
+    )
+    row_bits = np.zeros(n, dtype=np.uint8)
+    for row, on in zip(ATTACK_ROWS, rows, strict=True):
+        row_bits |= on.view(np.uint8) << np.uint8(ROW[row])
+    row_bits |= (row_bits != 0).view(np.uint8) << np.uint8(ROW["recorded"])
     criteria = dict(zip(CRITERIA, (b11, c11, d11, b12, c12, typical, b2, c2, d2), strict=True))
     return ColumnClassification(
         criteria=MappingProxyType({k: _code(v) for k, v in criteria.items()}),
@@ -626,29 +642,47 @@ def classify_columns(
         migraine_features=_code(migraine_features),
         aura_features=_code(aura_features),
         headache=headache,
-        row_flags=row_flags,
+        row_bits=row_bits,
     )
 
 
-def _mark_intakes(flags: BoolArray, c: CohortColumns, p: Parameters, at: IntArray) -> None:
-    """Mark the rows each intake marks on its day (``days._points``); ``at`` is that day's column.
+def _specific_classes(p: Parameters) -> BoolArray:
+    """Per :data:`DRUG_CLASSES` code: whether the class is migraine-specific."""
+    return np.array([x in p.migraine_specific_classes for x in DRUG_CLASSES], dtype=np.bool_)
 
-    One pass per row, on that row alone (the class rows in one pass over all classes).
-    """
-    cls = c.intake_class
-    specific = np.isin(cls, [DRUG_CLASSES.index(x) for x in p.migraine_specific_classes])
+
+def _known_peak(c: CohortColumns, mask: BoolArray) -> Int8Array:
+    """``mask`` as ranks, unknown where the peak intensity is (``-1``; then ``mask`` is false)."""
+    out: Int8Array = _b(mask & (c.peak >= 0)) + (c.peak < 0).view(np.int8)
+    return out
+
+
+def _intake_byte_bits(c: CohortColumns, p: Parameters, specific: BoolArray) -> npt.NDArray[np.uint8]:
+    """The rows 0-7 (:data:`~headwise.clinical.days.BYTE_ROWS`) each intake marks on its day,
+    as bits (``days._points``): recorded; headache when a medication day is one; migraine for
+    an unlinked migraine-specific intake that counts; a chronic-migraine feature for a
+    triptan or ergot with effect."""
+    effective = c.intake_effective == YES
     if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
-        counts = np.full(cls.size, p.medication_day_is_headache_day)
+        counts = np.full(c.intake_class.size, p.medication_day_is_headache_day)
     else:
-        counts = (c.intake_effective == YES) & p.medication_day_is_headache_day
-    flags[ROW["recorded"]][at] = True
+        counts = effective & p.medication_day_is_headache_day
+    marks = {
+        "migraine": specific & (c.intake_attack < 0) & counts,
+        "chronic_migraine_feature": _TRIPTAN_ERGOT[c.intake_class] & effective,
+    }
+    always = (1 << ROW["recorded"]) | (p.medication_day_is_headache_day << ROW["headache"])
+    bits = np.full(c.intake_class.size, always, dtype=np.uint8)
+    for row, on in marks.items():
+        bits |= on.view(np.uint8) << np.uint8(ROW[row])
+    return bits
+
+
+def _mark_intake_rows(flags: BoolArray, c: CohortColumns, at: IntArray, specific: BoolArray) -> None:
+    """Mark the medication rows (8 on) of each intake on its day; ``at`` is that day's column."""
     flags[ROW["acute_medication"]][at] = True
-    flags[_CLASS_ROW[cls], at] = True
-    if p.medication_day_is_headache_day:
-        flags[ROW["headache"]][at] = True
+    flags[_CLASS_ROW[c.intake_class], at] = True
     flags[ROW["migraine_specific_medication"]][at[specific]] = True
-    flags[ROW["migraine"]][at[specific & (c.intake_attack < 0) & counts]] = True
-    flags[ROW["chronic_migraine_feature"]][at[_TRIPTAN_ERGOT[cls] & (c.intake_effective == YES)]] = True
 
 
 def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMETERS) -> CohortAnalysis:
@@ -657,6 +691,9 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     :func:`classify_columns` then :func:`~headwise.clinical.days.cohort_period_counts`; the
     counts equal :func:`~headwise.clinical.days.periods` of :func:`~headwise.clinical.days.days`
     for each diary (periods anchored on the diary's first day; CLINICAL.md section 2).
+
+    Rows 0-7 (recorded and the attack rows) are first gathered as one byte per day, each
+    attack and intake OR-ing its bits into its days, then unpacked into the day matrix.
 
     Examples
     --------
@@ -669,16 +706,21 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     >>> int(r.counts[ROW["headache"], 0]), int(r.counts[ROW["recorded"], 0])
     (1, 2)
     """
-    c = cols
-    cls = classify_columns(c, parameters)
+    c, p = cols, parameters
+    cls = classify_columns(c, p)
     offsets = np.concatenate(([0], np.cumsum(c.diary_days)))
-    flags: BoolArray = np.zeros((len(ROWS), int(offsets[-1])), dtype=np.bool_)
+    n_days = int(offsets[-1])
+    specific = _specific_classes(p)[c.intake_class]
+    at = offsets[c.intake_diary] + c.intake_day
+    plane = np.zeros(n_days, dtype=np.uint8)
     base = offsets[c.attack_diary]
-    mark_attacks(flags, base + c.attack_first, base + c.attack_last, cls.row_flags)
-    # Recorded days, then what each intake marks on its day (days._points).
+    or_runs(plane, base + c.attack_first, base + c.attack_last, cls.row_bits)
+    np.bitwise_or.at(plane, at, _intake_byte_bits(c, p, specific))
+    flags: BoolArray = np.zeros((len(ROWS), n_days), dtype=np.bool_)
+    unpack_byte_rows(plane, flags)
     flags[ROW["recorded"]][offsets[c.recorded_diary] + c.recorded_day] = True
-    _mark_intakes(flags, c, parameters, offsets[c.intake_diary] + c.intake_day)
-    counts, period_diary = count_periods(_derive(flags), c.diary_days, parameters.month_days)
+    _mark_intake_rows(flags, c, at, specific)
+    counts, period_diary = count_periods(_derive(flags), c.diary_days, p.month_days)
     return CohortAnalysis(cls, counts, period_diary)
 
 

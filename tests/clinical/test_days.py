@@ -21,9 +21,10 @@ from headwise.clinical import (
     classify_diary,
     cohort_period_counts,
     days,
-    mark_attacks,
     mark_days,
+    or_runs,
     periods,
+    unpack_byte_rows,
 )
 from headwise.clinical.days import ATTACK_ROWS, ROW, _derive
 from tests.clinical.factories import AMS, START, at, days_from, diary, intake, migraine, tension
@@ -250,19 +251,26 @@ def test_mark_days_marks_exactly_the_days_of_every_span_and_point(
         max_size=30,
     )
 )
-def test_mark_attacks_marks_what_the_same_attacks_as_spans_mark(
+def test_or_runs_marks_what_the_same_attacks_as_spans_mark(
     attacks: list[tuple[int, int, list[bool]]],
 ) -> None:
-    """Attack rows marked row by row equal the span path, an attack with no row included."""
+    """Attack rows OR-ed into one byte per day, then unpacked, equal the span path, with attacks
+    sharing days and an attack with no row included."""
     n_days = 60
     first = np.array([a[0] for a in attacks], dtype=np.int64)
     last = first + np.array([a[1] for a in attacks], dtype=np.int64)
     row_flags = np.array([a[2] for a in attacks], dtype=bool).reshape(-1, len(ATTACK_ROWS))
+    bits = np.zeros(len(attacks), dtype=np.uint8)
+    for k, row in enumerate(ATTACK_ROWS):
+        bits |= row_flags[:, k].astype(np.uint8) << ROW[row]
+    bits |= (bits != 0).astype(np.uint8) << ROW["recorded"]
+    plane = np.zeros(n_days, dtype=np.uint8)
+    or_runs(plane, first, last, bits)
     got = np.zeros((len(ROWS), n_days), dtype=bool)
-    mark_attacks(got, first, last, row_flags)
+    unpack_byte_rows(plane, got)
     which, col = np.nonzero(row_flags)
     rows = np.array([ROW[r] for r in ATTACK_ROWS], dtype=np.int64)[col]
     none = np.zeros(0, dtype=np.int64)
     expected = mark_days(n_days, rows, first[which], last[which], none, none)
-    # mark_days applies the derived rules; mark_attacks leaves them to its caller.
+    # mark_days applies the derived rules; or_runs leaves them to its caller.
     assert np.array_equal(_derive(got), expected)

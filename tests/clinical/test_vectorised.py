@@ -151,6 +151,7 @@ def diaries(draw: st.DrawFn, prefix: str = "") -> Diary:
 
 def assert_equal_to_scalar(cohort: list[Diary], p: Parameters) -> None:
     got = classify_columns(columns_from_diaries(cohort), p)
+    row_flags = got.row_flags
     i = 0
     for d in cohort:
         by_id = {c.attack_id: c for c in classify_diary(d, p)}
@@ -164,7 +165,7 @@ def assert_equal_to_scalar(cohort: list[Diary], p: Parameters) -> None:
             assert got.types()[i] is cls.type, where
             assert tuple(PRECEDENCE[k] for k in np.flatnonzero(got.possible[i])) == cls.possible_types, where
             flags = _attack_flags(a, cls, linked[a.id], d.client.migraine_diagnosed, p)
-            assert tuple(got.row_flags[i].tolist()) == flags, where
+            assert tuple(row_flags[i].tolist()) == flags, where
             i += 1
     assert i == got.type.size
 
