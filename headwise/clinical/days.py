@@ -36,6 +36,7 @@ __all__ = [
     "mark_days",
     "mark_runs",
     "BYTE_ROWS",
+    "or_at",
     "or_runs",
     "unpack_byte_rows",
     "count_periods",
@@ -363,18 +364,28 @@ def or_runs(plane: U8Array, first: IntArray, last: IntArray, bits: U8Array) -> N
     """OR each run's ``bits`` into ``plane[first..last]`` (inclusive), in place.
 
     ``plane`` holds one byte per day (:data:`BYTE_ROWS`); runs may share days (two attacks on
-    one day). Each step ORs with fancy indexing, where the last of several runs on one day
-    wins, then ORs the bits of the runs that lost (``np.bitwise_or.at``, unbuffered, but
-    several times slower than fancy indexing, so kept to those few).
+    one day), and their bits combine.
     """
     if first.size == 0:
         return
     for which, day, repeat in _run_days(first, last):
         b = bits if which is None else bits[which]
-        b = b if repeat is None else np.repeat(b, repeat)
-        plane[day] |= b
-        lost = (plane[day] & b) != b
-        np.bitwise_or.at(plane, day[lost], b[lost])
+        or_at(plane, day, b if repeat is None else np.repeat(b, repeat))
+
+
+def or_at(out: U8Array, index: IntArray, values: U8Array) -> None:
+    """``np.bitwise_or.at(out, index, values)``: OR each value into ``out[index]``, in place.
+
+    NumPy's ``bitwise_or.at`` has no fast loop (``maximum.at`` and ``add.at`` do); it is
+    several times slower than fancy indexing. So this ORs with fancy indexing first, where the
+    last of repeated indices wins, then uses ``bitwise_or.at`` only for the values that lost
+    (``out[i] | v != out[i]``). Repeated indices are rare (two attacks on one day, two
+    intakes on one day).
+    """
+    out[index] |= values
+    now = out[index]
+    lost = (now | values) != now
+    np.bitwise_or.at(out, index[lost], values[lost])
 
 
 def unpack_byte_rows(plane: U8Array, flags: BoolArray) -> None:

@@ -38,6 +38,7 @@ from headwise.clinical.days import (
     _local_span,
     count_periods,
     link_intakes,
+    or_at,
     or_runs,
     unpack_byte_rows,
 )
@@ -361,13 +362,21 @@ def _b(mask: npt.NDArray[Any]) -> Int8Array:
 
 
 def _fold(ufunc: np.ufunc, ranks: Sequence[npt.NDArray[Any]]) -> Int8Array:
-    """``ufunc`` over the ranks pairwise, broadcast, without stacking the columns."""
-    out = np.asarray(ranks[0], dtype=np.int8)
-    for rank in ranks[1:]:
-        out = ufunc(out, rank, dtype=np.int8)
+    """``ufunc`` over the ranks pairwise, broadcast, without stacking the columns.
+
+    Always a new array: in place after the first pair when that already has the full shape.
+    """
     shape = np.broadcast_shapes(*(np.shape(r) for r in ranks))
-    result: Int8Array = np.broadcast_to(out, shape).astype(np.int8)
-    return result
+    first, *rest = ranks
+    out: Int8Array = ufunc(first, rest.pop(0), dtype=np.int8) if rest else np.array(first, dtype=np.int8)
+    for rank in rest:
+        if out.shape == shape:
+            ufunc(out, rank, out=out, dtype=np.int8)
+        else:
+            out = ufunc(out, rank, dtype=np.int8)
+    if out.shape != shape:
+        out = np.broadcast_to(out, shape).astype(np.int8)
+    return out
 
 
 def _all(*ranks: npt.NDArray[Any]) -> Int8Array:
@@ -406,6 +415,13 @@ def _group_any(n: int, group: IntArray, ranks: npt.NDArray[Any]) -> Int8Array:
     """Kleene disjunction per group (``any3([])`` is no)."""
     out = np.zeros(n, dtype=np.int8)
     np.maximum.at(out, group, ranks.astype(np.int8))
+    return out
+
+
+def _marked(n: int, index: IntArray) -> BoolArray:
+    """``n`` booleans, true at ``index`` (``np.bincount(index, minlength=n) > 0``)."""
+    out = np.zeros(n, dtype=np.bool_)
+    out[index] = True
     return out
 
 
@@ -603,10 +619,11 @@ def classify_columns(
     probable = _all(diagnosed, probable_kind)
     specific_class = _specific_classes(p)
     with np.errstate(invalid="ignore"):
-        headache_row = headache & (unknown_end | (hours * 60 >= p.headache_min_minutes))
+        min_length_met = hours * 60 >= p.headache_min_minutes  # CLINICAL.md 2 (30 min by default)
+        headache_row = headache & (unknown_end | min_length_met)
         if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
-            long_enough = _b(hours * 60 >= p.headache_min_minutes) + unknown_end.view(np.int8)
-            specific = np.bincount(ig[specific_class[icls]], minlength=n) > 0
+            long_enough = _b(min_length_met) + unknown_end.view(np.int8)
+            specific = _marked(n, ig[specific_class[icls]])
             migraine = _any(
                 _all(h, long_enough, migraine_features),
                 day_aura,
@@ -619,7 +636,7 @@ def classify_columns(
             sel = specific_class[icls]
             effective = _group_any(n, ig[sel], ieff[sel])
             migraine = _any(_all(h, long_enough, features), np.where(headache, effective, _F))
-    relieved = np.bincount(ig[_TRIPTAN_ERGOT[icls] & (ieff == _T)], minlength=n) > 0
+    relieved = _marked(n, ig[_TRIPTAN_ERGOT[icls] & (ieff == _T)])
     chronic = _any(migraine_features, aura_features, _b(relieved))
     rows = (
         headache_row,
@@ -715,7 +732,7 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     plane = np.zeros(n_days, dtype=np.uint8)
     base = offsets[c.attack_diary]
     or_runs(plane, base + c.attack_first, base + c.attack_last, cls.row_bits)
-    np.bitwise_or.at(plane, at, _intake_byte_bits(c, p, specific))
+    or_at(plane, at, _intake_byte_bits(c, p, specific))
     flags: BoolArray = np.zeros((len(ROWS), n_days), dtype=np.bool_)
     unpack_byte_rows(plane, flags)
     flags[ROW["recorded"]][offsets[c.recorded_diary] + c.recorded_day] = True
