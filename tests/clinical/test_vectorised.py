@@ -182,10 +182,13 @@ def assert_counts_equal_to_scalar(cohort: list[Diary], p: Parameters) -> None:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(diaries(), min_size=1, max_size=3))
-def test_it_classifies_every_attack_exactly_as_the_scalar_path(cohort: list[Diary]) -> None:
+@given(st.lists(diaries(), min_size=1, max_size=3), st.booleans())
+def test_it_classifies_every_attack_exactly_as_the_scalar_path(
+    cohort: list[Diary], medication_day_is_headache_day: bool
+) -> None:
     cohort = [Diary(d.client, d.recorded_dates, *_renamed(d, k)) for k, d in enumerate(cohort)]
-    for p in DEFINITIONS:
+    for definition in DEFINITIONS:
+        p = replace(definition, medication_day_is_headache_day=medication_day_is_headache_day)
         assert_equal_to_scalar(cohort, p)
         assert_counts_equal_to_scalar(cohort, p)
 
