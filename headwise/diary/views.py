@@ -274,14 +274,23 @@ def attack_history(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
 def attack_undo(request: HttpRequest, attack_id: uuid.UUID, history_id: uuid.UUID) -> HttpResponse:
     client = request.client  # type: ignore[attr-defined]
     attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
+    was_deleted = attack.deleted_at is not None
     try:
-        services.attack_undo(attack=attack, history_id=history_id, by=request.user)  # type: ignore[arg-type]
+        undone = services.attack_undo(attack=attack, history_id=history_id, by=request.user)  # type: ignore[arg-type]
     except ValidationError as exc:
         for errors in exc.message_dict.values():
             for error in errors:
                 messages.error(request, error)
     else:
-        messages.success(request, _("Change undone. The undo is in the history too."))
+        # Say what the undo did: undoing the recording deletes the attack, undoing a deletion
+        # restores it.
+        is_deleted = undone.deleted_at is not None
+        if is_deleted and not was_deleted:
+            messages.success(request, _("Attack deleted. You can restore it from its page."))
+        elif was_deleted and not is_deleted:
+            messages.success(request, _("Attack restored."))
+        else:
+            messages.success(request, _("Change undone. The undo is in the history too."))
     return redirect("diary:attack_history", attack_id=attack.uuid)
 
 

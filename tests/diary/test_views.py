@@ -287,6 +287,30 @@ def test_saving_details_never_moves_an_attack_stored_to_the_second(
     assert attack.started_at == dt.datetime(2026, 5, 10, 8, 0, tzinfo=dt.UTC)  # Amsterdam summer time
 
 
+def test_an_undo_says_what_it_did(world: PracticeWorld, as_client: HttpClient) -> None:
+    """Undoing a change says so; undoing the recording says the attack is deleted; undoing
+    that deletion says the attack is restored."""
+    attack, _ = services.attack_start(client=world.client, by=world.client_user, started_at=NOW)
+    services.attack_update(attack=attack, by=world.client_user, peak_intensity=6)
+    url = f"/diary/attacks/{attack.uuid}/history/"
+
+    def undo(entry: int) -> str:
+        history_id = list(attack.history.order_by("history_id"))[entry].history_uuid
+        response = as_client.post(f"/diary/attacks/{attack.uuid}/history/{history_id}/undo/", follow=True)
+        assert response.redirect_chain[-1][0] == url
+        return " ".join(m.message for m in response.context["messages"])
+
+    assert undo(1) == "Change undone. The undo is in the history too."
+    attack.refresh_from_db()
+    assert attack.peak_intensity is None and attack.deleted_at is None
+    assert undo(0) == "Attack deleted. You can restore it from its page."
+    attack.refresh_from_db()
+    assert attack.deleted_at is not None
+    assert undo(-1) == "Attack restored."
+    attack.refresh_from_db()
+    assert attack.deleted_at is None
+
+
 def test_the_attack_page_gives_every_field_its_own_id(world: PracticeWorld, as_client: HttpClient) -> None:
     """The attack form and the aura form both ask when something began; each label must point
     at its own field (a tap on a label focuses the field it names)."""
