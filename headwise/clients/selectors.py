@@ -29,7 +29,8 @@ def clients_search(
         clients = clients.filter(
             Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(email__icontains=word)
         )
-    return clients.order_by("family_name", "given_name")
+    # The primary key last: a stable order, so that pages of the list neither repeat nor skip.
+    return clients.order_by("family_name", "given_name", "pk")
 
 
 def latest_screening(*, client: Client) -> SafetyScreening | None:

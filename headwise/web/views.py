@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +33,9 @@ from headwise.practice import selectors as practice_selectors
 from headwise.practice import services as practice_services
 from headwise.practice.forms import LocationForm, MembershipForm, StaffForm
 from headwise.practice.models import Location, Membership
+
+#: Clients on one page of the client list.
+CLIENTS_PER_PAGE = 50
 
 
 def home(request: HeadwiseRequest) -> HttpResponse:
@@ -62,24 +67,25 @@ def staff_home(request: StaffRequest) -> HttpResponse:
         day=today,
         time_zone=request.user.time_zone,
     )
-    clients = client_selectors.clients_search(practice=practice)[:25]
+    clients = Paginator(client_selectors.clients_search(practice=practice), CLIENTS_PER_PAGE).get_page(1)
     return render(
         request,
         "web/staff_home.html",
-        {"today": today, "appointments": appointments, "clients": clients},
+        {"today": today, "appointments": appointments, "page": clients},
     )
 
 
 @staff_required
 def client_list(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
+    archived = request.GET.get("archived") == "1"
     clients = client_selectors.clients_search(
-        practice=request.practice,
-        query=query,
-        include_archived=request.GET.get("archived") == "1",
-    )[:200]
+        practice=request.practice, query=query, include_archived=archived
+    )
+    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    keep = urlencode({k: v for k, v in (("q", query), ("archived", "1" if archived else "")) if v})
     template = "web/_client_rows.html" if request.htmx else "web/client_list.html"
-    return render(request, template, {"clients": clients, "q": query})
+    return render(request, template, {"page": page, "q": query, "archived": archived, "keep": keep})
 
 
 @staff_required

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
+from headwise.clients.models import Client
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PracticeWorld
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ClientFactory
 
 
 @pytest.mark.django_db(transaction=True)
@@ -39,3 +40,32 @@ def test_it_shows_a_client_only_their_own_diary(
     screenshot(page, "client-home")
     response = page.goto(f"{live_server.url}/clients/{world.other_client.uuid}/")
     assert response is not None and response.status == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_pages_and_searches_the_client_list(
+    page: Any, live_server: Any, world: PracticeWorld, outsider: PracticeWorld
+) -> None:
+    for k in range(55):
+        ClientFactory(practice=world.practice, given_name="Listed", family_name=f"Aa{k:03d}")
+    ClientFactory(practice=world.practice, given_name="Former", family_name="Aarchived", status="archived")
+    sign_in(page, live_server, world.practitioner_user.email, PASSWORD)
+    page.wait_for_url(f"{live_server.url}/staff/")
+    page.goto(f"{live_server.url}/clients/")
+    results = page.locator("#client-results")
+    total = Client.objects.filter(practice=world.practice, status="active").count()
+    assert f"Clients 1–50 of {total}" in results.inner_text()
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url("**/clients/?page=2")
+    assert f"Clients 51–{total} of {total}" in results.inner_text()
+    screenshot(page, "client-list-page-2")
+    # Typing searches as you type (HTMX), from the first page; archived clients on request.
+    page.get_by_label("Find a client").fill("Aa05")
+    page.wait_for_function("!document.querySelector('#client-results').innerText.includes('Aa000')")
+    assert "Aa050" in results.inner_text() and "Listed" in results.inner_text()
+    page.get_by_label("Find a client").fill("aarchived")
+    page.wait_for_function("document.querySelector('#client-results').innerText.includes('No clients match')")
+    page.get_by_label("Include archived").check()
+    page.wait_for_function("document.querySelector('#client-results').innerText.includes('Aarchived')")
+    assert outsider.client.family_name not in results.inner_text()
+    screenshot(page, "client-list-archived")

@@ -11,7 +11,7 @@ from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.practice.models import Location, Membership, Role
 from tests.conftest import PracticeWorld, login
-from tests.factories import PASSWORD, AppointmentFactory
+from tests.factories import PASSWORD, AppointmentFactory, ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,9 @@ def test_it_lists_todays_appointments_on_the_staff_home(
     response = as_front_desk.get("/staff/")
     assert response.status_code == 200
     assert f"{appointment.client}" in response.text
+    # and the practice's clients, to search or to page through
+    assert f"{world.other_client.family_name}, {world.other_client.given_name}" in response.text
+    assert 'id="client-results"' in response.text
 
 
 def test_it_searches_clients_with_htmx(as_practitioner: HttpClient, world: PracticeWorld) -> None:
@@ -42,6 +45,35 @@ def test_it_searches_clients_with_htmx(as_practitioner: HttpClient, world: Pract
     assert world.other_client.given_name in response.text
     assert world.client.given_name not in response.text
     assert "<html" not in response.text
+
+
+def test_it_pages_the_client_list_and_keeps_the_search(
+    as_practitioner: HttpClient, world: PracticeWorld, outsider: PracticeWorld
+) -> None:
+    """Every client can be reached: 50 a page, with the count, and the search kept from page to
+    page (the list used to stop at 200, without a word). Another practice's clients never show."""
+    for k in range(60):
+        ClientFactory(practice=world.practice, given_name="Pagetest", family_name=f"Zz{k:03d}")
+    ClientFactory(practice=outsider.practice, given_name="Pagetest", family_name="Zz999")
+    first = as_practitioner.get("/clients/", {"q": "pagetest"})
+    assert first.status_code == 200
+    assert "Clients 1–50 of 60" in first.text
+    assert 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    assert "Zz000" in first.text and "Zz050" not in first.text
+    second = as_practitioner.get("/clients/", {"q": "pagetest", "page": "2"})
+    assert "Clients 51–60 of 60" in second.text and "Zz050" in second.text and "Zz059" in second.text
+    assert "Zz999" not in first.text + second.text
+    assert 'href="/clients/?q=pagetest&amp;page=1"' in second.text
+    # A page past the end shows the last one; a page that is no number, the first.
+    assert "Zz059" in as_practitioner.get("/clients/", {"q": "pagetest", "page": "9"}).text
+    assert "Zz000" in as_practitioner.get("/clients/", {"q": "pagetest", "page": "x"}).text
+
+
+def test_it_lists_archived_clients_only_when_asked(as_practitioner: HttpClient, world: PracticeWorld) -> None:
+    ClientFactory(practice=world.practice, given_name="Gone", family_name="Archivedperson", status="archived")
+    assert "Archivedperson" not in as_practitioner.get("/clients/").text
+    shown = as_practitioner.get("/clients/", {"archived": "1"}, HTTP_HX_REQUEST="true")
+    assert "Archivedperson" in shown.text and "(Archived)" in shown.text
 
 
 def test_it_hides_clinical_records_from_the_front_desk(
