@@ -228,7 +228,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-NINJA_PAGINATION_PER_PAGE = 50
+# The JSON API's lists that grow come in pages (headwise.common.api_access.StablePages).
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 1000
 
 LOGGING = {
     "version": 1,

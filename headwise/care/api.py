@@ -1,9 +1,12 @@
 """Treatment plans, appointments, session records and follow-ups over the JSON API."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in this module: django-ninja's ``@paginate`` (``paged``)
+# evaluates a view's annotations in its own module, where string annotations fail
+# (vitalik/django-ninja#1424).
 
 import uuid
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
@@ -38,6 +41,7 @@ from headwise.common.api_access import (
     get_visible,
     membership_of,
     own_client_of,
+    paged,
     responses,
     staff_or_404,
     user_of,
@@ -104,7 +108,8 @@ def phase_update(request: HttpRequest, phase_id: uuid.UUID, payload: PhasePatch)
 @router.get(
     "/appointments", response=responses(list[AppointmentOut]), summary="The schedule, or my appointments"
 )
-def appointments_list(request: HttpRequest, filters: Query[AppointmentFilter]) -> list[Appointment]:
+@paged
+def appointments_list(request: HttpRequest, filters: Query[AppointmentFilter]) -> QuerySet[Appointment]:
     membership, own = membership_of(request), own_client_of(request)
     zone = membership.practice.time_zone if membership else own.time_zone if own else "UTC"
     found = selectors.appointments_list(
@@ -115,7 +120,7 @@ def appointments_list(request: HttpRequest, filters: Query[AppointmentFilter]) -
         location_id=filters.location,
         client_id=filters.client,
     )
-    return list(found)
+    return found
 
 
 @router.post("/appointments", response=responses(AppointmentOut, 201), summary="Book an appointment")
@@ -153,8 +158,9 @@ def appointment_update(
     response=responses(list[SessionOut]),
     summary="A client's session records",
 )
-def sessions_list(request: HttpRequest, client_id: uuid.UUID) -> list[SessionRecord]:
-    return list(selectors.sessions_of_client(client=clinical_client_for(request, client_id)))
+@paged
+def sessions_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[SessionRecord]:
+    return selectors.sessions_of_client(client=clinical_client_for(request, client_id))
 
 
 @router.post(
@@ -183,9 +189,10 @@ def session_update(request: HttpRequest, session_id: uuid.UUID, payload: Session
 @router.get(
     "/follow-ups", response=responses(list[FollowUpOut]), summary="24-hour follow-ups, open by default"
 )
-def follow_ups_list(request: HttpRequest, filters: Query[FollowUpFilter]) -> list[FollowUp]:
+@paged
+def follow_ups_list(request: HttpRequest, filters: Query[FollowUpFilter]) -> QuerySet[FollowUp]:
     practice = clinician_or_403(request).practice
-    return list(selectors.follow_ups_list(practice=practice, only_open=filters.due == "open"))
+    return selectors.follow_ups_list(practice=practice, only_open=filters.due == "open")
 
 
 @router.patch("/follow-ups/{follow_up_id}", response=responses(FollowUpOut), summary="Record a follow-up")

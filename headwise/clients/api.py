@@ -1,11 +1,14 @@
 """Client records, consent and the safety screen over the JSON API."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in this module: django-ninja's ``@paginate`` (``paged``)
+# evaluates a view's annotations in its own module, where string annotations fail
+# (vitalik/django-ninja#1424).
 
 import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
@@ -34,6 +37,7 @@ from headwise.common.api_access import (
     get_visible,
     membership_of,
     owner_or_403,
+    paged,
     pick,
     pick_one,
     practice_of,
@@ -72,12 +76,11 @@ def _client_fields(request: HttpRequest, payload: Schema) -> dict[str, Any]:
 
 
 @router.get("/clients", response=responses(list[ClientOut]), summary="Find clients of my practice")
-def clients_list(request: HttpRequest, filters: Query[ClientFilter]) -> list[Client]:
+@paged
+def clients_list(request: HttpRequest, filters: Query[ClientFilter]) -> QuerySet[Client]:
     practice = practice_of(request)
-    return list(
-        selectors.clients_search(
-            practice=practice, query=filters.q, include_archived=filters.include_archived
-        )
+    return selectors.clients_search(
+        practice=practice, query=filters.q, include_archived=filters.include_archived
     )
 
 
@@ -119,9 +122,10 @@ def consent_text_publish(request: HttpRequest, payload: ConsentTextIn) -> Status
 @router.get(
     "/clients/{client_id}/consents", response=responses(list[ConsentOut]), summary="A client's consents"
 )
-def consents_list(request: HttpRequest, client_id: uuid.UUID) -> list[Consent]:
+@paged
+def consents_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Consent]:
     client = client_for(request, client_id)
-    return list(client.consents.select_related("client", "text"))
+    return client.consents.select_related("client", "text")
 
 
 @router.post(
@@ -160,9 +164,10 @@ def screening_rules(request: HttpRequest) -> list[clinical.SafetyRule]:
     response=responses(list[ScreeningOut]),
     summary="A client's safety screenings",
 )
-def screenings_list(request: HttpRequest, client_id: uuid.UUID) -> list[SafetyScreening]:
+@paged
+def screenings_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[SafetyScreening]:
     client = clinical_client_for(request, client_id)
-    return list(client.screenings.select_related("client", "acknowledged_by"))
+    return client.screenings.select_related("client", "acknowledged_by")
 
 
 @router.post(

@@ -4,8 +4,9 @@ The rule of the house (see ``headwise.accounts.access``): a caller who is not of
 practice, or a client asking for another client's record, gets **404** and learns nothing.
 Inside a practice, a role that may not do something gets **403**.
 
-Also here: the error schema every route declares, and the lookup of ids sent in a request body
-(``pick``), which answers 422 naming the field when the id is not of the caller's practice.
+Also here: the error schema every route declares, the lookup of ids sent in a request body
+(``pick``), which answers 422 naming the field when the id is not of the caller's practice, and
+the pages of the lists that grow (``paged``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
@@ -39,6 +42,26 @@ class Error(Schema):
 
 
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: Error}
+
+
+class StablePages(LimitOffsetPagination):
+    """``limit``/``offset`` pages answered as ``{"items": [...], "count": n}``, in a stable order.
+
+    The list's own order, then the primary key: rows that tie (two attacks at one minute, two
+    clients of one name) keep their places, so walking the pages neither repeats nor skips one.
+    ``limit`` defaults to ``NINJA_PAGINATION_PER_PAGE`` and may not exceed
+    ``NINJA_PAGINATION_MAX_LIMIT`` (422 naming ``limit``).
+    """
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        order = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        return super().paginate_queryset(queryset.order_by(*order, "pk"), pagination, request, **params)
+
+
+#: Decorates a list route (its ``response`` a ``list[...]``) whose list grows with use.
+paged = paginate(StablePages)
 
 
 def responses(schema: Any, status: int = 200) -> dict[int, Any]:

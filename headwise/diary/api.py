@@ -4,7 +4,9 @@ Access: the client themself, or an owner or practitioner of the client's practic
 desk of that practice gets 403; anyone else 404.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in this module: django-ninja's ``@paginate`` (``paged``)
+# evaluates a view's annotations in its own module, where string annotations fail
+# (vitalik/django-ninja#1424).
 
 import datetime as dt
 import uuid
@@ -18,7 +20,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from headwise.clients.models import Client
-from headwise.common.api_access import responses
+from headwise.common.api_access import paged, responses
 from headwise.diary import selectors, services
 from headwise.diary.localtime import to_utc, zone_of
 from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake, TriggerExposure
@@ -104,6 +106,7 @@ def _attack_values(payload: Schema, zone: str, *, unset: bool) -> dict[str, Any]
 
 
 @router.get("/clients/{client_id}/attacks", response=responses(list[AttackOut]), summary="A client's attacks")
+@paged
 def attacks_list(
     request: HttpRequest, client_id: uuid.UUID, include_deleted: bool = False
 ) -> QuerySet[Attack]:
@@ -217,6 +220,7 @@ def _linked_attack(client: Client, attack_id: uuid.UUID | None) -> Attack | None
 @router.get(
     "/clients/{client_id}/medications", response=responses(list[IntakeOut]), summary="Acute medication taken"
 )
+@paged
 def intakes_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[MedicationIntake]:
     client = _client(request, client_id)
     return MedicationIntake.objects.filter(client=client, deleted_at__isnull=True).select_related("attack")
@@ -275,6 +279,7 @@ def intake_remove(request: HttpRequest, intake_id: uuid.UUID) -> Status[Any]:
 
 
 @router.get("/clients/{client_id}/checkins", response=responses(list[CheckInOut]), summary="Daily check-ins")
+@paged
 def checkins_list(
     request: HttpRequest, client_id: uuid.UUID, filters: Query[CheckInRange]
 ) -> QuerySet[DailyCheckIn]:
@@ -300,6 +305,7 @@ def checkin_put(
 @router.get(
     "/clients/{client_id}/exposures", response=responses(list[ExposureOut]), summary="Trigger exposures"
 )
+@paged
 def exposures_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[TriggerExposure]:
     client = _client(request, client_id)
     return TriggerExposure.objects.filter(client=client).select_related("attack")

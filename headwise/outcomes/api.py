@@ -1,10 +1,13 @@
 """Questionnaire results over the JSON API: clinicians and the client themself."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in this module: django-ninja's ``@paginate`` (``paged``)
+# evaluates a view's annotations in its own module, where string annotations fail
+# (vitalik/django-ninja#1424).
 
 import uuid
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
@@ -13,6 +16,7 @@ from headwise.common.api_access import (
     clinical_reader_for,
     get_clinical_or_own,
     own_client_of,
+    paged,
     responses,
     user_of,
 )
@@ -30,9 +34,10 @@ _RESPONSES = QuestionnaireResponse.objects.select_related("client")
     response=responses(list[QuestionnaireOut]),
     summary="A client's questionnaire results",
 )
-def questionnaires_list(request: HttpRequest, client_id: uuid.UUID) -> list[QuestionnaireResponse]:
+@paged
+def questionnaires_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[QuestionnaireResponse]:
     client = clinical_reader_for(request, client_id)
-    return list(_RESPONSES.filter(client=client).order_by("-answered_on", "-created_at"))
+    return _RESPONSES.filter(client=client).order_by("-answered_on", "-created_at")
 
 
 @router.post(

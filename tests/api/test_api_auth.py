@@ -34,7 +34,7 @@ def test_it_accepts_a_token_and_refuses_it_once_revoked(as_front_desk, world: Pr
     bearer = HttpClient(HTTP_AUTHORIZATION=f"Bearer {secret}")
     listed = bearer.get("/api/clients")
     assert listed.status_code == 200
-    assert str(world.client.uuid) in {c["id"] for c in listed.json()}
+    assert str(world.client.uuid) in {c["id"] for c in listed.json()["items"]}
     created = call(
         bearer,
         "post",

@@ -279,16 +279,17 @@ def test_it_lists_a_day_of_the_schedule(as_front_desk, world, booking) -> None:
     day = SOON.astimezone(ZoneInfo(world.practice.time_zone)).date().isoformat()
     found = as_front_desk.get(
         f"/api/appointments?date={day}&practitioner={booking['practitioner_id']}"
-    ).json()
+    ).json()["items"]
     assert [a["id"] for a in found] == [booked["id"]]
     elsewhere = f.LocationFactory(practice=world.practice)
-    assert as_front_desk.get(f"/api/appointments?date={day}&location={elsewhere.uuid}").json() == []
+    elsewhere_url = f"/api/appointments?date={day}&location={elsewhere.uuid}"
+    assert as_front_desk.get(elsewhere_url).json() == {"items": [], "count": 0}
     assert fields_of(as_front_desk.get("/api/appointments?date=tomorrow")) == ["date"]
 
 
 def test_it_shows_a_client_only_their_own_appointments(as_client, world) -> None:
     f.AppointmentFactory(client=world.other_client, practice=world.practice)
-    listed = as_client.get("/api/appointments").json()
+    listed = as_client.get("/api/appointments").json()["items"]
     assert {a["client_id"] for a in listed} == {str(world.client.uuid)}
     theirs = f.AppointmentFactory(client=world.other_client, practice=world.practice)
     assert as_client.get(f"/api/appointments/{theirs.uuid}").status_code == 404
@@ -448,15 +449,15 @@ def test_it_changes_a_session_record_and_keeps_history(as_practitioner, world) -
 
 def test_it_lists_open_follow_ups_and_completes_one(as_practitioner, world) -> None:
     follow_up = world.records["follow_up"]
-    listed = as_practitioner.get("/api/follow-ups?due=open").json()
+    listed = as_practitioner.get("/api/follow-ups?due=open").json()["items"]
     assert [x["id"] for x in listed] == [str(follow_up.uuid)]
     body = {"completed_at": timezone.now().isoformat(), "side_effects": ["fatigue"], "faded_within_24h": True}
     response = call(as_practitioner, "patch", f"/api/follow-ups/{follow_up.uuid}", body)
     assert response.status_code == 200
     follow_up.refresh_from_db()
     assert (follow_up.side_effects, follow_up.faded_within_24h) == (["fatigue"], True)
-    assert as_practitioner.get("/api/follow-ups").json() == []
-    assert len(as_practitioner.get("/api/follow-ups?due=all").json()) == 1
+    assert as_practitioner.get("/api/follow-ups").json() == {"items": [], "count": 0}
+    assert as_practitioner.get("/api/follow-ups?due=all").json()["count"] == 1
 
 
 def test_it_names_bad_follow_up_input(as_practitioner, world) -> None:

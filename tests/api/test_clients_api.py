@@ -25,8 +25,8 @@ def _screen(http, client, **answers: str):
 
 def test_it_finds_clients_by_name(as_front_desk, world: PracticeWorld, outsider) -> None:
     response = as_front_desk.get("/api/clients?q=alphasec")
-    assert [c["id"] for c in response.json()] == [str(world.other_client.uuid)]
-    everyone = {c["id"] for c in as_front_desk.get("/api/clients").json()}
+    assert [c["id"] for c in response.json()["items"]] == [str(world.other_client.uuid)]
+    everyone = {c["id"] for c in as_front_desk.get("/api/clients").json()["items"]}
     assert everyone == {str(world.client.uuid), str(world.other_client.uuid)}
 
 
@@ -133,7 +133,7 @@ def test_it_records_and_withdraws_consent(as_front_desk, as_client, world: Pract
     assert response.status_code == 201
     consent = Consent.objects.get(uuid=response.json()["id"])
     assert consent.recorded_by == world.front_desk
-    assert str(consent.uuid) in {c["id"] for c in as_client.get(url).json()}
+    assert str(consent.uuid) in {c["id"] for c in as_client.get(url).json()["items"]}
     withdrawn = call(as_client, "post", f"/api/consents/{consent.uuid}/withdraw")
     assert withdrawn.status_code == 200
     consent.refresh_from_db()

@@ -81,7 +81,7 @@ def test_it_keeps_questionnaires_from_front_desk(as_front_desk, world: PracticeW
 def test_it_shows_a_client_only_their_own_questionnaires(as_client, world: PracticeWorld) -> None:
     mine = world.records["questionnaire"]
     theirs = f.QuestionnaireResponseFactory(client=world.other_client, practice=world.practice)
-    assert [q["id"] for q in as_client.get(_url(world.client)).json()] == [str(mine.uuid)]
+    assert [q["id"] for q in as_client.get(_url(world.client)).json()["items"]] == [str(mine.uuid)]
     assert as_client.get(f"/api/questionnaires/{mine.uuid}").status_code == 200
     assert as_client.get(f"/api/questionnaires/{theirs.uuid}").status_code == 404
     assert as_client.get(_url(world.other_client)).status_code == 404

@@ -139,7 +139,7 @@ def test_it_adds_aura_and_medication(world: PracticeWorld, as_client: HttpClient
     )
     assert as_client.delete(f"/api/medications/{intake}").status_code == 204
     assert intake not in [
-        m["uuid"] for m in as_client.get(f"/api/clients/{world.client.uuid}/medications").json()
+        m["uuid"] for m in as_client.get(f"/api/clients/{world.client.uuid}/medications").json()["items"]
     ]
 
 
@@ -154,7 +154,7 @@ def test_it_saves_checkins_and_summarises_the_month(world: PracticeWorld, as_cli
     )
     assert future.status_code == 422 and future.json()["errors"][0]["field"] == "date"
     assert not DailyCheckIn.objects.filter(client=world.client, date=dt.date(2026, 5, 11)).exists()
-    listed = as_client.get(f"{base}/checkins?from=2026-05-09&to=2026-05-09").json()
+    listed = as_client.get(f"{base}/checkins?from=2026-05-09&to=2026-05-09").json()["items"]
     assert [c["date"] for c in listed] == ["2026-05-09"]
     summary = as_client.get(f"{base}/summary?month=2026-05").json()
     assert summary["days"] == 10 and summary["recorded"] >= 1
