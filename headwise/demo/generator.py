@@ -119,6 +119,10 @@ SENSATIONS = (
 )
 SIDE_EFFECTS = ("discomfort", "fatigue", "disorientation")
 SLOTS = (8 * 60, 9 * 60 + 15, 10 * 60 + 30, 11 * 60 + 45, 13 * 60 + 30, 14 * 60 + 45, 16 * 60, 17 * 60 + 15)
+#: Treatment rooms at each location (the loader's sites have two each).
+ROOMS_PER_SITE = 2
+#: Why a past visit that found no free time was cancelled (see ``_one_at_a_time``).
+RESCHEDULED = "Rescheduled by the practice"
 CANCEL_REASONS = ("Unwell", "Work", "Childcare", "Migraine attack", "Travel", "Car trouble")
 GIVEN_F = (
     "Emma", "Olivia", "Sophie", "Mia", "Hannah", "Laura", "Grace", "Chloe", "Nora", "Julia", "Maya", "Ava",
@@ -412,6 +416,7 @@ def generate(config: DemoConfig) -> DemoData:
     exposures = _exposure_notes(rng, days, attacks)
     care = [_care(rng, config, p, days, weekday) for p in profiles]
     _book_today(rng, config, profiles, care)
+    _one_at_a_time(config, profiles, care)
     return DemoData(config, profiles, days, attacks, auras, intakes, exposures, care)
 
 
@@ -941,7 +946,8 @@ def _care(
             else ("review" if phase > 0 and care.phases[phase].start > care.visits[-1].day else "session")
         )
         minute = SLOTS[(slot + int(rng.integers(-1, 2))) % len(SLOTS)]
-        visit = Visit(day, minute, 90 if first else 60, kind, "booked", phase, int(rng.integers(2)))
+        room = int(rng.integers(ROOMS_PER_SITE))
+        visit = Visit(day, minute, 90 if first else 60, kind, "booked", phase, room)
         if day < today or (day == today and minute + visit.duration_minutes <= c.now_minute):
             _settle(rng, c, p, visit, days)
         else:
@@ -1045,6 +1051,64 @@ def _book_today(
         visit = care[int(i)].visits[-1]
         visit.day, visit.minute = today, slots[n % len(slots)]
         care[int(i)].visits.sort(key=lambda v: (v.day, v.minute))
+
+
+def _one_at_a_time(c: DemoConfig, profiles: list[ClientProfile], care: list[Care]) -> None:
+    """A practitioner, and a room, holds one appointment at a time, as the booking service (and,
+    on PostgreSQL, the database) insists; visits are drawn per client, so they can clash.
+
+    Visits are placed in time order. One that clashes with a visit already placed moves to the
+    nearest free slot of its day, in its room or the other one, keeping its status (a past visit
+    stays past, one booked ahead stays ahead; an attended session moves with it). A booked visit
+    with no free slot that day moves to a later weekday; a past one is recorded as cancelled by
+    the practice. A cancelled visit holds no time.
+    """
+    today = c.days - 1
+    # (what, which, day) -> the spans, in minutes since day 0, held on that day.
+    busy: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
+
+    def keys(p: ClientProfile, room: int) -> tuple[tuple[str, int], tuple[str, int]]:
+        return ("practitioner", p.practitioner), ("room", p.location * ROOMS_PER_SITE + room)
+
+    def free(p: ClientProfile, v: Visit, day: int, minute: int, room: int) -> bool:
+        past = day < today or (day == today and minute + v.duration_minutes <= c.now_minute)
+        if past != (v.status != "booked"):  # it would change from past to ahead, or back
+            return False
+        start, end = day * 1440 + minute, day * 1440 + minute + v.duration_minutes
+        held = (busy.get((*key, d), []) for key in keys(p, room) for d in (day - 1, day))
+        return all(end <= s or e <= start for spans in held for s, e in spans)
+
+    def weekday(day: int) -> bool:
+        return (c.first_day + dt.timedelta(days=day)).weekday() < 5
+
+    order = sorted((v.day, v.minute, i, k) for i, cc in enumerate(care) for k, v in enumerate(cc.visits))
+    for _day, _minute, i, k in order:
+        v, p = care[i].visits[k], profiles[i]
+        if v.status == "cancelled":
+            continue
+        days = (
+            [v.day, *(v.day + n for n in range(1, 15) if weekday(v.day + n))]
+            if v.status == "booked"
+            else [v.day]
+        )
+        minutes = [v.minute, *sorted((m for m in SLOTS if m != v.minute), key=lambda m: abs(m - v.minute))]
+        rooms = [v.room, *(r for r in range(ROOMS_PER_SITE) if r != v.room)]
+        candidates = ((d, m, r) for d in days for m in minutes for r in rooms)
+        placed = next(((d, m, r) for d, m, r in candidates if free(p, v, d, m, r)), None)
+        if placed is None:  # a past visit with no free time left that day
+            v.status, v.cancelled_hours_before, v.cancellation_reason = "cancelled", 24, RESCHEDULED
+            v.session = None
+            continue
+        day, minute, room = placed
+        if v.session is not None:
+            v.session.started_minute += minute - v.minute
+        v.day, v.minute, v.room = day, minute, room
+        for key in keys(p, room):
+            busy.setdefault((*key, day), []).append(
+                (day * 1440 + minute, day * 1440 + minute + v.duration_minutes)
+            )
+    for cc in care:
+        cc.visits.sort(key=lambda v: (v.day, v.minute))
 
 
 # --- ground truth -------------------------------------------------------------------------------

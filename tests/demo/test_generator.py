@@ -124,3 +124,24 @@ def test_it_rejects_bad_options(field: str, value: object) -> None:
     with pytest.raises(DemoConfigError) as err:
         generate(config(**{field: value}))
     assert err.value.field == field
+
+
+@pytest.mark.parametrize("clients", [40, 300])
+def test_a_practitioner_and_a_room_hold_one_appointment_at_a_time(clients: int) -> None:
+    """As the booking service (and PostgreSQL's constraints) insist; cancelled visits hold no time.
+    Past visits keep their day and stay past; visits ahead stay ahead."""
+    data = generate(config(clients=clients, seed=11))
+    today, now = data.config.days - 1, data.config.now_minute
+    held: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
+    for profile, care in zip(data.clients, data.care, strict=True):
+        for v in care.visits:
+            past = v.day < today or (v.day == today and v.minute + v.duration_minutes <= now)
+            assert past == (v.status != "booked"), v
+            if v.session is not None:
+                assert v.minute <= v.session.started_minute <= v.minute + 5
+            if v.status == "cancelled":
+                continue
+            span = (v.day * 1440 + v.minute, v.day * 1440 + v.minute + v.duration_minutes)
+            for key in (("practitioner", profile.practitioner, 0), ("room", profile.location, v.room)):
+                assert all(span[1] <= s or e <= span[0] for s, e in held.get(key, [])), (key, v)
+                held.setdefault(key, []).append(span)
