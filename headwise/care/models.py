@@ -98,6 +98,12 @@ class AppointmentStatus(models.TextChoices):
     NO_SHOW = "no_show", _("Did not attend")
 
 
+#: PostgreSQL's exclusion constraints against double booking (migration care 0002): a
+#: practitioner, or a room, has at most one appointment that is not cancelled at any moment.
+PRACTITIONER_FREE = "appointment_practitioner_free"
+ROOM_FREE = "appointment_room_free"
+
+
 class Appointment(PracticeScoped, Public, Audited):
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="appointments")
     practitioner = models.ForeignKey(

@@ -13,13 +13,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
 from headwise.care.models import (
     PHASE_INTERVAL_DAYS,
+    PRACTITIONER_FREE,
+    ROOM_FREE,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -239,7 +241,7 @@ def appointment_book(
     _check_client(client, kind=kind)
     _check_slot(appointment)
     appointment.full_clean()
-    appointment.save()
+    _save_slot(appointment)
     return appointment
 
 
@@ -269,8 +271,25 @@ def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> 
         appointment.cancellation_reason = reason
     appointment.updated_by = by
     appointment.full_clean()
-    appointment.save()
+    _save_slot(appointment)
     return appointment
+
+
+def _save_slot(appointment: Appointment) -> None:
+    """Save; on PostgreSQL a double booking the checks above missed (another path, a race the
+    lock does not cover) is refused by the database, and answered like the check's own error."""
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+        if constraint == PRACTITIONER_FREE:
+            raise ValidationError(
+                {"starts_at": _("The practitioner has another appointment at this time.")}
+            ) from exc
+        if constraint == ROOM_FREE:
+            raise ValidationError({"room_id": _("The room is booked at this time.")}) from exc
+        raise
 
 
 def _change_status(appointment: Appointment, *, status: str, reason: str | None) -> None:

@@ -53,3 +53,59 @@ def test_it_books_a_contested_slot_once() -> None:
         thread.join()
     assert sorted(outcomes) == ["booked", "starts_at"]
     assert Appointment.objects.filter(practitioner=practitioner, starts_at=starts).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_double_booking_the_checks_missed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL's exclusion constraints hold the rule for every path that writes a row; the
+    service answers a breach as its own check would (field and reason), and writes nothing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("exclusion constraints are PostgreSQL's; on SQLite the service's check is the guard")
+    world = build_world("Guard")
+    practitioner, location = world.records["practitioner"], world.records["location"]
+    practitioner.locations.add(location)
+    room = f.RoomFactory(location=location, practice=world.practice)
+    f.SafetyScreeningFactory(client=world.other_client, practice=world.practice)
+    starts = (timezone.now() + dt.timedelta(days=5)).replace(microsecond=0)
+    hour = dt.timedelta(hours=1)
+    base = {"practice": world.practice, "by": world.front_desk, "location_id": location.uuid}
+    first = services.appointment_book(
+        **base,
+        client_id=world.client.uuid,
+        practitioner_id=practitioner.uuid,
+        room_id=room.uuid,
+        starts_at=starts,
+        ends_at=starts + hour,
+    )
+    monkeypatch.setattr(services, "_check_slot", lambda appointment: None)  # as if another path
+    other = f.PractitionerFactory(practice=world.practice)
+    other.locations.add(location)
+    attempts = {
+        "starts_at": {"practitioner_id": practitioner.uuid, "starts_at": starts + hour / 2},
+        "room_id": {"practitioner_id": other.uuid, "room_id": room.uuid, "starts_at": starts + hour / 2},
+    }
+    for field, slot in attempts.items():
+        with pytest.raises(ValidationError) as refused:
+            services.appointment_book(
+                **base, client_id=world.other_client.uuid, **slot, ends_at=slot["starts_at"] + hour
+            )
+        assert list(refused.value.message_dict) == [field]
+    assert Appointment.objects.filter(practice=world.practice, starts_at__gte=starts).count() == 1
+    # Back to back is no overlap; a cancelled appointment frees its time.
+    services.appointment_book(
+        **base,
+        client_id=world.other_client.uuid,
+        practitioner_id=practitioner.uuid,
+        room_id=room.uuid,
+        starts_at=starts + hour,
+        ends_at=starts + 2 * hour,
+    )
+    services.appointment_update(appointment=first, by=world.front_desk, status="cancelled")
+    services.appointment_book(
+        **base,
+        client_id=world.other_client.uuid,
+        practitioner_id=practitioner.uuid,
+        room_id=room.uuid,
+        starts_at=starts,
+        ends_at=starts + hour,
+    )
