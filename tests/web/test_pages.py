@@ -89,6 +89,9 @@ def test_it_shows_the_diary_strip_to_practitioners(as_practitioner: HttpClient, 
     response = as_practitioner.get(f"/clients/{world.client.uuid}/")
     assert "Diary, last 28 days" in response.text
     assert "no entry (not counted as headache-free)" in response.text
+    # Dates read as everywhere else on the pages ("17 May 1988", not "May 17, 1988").
+    born = world.client.date_of_birth
+    assert f"<dd>{born.day} {born:%b %Y}</dd>" in response.text
 
 
 def test_it_creates_a_client(as_practitioner: HttpClient, world: PracticeWorld) -> None:
