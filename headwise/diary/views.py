@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +36,8 @@ from headwise.diary.forms import (
 from headwise.diary.models import ATTACK_FIELDS, AuraSymptom, MedicationIntake
 
 BACKFILL_DAYS = 14
+#: Attacks on one page of a client's list of attacks.
+ATTACKS_PER_PAGE = 50
 
 
 def _apply_errors(form: Form, exc: ValidationError) -> None:
@@ -118,8 +121,9 @@ def attack_end(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
 @client_required
 def attack_list(request: HttpRequest) -> HttpResponse:
     client = request.client  # type: ignore[attr-defined]
-    attacks = selectors.attacks_of(client=client)[:200]
-    return render(request, "diary/attack_list.html", {"attacks": attacks, "client": client})
+    attacks = selectors.attacks_of(client=client).order_by("-started_at", "pk")
+    page = Paginator(attacks, ATTACKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "diary/attack_list.html", {"page": page, "client": client})
 
 
 @client_required
