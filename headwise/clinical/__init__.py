@@ -52,6 +52,7 @@ from headwise.clinical.model import (
     Pain,
     Quality,
     Side,
+    Substance,
 )
 from headwise.clinical.params import DEFAULT_PARAMETERS, MigraineDayDefinition, Parameters
 from headwise.clinical.questionnaires import (
@@ -117,6 +118,7 @@ __all__ = [
     "SafetyResult",
     "SafetyRule",
     "Side",
+    "Substance",
     "Status",
     "Suggestion",
     "SuggestionStatus",

@@ -68,6 +68,21 @@ class DrugClass(StrEnum):
     OTHER = "other"
 
 
+class Substance(StrEnum):
+    """Which non-opioid analgesic was taken, where it matters for ICHD-3 8.2.3.1-8.2.3.3.
+
+    ICHD-3 (Cephalalgia 2018;38:1-211) counts paracetamol, NSAIDs and acetylsalicylic acid as one
+    class for the 8.2.3 threshold (>=15 days/month) but names a sub-form for each:
+    8.2.3.1 paracetamol (acetaminophen), 8.2.3.2 NSAID (other than acetylsalicylic acid) and
+    8.2.3.3 acetylsalicylic acid. ``drug_class`` stays ``simple_analgesic``; ``substance`` says
+    which one when the client told us.
+    """
+
+    PARACETAMOL = "paracetamol"
+    NSAID = "nsaid"
+    ACETYLSALICYLIC_ACID = "acetylsalicylic_acid"
+
+
 class Pain(StrEnum):
     """The IHS 4-point pain scale (IHS acute-trial guideline, Cephalalgia 2019;39:687)."""
 
@@ -220,11 +235,16 @@ class MedicationIntake:
     pain_at_2h: Pain | None = None
     relief_at_2h: bool | None = None
     attack_id: str | None = None
+    #: Only for ``simple_analgesic``: which one (:class:`Substance`); ``None`` when unknown.
+    substance: Substance | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
             raise AnalysisError("id", "must be a non-empty string")
         _coerce(self, "drug_class", DrugClass, required=True)
+        _coerce(self, "substance", Substance)
+        if self.substance is not None and self.drug_class is not DrugClass.SIMPLE_ANALGESIC:
+            raise AnalysisError("substance", "is given only for a simple_analgesic")
         _aware(self, "taken_at")
         _coerce(self, "pain_before", Pain)
         _coerce(self, "pain_at_2h", Pain)
