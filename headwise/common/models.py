@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -29,7 +29,7 @@ class PracticeScoped(models.Model):
         "practice.Practice", on_delete=models.CASCADE, related_name="+", verbose_name=_("practice")
     )
 
-    objects: Any = PracticeQuerySet.as_manager()
+    objects = PracticeQuerySet.as_manager()
 
     class Meta:
         abstract = True
