@@ -107,7 +107,6 @@ def test_the_model_refuses_a_substance_the_name_contradicts(world: PracticeWorld
     _intake(world, name="Advil", substance=Substance.NSAID).full_clean()  # a brand we do not know
 
 
-@pytest.mark.django_db(transaction=False)
 def test_the_database_holds_the_same_rule_as_the_model(world: PracticeWorld) -> None:
     for drug_class, substance in itertools.product(DrugClass.values, ["", *Substance.values]):
         intake = _intake(world, drug_class=drug_class, substance=substance)
