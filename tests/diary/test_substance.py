@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -288,3 +290,28 @@ def test_the_schema_documents_the_substance(as_client: HttpClient) -> None:
         assert "substance" in schema[name]["properties"], name
     assert "8.2.3" in str(schema["IntakeIn"]["properties"]["substance"])
     assert "acetylsalicylic_acid" in str(schema["IntakeIn"]["properties"]["substance"])
+
+
+def test_the_migration_names_the_substance_of_intakes_already_recorded(world: PracticeWorld) -> None:
+    from django.apps import apps
+
+    migrations = Path(clinical_adapter.__file__).parent / "migrations"
+    (path,) = migrations.glob("*_medication_substance.py")
+    migration = importlib.import_module(f"headwise.diary.migrations.{path.stem}")
+    rows = {
+        name: f.MedicationIntakeFactory(client=world.client, taken_at=TAKEN, name=name, drug_class=drug_class)
+        for name, drug_class in (
+            ("Ibuprofen", "simple_analgesic"),
+            ("paracetamol 1000 mg", "simple_analgesic"),
+            ("Advil", "simple_analgesic"),
+            ("Aspirin", "combination_analgesic"),
+        )
+    }
+    migration.name_to_substance(apps, None)
+    found = dict(MedicationIntake.objects.filter(client=world.client).values_list("name", "substance"))
+    assert {name: found[name] for name in rows} == {
+        "Ibuprofen": "nsaid",
+        "paracetamol 1000 mg": "paracetamol",
+        "Advil": "",
+        "Aspirin": "",
+    }
