@@ -155,7 +155,9 @@ class IntakeOut(Schema):
     taken_at: dt.datetime
     name: str
     drug_class: str
-    substance: str = Field(..., description="paracetamol, nsaid, acetylsalicylic_acid, or empty: not known")
+    substance: SubstanceIn = Field(
+        ..., description="paracetamol, nsaid, acetylsalicylic_acid, or empty: not known"
+    )
     dose: str
     pain_before: str
     pain_at_2h: str
