@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from headwise.clinical.medicines import substance_for_name
 from headwise.clinical.questionnaires import score_midas, score_phq4
 from headwise.clinical.safety import SAFETY_RULES, evaluate_safety
 
@@ -301,6 +302,8 @@ class Intakes:
     offset_minutes: NDArray[np.int64]  # after the attack's start
     drug_class: list[str]
     name: list[str]
+    #: Which simple analgesic (``headwise.clinical.Substance`` value), from the name; "" otherwise.
+    substance: list[str]
     dose: list[str]
     pain_before: NDArray[np.int8]  # index into PAIN_SCALE
     pain_at_2h: NDArray[np.int8]  # -1 not recorded
@@ -854,6 +857,12 @@ def _pain_scale(intensity: NDArray[np.int8]) -> NDArray[np.int8]:
     return np.select([filled >= 7, filled >= 4, filled >= 1], [3, 2, 1], 0).astype(np.int8)
 
 
+def _substance(p: ClientProfile) -> str:
+    """The usual drug's substance when it is a simple analgesic (ICHD-3 8.2.3.1-3); no draw."""
+    known = substance_for_name(p.drug_name) if p.drug_class == "simple_analgesic" else None
+    return known.value if known is not None else ""
+
+
 def _intakes(rng: np.random.Generator, profiles: list[ClientProfile], at: Attacks) -> Intakes:
     take = np.array([p.take_probability for p in profiles])[at.client]
     first = np.flatnonzero(rng.random(at.client.size) < take)
@@ -879,6 +888,7 @@ def _intakes(rng: np.random.Generator, profiles: list[ClientProfile], at: Attack
         offset_minutes=offset,
         drug_class=classes,
         name=[p.drug_name for p in prof],
+        substance=[_substance(p) for p in prof],
         dose=[p.drug_dose for p in prof],
         pain_before=before.astype(np.int8),
         pain_at_2h=after,
@@ -1146,6 +1156,7 @@ def _truth(data: DemoData) -> dict[str, Any]:
             "acute_medication": {
                 "class": p.drug_class,
                 "name": p.drug_name,
+                "substance": _substance(p) or None,
                 "take_probability": p.take_probability,
             },
             "near_medication_overuse": p.near_overuse,

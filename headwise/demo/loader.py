@@ -585,6 +585,7 @@ def _intakes(w: _Writer, practice: Practice, attacks: list[dict[str, Any]], a0: 
                 "taken_at": attack["started_at"] + dt.timedelta(minutes=int(it.offset_minutes[k])),
                 "name": it.name[k],
                 "drug_class": it.drug_class[k],
+                "substance": it.substance[k],
                 "dose": it.dose[k],
                 "pain_before": g.PAIN_SCALE[it.pain_before[k]],
                 "pain_at_2h": g.PAIN_SCALE[it.pain_at_2h[k]] if it.pain_at_2h[k] >= 0 else "",

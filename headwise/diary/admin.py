@@ -8,7 +8,9 @@ admin.site.register(
 )
 admin.site.register(AuraSymptom, SimpleHistoryAdmin, list_display=("attack", "type", "duration_minutes"))
 admin.site.register(
-    MedicationIntake, SimpleHistoryAdmin, list_display=("client", "taken_at", "name", "drug_class")
+    MedicationIntake,
+    SimpleHistoryAdmin,
+    list_display=("client", "taken_at", "name", "drug_class", "substance"),
 )
 admin.site.register(DailyCheckIn, SimpleHistoryAdmin, list_display=("client", "date", "had_headache"))
 admin.site.register(TriggerExposure, list_display=("client", "occurred_at", "trigger"))

@@ -237,6 +237,7 @@ def intake_create(request: HttpRequest, client_id: uuid.UUID, payload: IntakeIn)
     data.pop("request_id")
     data["attack"] = _linked_attack(client, data["attack"])
     data["taken_at"] = _instant(data["taken_at"], client.time_zone, "taken_at")
+    data["substance"] = data["substance"] or ""
     intake, created = services.intake_record(
         client=client,
         by=request.user,  # type: ignore[arg-type]
@@ -264,7 +265,7 @@ def intake_patch(request: HttpRequest, intake_id: uuid.UUID, payload: IntakePatc
         if data["taken_at"] is None:
             raise ValidationError({"taken_at": _("Say when it was taken.")})
         data["taken_at"] = _instant(data["taken_at"], intake.client.time_zone, "taken_at")
-    for name in ("name", "drug_class", "dose", "pain_before", "pain_at_2h"):
+    for name in ("name", "drug_class", "substance", "dose", "pain_before", "pain_at_2h"):
         if name in data and data[name] is None:
             data[name] = ""
     return services.intake_update(intake=intake, by=request.user, **data)  # type: ignore[arg-type]

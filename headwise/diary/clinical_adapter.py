@@ -70,6 +70,7 @@ def intake_to_clinical(intake: MedicationIntake, attack_uuid: str | None) -> cli
         id=str(intake.uuid),
         name=intake.name,
         drug_class=clinical.DrugClass(intake.drug_class),
+        substance=clinical.Substance(intake.substance) if intake.substance else None,
         taken_at=intake.taken_at,
         pain_before=clinical.Pain(intake.pain_before) if intake.pain_before else None,
         pain_at_2h=clinical.Pain(intake.pain_at_2h) if intake.pain_at_2h else None,

@@ -12,8 +12,11 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from headwise.clinical.medicines import COMMON_SIMPLE_ANALGESICS
 from headwise.diary import localtime
 from headwise.diary.models import (
     AuraType,
@@ -23,6 +26,7 @@ from headwise.diary.models import (
     PainScale,
     Quality,
     Side,
+    Substance,
     Trigger,
     WarningSign,
 )
@@ -70,6 +74,26 @@ class BooleanRadio(forms.RadioSelect):
         if value is None or value in ("", "unknown"):
             return ["unknown"]
         return list(super().format_value(value))
+
+
+class SuggestingInput(forms.TextInput):
+    """A text input that offers common answers (an HTML ``datalist``; typing anything else is fine)."""
+
+    def __init__(self, suggestions: tuple[str, ...], attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.suggestions = suggestions
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        list_id = f"{(attrs or {}).get('id') or name}_suggestions"
+        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">', ((s,) for s in self.suggestions))
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
+#: Offered as the client types a medicine's name: the single-substance painkillers we recognise.
+COMMON_MEDICINES = tuple(name.capitalize() for name in COMMON_SIMPLE_ANALGESICS)
 
 
 def tri_state(label: Any) -> forms.NullBooleanField:
@@ -228,8 +252,15 @@ class IntakeForm(ZonedForm):
     local_fields = ("taken_at",)
 
     request_id = forms.UUIDField(widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Medicine"), max_length=120)
+    name = forms.CharField(label=_("Medicine"), max_length=120, widget=SuggestingInput(COMMON_MEDICINES))
     drug_class = forms.ChoiceField(label=_("Kind"), choices=DrugClass.choices)
+    substance = forms.ChoiceField(
+        label=_("Which painkiller?"),
+        required=False,
+        choices=[*Substance.choices, ("", _("Don't know"))],
+        widget=forms.RadioSelect(attrs={"class": "substance-choices"}),
+        help_text=_("Only for paracetamol, an NSAID or aspirin."),
+    )
     dose = forms.CharField(label=_("Dose"), max_length=60, required=False)
     taken_at_local = LocalDateTimeField(label=_("Taken at"))
     taken_at_fold = forms.ChoiceField(label=_("Which one?"), choices=FOLD, required=False)
@@ -240,6 +271,7 @@ class IntakeForm(ZonedForm):
         data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("taken_at_")}
         data["pain_before"] = data.get("pain_before") or ""
         data["pain_at_2h"] = data.get("pain_at_2h") or ""
+        data["substance"] = data.get("substance") or ""
         return data
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import uuid
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from headwise import clinical
+from headwise.clinical.medicines import substance_for_name
 from headwise.common.history import record_history
 from headwise.common.models import Audited, PracticeScoped, Public
 
@@ -216,6 +219,20 @@ class DrugClass(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Substance(models.TextChoices):
+    """Which non-opioid analgesic: the values of ``headwise.clinical.Substance`` (ICHD-3 8.2.3.1-3)."""
+
+    PARACETAMOL = clinical.Substance.PARACETAMOL.value, _("Paracetamol (acetaminophen)")
+    NSAID = clinical.Substance.NSAID.value, _("An NSAID, such as ibuprofen, naproxen or diclofenac")
+    ACETYLSALICYLIC_ACID = clinical.Substance.ACETYLSALICYLIC_ACID.value, _("Aspirin (acetylsalicylic acid)")
+
+
+#: The rule for ``MedicationIntake.substance``: said only of a simple analgesic (blank = not said,
+#: or not known). The database holds it as a constraint; ``MedicationIntake.clean`` says the same
+#: in Python to name the field (tests/diary/test_substance.py holds the two equal).
+SUBSTANCE_ONLY_FOR_SIMPLE_ANALGESIC = Q(substance="") | Q(drug_class=DrugClass.SIMPLE_ANALGESIC)
+
+
 class PainScale(models.TextChoices):
     """The IHS 4-point scale (IHS acute-trial guideline, Cephalalgia 2019;39:687)."""
 
@@ -234,6 +251,13 @@ class MedicationIntake(PracticeScoped, Public, Audited):
     taken_at = models.DateTimeField(_("taken at"))
     name = models.CharField(_("medicine"), max_length=120)
     drug_class = models.CharField(_("kind"), max_length=24, choices=DrugClass.choices)
+    substance = models.CharField(
+        _("which painkiller"),
+        max_length=24,
+        choices=Substance.choices,
+        blank=True,
+        help_text=_("Only for paracetamol, an NSAID or aspirin; empty when not known."),
+    )
     dose = models.CharField(_("dose"), max_length=60, blank=True)
     pain_before = models.CharField(_("pain when taken"), max_length=10, choices=PainScale.choices, blank=True)
     pain_at_2h = models.CharField(
@@ -248,9 +272,28 @@ class MedicationIntake(PracticeScoped, Public, Audited):
         verbose_name_plural = _("medication intakes")
         ordering: ClassVar = ["-taken_at"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["client", "request_id"], name="intake_request_once")
+            models.UniqueConstraint(fields=["client", "request_id"], name="intake_request_once"),
+            models.CheckConstraint(
+                condition=SUBSTANCE_ONLY_FOR_SIMPLE_ANALGESIC, name="intake_substance_only_simple_analgesic"
+            ),
         ]
         indexes: ClassVar = [models.Index(fields=["client", "taken_at"], name="intake_client_idx")]
+
+    def clean(self) -> None:
+        """A substance is said only of a simple analgesic (``SUBSTANCE_ONLY_FOR_SIMPLE_ANALGESIC``)."""
+        super().clean()
+        if not self.substance:
+            return
+        if self.drug_class != DrugClass.SIMPLE_ANALGESIC:
+            message = _("Say which painkiller only when the kind is “Paracetamol, NSAID or aspirin”.")
+            raise ValidationError({"substance": message}, code="substance_only_simple_analgesic")
+        named = substance_for_name(self.name or "")
+        if named is not None and named.value != self.substance:
+            contradicted = _("“%(name)s” is not that: choose “%(substance)s”, or “Don't know”.") % {
+                "name": self.name.strip(),
+                "substance": Substance(named.value).label,
+            }
+            raise ValidationError({"substance": contradicted}, code="substance_not_the_named_one")
 
 
 class Hydration(models.TextChoices):

@@ -26,6 +26,13 @@ DrugClassIn = Literal[
     "antiemetic",
     "other",
 ]
+#: ``headwise.clinical.Substance`` (ICHD-3 8.2.3.1-3), the same names as the interchange format.
+SubstanceIn = Literal["paracetamol", "nsaid", "acetylsalicylic_acid", ""]
+SUBSTANCE_DOC = (
+    "which simple analgesic (ICHD-3 8.2.3.1-3): paracetamol, nsaid (other than acetylsalicylic acid) "
+    "or acetylsalicylic_acid; only with drug_class simple_analgesic (otherwise 422 naming substance). "
+    "Empty or null: not known; a common name (ibuprofen, paracetamol, aspirin, ...) then gives it."
+)
 
 
 class AttackFields(Schema):
@@ -124,6 +131,7 @@ class IntakeIn(Schema):
     taken_at: dt.datetime
     name: str = Field(..., min_length=1, max_length=120)
     drug_class: DrugClassIn
+    substance: SubstanceIn | None = Field(None, description=SUBSTANCE_DOC)
     dose: str = Field("", max_length=60)
     pain_before: PainIn = ""
     pain_at_2h: PainIn = ""
@@ -135,6 +143,7 @@ class IntakePatch(Schema):
     taken_at: dt.datetime | None = None
     name: str | None = Field(None, min_length=1, max_length=120)
     drug_class: DrugClassIn | None = None
+    substance: SubstanceIn | None = Field(None, description=SUBSTANCE_DOC)
     dose: str | None = Field(None, max_length=60)
     pain_before: PainIn | None = None
     pain_at_2h: PainIn | None = None
@@ -146,6 +155,9 @@ class IntakeOut(Schema):
     taken_at: dt.datetime
     name: str
     drug_class: str
+    substance: SubstanceIn = Field(
+        ..., description="paracetamol, nsaid, acetylsalicylic_acid, or empty: not known"
+    )
     dose: str
     pain_before: str
     pain_at_2h: str

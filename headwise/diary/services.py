@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
+from headwise.clinical.medicines import substance_for_name
 from headwise.diary.history import UNDO_REASON_PREFIX, ensure_baseline
 from headwise.diary.localtime import zone_of
 from headwise.diary.models import (
@@ -30,6 +31,7 @@ from headwise.diary.models import (
     Attack,
     AuraSymptom,
     DailyCheckIn,
+    DrugClass,
     MedicationIntake,
     Trigger,
     TriggerExposure,
@@ -41,7 +43,16 @@ from headwise.diary.selectors import client_today
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)
 
 AURA_FIELDS = ("type", "started_at", "duration_minutes", "spread_gradually", "unilateral", "positive")
-INTAKE_FIELDS = ("taken_at", "name", "drug_class", "dose", "pain_before", "pain_at_2h", "attack")
+INTAKE_FIELDS = (
+    "taken_at",
+    "name",
+    "drug_class",
+    "substance",
+    "dose",
+    "pain_before",
+    "pain_at_2h",
+    "attack",
+)
 
 
 def _unknown_fields(given: Iterable[str], allowed: Iterable[str]) -> None:
@@ -329,6 +340,14 @@ def aura_delete(*, aura: AuraSymptom, by: User | None) -> None:
     aura.delete()
 
 
+def _name_gives_substance(intake: MedicationIntake) -> None:
+    """A simple analgesic with a common single-substance name, substance not said: the name says it."""
+    if intake.drug_class == DrugClass.SIMPLE_ANALGESIC and not intake.substance:
+        known = substance_for_name(intake.name or "")
+        if known is not None:
+            intake.substance = known.value
+
+
 def _validate_intake(intake: MedicationIntake) -> None:
     errors: dict[str, list[str]] = {}
     _not_future(errors, "taken_at", intake.taken_at)
@@ -356,6 +375,7 @@ def intake_record(
             intake = MedicationIntake(
                 practice_id=client.practice_id, client=client, request_id=request_id, created_by=by, **fields
             )
+            _name_gives_substance(intake)
             _validate_intake(intake)
             intake.updated_by = by
             intake._history_user = by  # type: ignore[attr-defined]
@@ -374,6 +394,7 @@ def intake_update(*, intake: MedicationIntake, by: User | None, **changes: Any) 
     fresh = MedicationIntake.objects.get(pk=intake.pk)
     for name, value in changes.items():
         setattr(fresh, name, value)
+    _name_gives_substance(fresh)
     _validate_intake(fresh)
     fresh.updated_by = by
     fresh._history_user = by  # type: ignore[attr-defined]

@@ -111,3 +111,17 @@ def test_it_names_the_bad_option(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="--true-effect"):
         run(tmp_path, true_effect=-1.0)
     assert loader.demo_practice() is None
+
+
+def test_it_stores_which_simple_analgesic_was_taken(tmp_path: Path) -> None:
+    run(tmp_path, clients=12, days=60)
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    practice = loader.demo_practice()
+    clients = {c.email.split("@")[0]: c for c in Client.objects.filter(practice=practice)}
+    for entry in truth["clients_truth"]:
+        client = clients[f"client{entry['index'] + 1}"]
+        stored = set(MedicationIntake.objects.filter(client=client).values_list("drug_class", "substance"))
+        usual = entry["acute_medication"]
+        assert stored <= {(usual["class"], usual["substance"] or "")}
+    said = MedicationIntake.objects.filter(practice=practice).exclude(substance="")
+    assert said.exists() and not said.exclude(drug_class="simple_analgesic").exists()

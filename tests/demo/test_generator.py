@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from headwise.clinical import Substance
+from headwise.clinical.medicines import substance_for_name
 from headwise.clinical.safety import SAFETY_RULES
 from headwise.demo.generator import TRIGGERS, DemoConfig, DemoConfigError, DemoData, generate
 
@@ -145,3 +147,18 @@ def test_a_practitioner_and_a_room_hold_one_appointment_at_a_time(clients: int) 
             for key in (("practitioner", profile.practitioner, 0), ("room", profile.location, v.room)):
                 assert all(span[1] <= s or e <= span[0] for s, e in held.get(key, [])), (key, v)
                 held.setdefault(key, []).append(span)
+
+
+def test_a_simple_analgesic_intake_says_which_one(no_effect: DemoData) -> None:
+    it = no_effect.intakes
+    assert len(it.substance) == len(it.name) == it.attack.size
+    pairs = set(zip(it.drug_class, it.name, it.substance, strict=True))
+    for drug_class, name, substance in pairs:
+        if drug_class == "simple_analgesic":
+            assert substance == substance_for_name(name).value  # type: ignore[union-attr]
+        else:
+            assert substance == "", (drug_class, name)
+    # All three sub-forms of ICHD-3 8.2.3 occur, so the demo shows each.
+    assert {s for s in it.substance if s} == {s.value for s in Substance}
+    told = {c["acute_medication"]["substance"] for c in no_effect.truth()["clients_truth"]}
+    assert told == {None, "paracetamol", "nsaid", "acetylsalicylic_acid"}
