@@ -12,8 +12,10 @@ A *day* is a calendar date in the client's own time zone, from local 00:00 to th
   end yet) touches only the day it started on: its end is not known, and the engine has no
   clock, so the same diary gives the same days at any hour.
 * A day's state (:func:`day_state`) is *missing* when the client told us nothing about it,
-  *migraine*, *headache* or *free* otherwise. Missing is never headache-free (IHS guidelines
-  for controlled trials of preventive treatment of migraine, Cephalalgia 2012 and 2018).
+  *migraine*, *headache* or *free* otherwise. Missing is never headache-free (IHS trial
+  guidelines: Tassorelli et al., Cephalalgia 2018;38:815; Diener et al., Cephalalgia
+  2020;40:1026). A day is recorded when the client told us anything about it: a check-in, an
+  attack or an intake; a check-in saying "headache" makes a headache day.
 """
 
 from __future__ import annotations

@@ -180,9 +180,11 @@ def diary_window(*, client: Client, start: dt.date, end: dt.date) -> tuple[clini
     _, window_end = local_day_bounds(end, zone)
     attacks = attacks_touching(client=client, start=start, end=end)
     aura = list(AuraSymptom.objects.filter(attack__in=[a.pk for a in attacks])) if attacks else []
+    # From the first attack's start: a dose taken for it before the window still classifies it.
+    since = min([window_start, *(a.started_at for a in attacks)])
     intakes = list(
         MedicationIntake.objects.filter(
-            client=client, deleted_at__isnull=True, taken_at__gte=window_start, taken_at__lt=window_end
+            client=client, deleted_at__isnull=True, taken_at__gte=since, taken_at__lt=window_end
         )
     )
     checkins = list(
@@ -199,8 +201,8 @@ def diary_window(*, client: Client, start: dt.date, end: dt.date) -> tuple[clini
 def month_view(*, client: Client, month: dt.date) -> MonthView:
     """A calendar month of the diary: days, summary, attacks and sessions.
 
-    Migraine days come from ``headwise.clinical`` (CLINICAL.md §2); missing days are counted
-    as missing, and every rate the summary states is per recorded day.
+    Every day's state comes from ``headwise.clinical`` (docs/diary.md, "What a day is");
+    missing days are counted as missing, and every rate the summary states is per recorded day.
     """
     first = month.replace(day=1)
     last = _month_end(first)

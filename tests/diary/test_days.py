@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client as HttpClient
 
 from headwise import clinical
 from headwise.diary import reminders, selectors, services
@@ -44,11 +43,16 @@ def test_an_attack_ending_at_midnight_does_not_touch_the_new_day(client: Any) ->
     strip = {d.date.day: d for d in selectors.diary_days(client=client, end=dt.date(2026, 11, 8), days=2)}
     assert strip[7].state is clinical.DayState.HEADACHE and strip[7].attack_count == 1
     assert strip[8].state is clinical.DayState.FREE and strip[8].attack_count == 0
-    month = {d.date.day: d.state for d in selectors.month_view(client=client, month=dt.date(2026, 11, 1)).days}
+    month = {
+        d.date.day: d.state for d in selectors.month_view(client=client, month=dt.date(2026, 11, 1)).days
+    }
     assert month[7] == "headache" and month[8] == "free"
     assert selectors.attacks_on(client=client, day=dt.date(2026, 11, 8)) == []
     # One minute later it does.
-    assert clinical.attack_local_days(at(7, 20), at(8, 0, 1), AMS) == (dt.date(2026, 11, 7), dt.date(2026, 11, 8))
+    assert clinical.attack_local_days(at(7, 20), at(8, 0, 1), AMS) == (
+        dt.date(2026, 11, 7),
+        dt.date(2026, 11, 8),
+    )
 
 
 def test_the_evening_reminder_counts_the_same_days(client: Any) -> None:
@@ -103,7 +107,9 @@ def test_the_checkin_page_preselects_yes_on_a_day_with_an_attack_and_no_checkin(
 def test_a_day_with_only_an_attack_or_an_intake_is_recorded(client: Any) -> None:
     # A 10-minute attack is no headache day (a headache day needs >= 30 min), but the client
     # told us about the day: it is recorded, not missing, on every view.
-    services.attack_start(client=client, by=None, started_at=at(4, 9), ended_at=at(4, 9, 10), peak_intensity=3)
+    services.attack_start(
+        client=client, by=None, started_at=at(4, 9), ended_at=at(4, 9, 10), peak_intensity=3
+    )
     strip = selectors.day_on(client=client, day=dt.date(2026, 11, 4))
     assert strip.state is clinical.DayState.FREE and strip.attack_count == 1
     month = {d.date.day: d for d in selectors.month_view(client=client, month=dt.date(2026, 11, 1)).days}
