@@ -120,7 +120,7 @@ def client_detail(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     client = client_selectors.client_get(practice=request.practice, client_id=client_id)
     context: dict[str, object] = {
         "client": client,
-        "age": client.age_on(timezone.localdate()),
+        "age": client.age_on(client_today(client)),
         "screening": client_selectors.latest_screening(client=client),
         "appointments": Appointment.objects.filter(client=client)
         .select_related("practitioner", "location")
