@@ -78,9 +78,9 @@ def test_a_checkin_saying_headache_is_a_recorded_headache_day_on_both_paths() ->
 
 def test_every_attack_records_its_days_even_one_that_is_no_headache_day() -> None:
     # 10 minutes: too short for a headache day (>= 30 min), but the client told us about the day.
-    short = Attack("a", local(2026, 3, 1, 9), local(2026, 3, 1, 9, 10), peak_intensity=4)
-    aura_only = Attack("b", local(2026, 3, 3, 9), local(2026, 3, 3, 9, 40), peak_intensity=0)
-    d = Diary(ClientInfo("Europe/Amsterdam"), attacks=(short, aura_only))
+    short = Attack("a", local(2026, 3, 1, 9), local(2026, 3, 1, 9, 10), peak_intensity=4, aura=())
+    no_pain = Attack("b", local(2026, 3, 3, 9), local(2026, 3, 3, 9, 40), peak_intensity=0, aura=())
+    d = Diary(ClientInfo("Europe/Amsterdam"), attacks=(short, no_pain))
     t = days(d)
     assert day_state(t, date(2026, 3, 1)) is DayState.FREE
     assert day_state(t, date(2026, 3, 2)) is DayState.MISSING

@@ -108,7 +108,7 @@ def test_a_day_with_only_an_attack_or_an_intake_is_recorded(client: Any) -> None
     # A 10-minute attack is no headache day (a headache day needs >= 30 min), but the client
     # told us about the day: it is recorded, not missing, on every view.
     services.attack_start(
-        client=client, by=None, started_at=at(4, 9), ended_at=at(4, 9, 10), peak_intensity=3
+        client=client, by=None, started_at=at(4, 9), ended_at=at(4, 9, 10), peak_intensity=3, had_aura=False
     )
     strip = selectors.day_on(client=client, day=dt.date(2026, 11, 4))
     assert strip.state is clinical.DayState.FREE and strip.attack_count == 1
