@@ -46,13 +46,6 @@ class DayState(StrEnum):
         """The client told us something about the day."""
         return self is not DayState.MISSING
 
-    @property
-    def had_headache(self) -> bool | None:
-        """Headache or migraine; ``None`` (unknown) on a missing day, never "no"."""
-        if self is DayState.MISSING:
-            return None
-        return self is not DayState.FREE
-
 
 def local_date(instant: datetime, zone: ZoneInfo) -> date:
     """The date on the client's clock at ``instant`` (an aware datetime).

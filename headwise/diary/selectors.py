@@ -34,6 +34,8 @@ class DiaryDay:
 
     date: dt.date
     state: clinical.DayState
+    #: The engine's headache row (an aura-only migraine day need not be a headache day).
+    headache: bool
     attack_count: int
 
     @property
@@ -42,8 +44,8 @@ class DiaryDay:
 
     @property
     def had_headache(self) -> bool | None:
-        """Headache or migraine; ``None`` on a missing day (never assumed free)."""
-        return self.state.had_headache
+        """A headache day or not; ``None`` on a missing day (never assumed free)."""
+        return self.headache if self.recorded else None
 
 
 def attacks_of(*, client: Client) -> QuerySet[Attack]:
@@ -84,7 +86,7 @@ def diary_days(*, client: Client, end: dt.date, days: int) -> list[DiaryDay]:
         for day in clinical.attack_dates(a.started_at, a.ended_at, zone):
             touched[day] = touched.get(day, 0) + 1
     return [
-        DiaryDay(day, clinical.day_state(table, day), touched.get(day, 0))
+        DiaryDay(day, clinical.day_state(table, day), _flag(table, "headache", day), touched.get(day, 0))
         for day in (start + dt.timedelta(days=i) for i in range(days))
     ]
 

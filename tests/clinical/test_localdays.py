@@ -101,7 +101,5 @@ def test_the_interchange_format_keeps_the_headache_checkins() -> None:
     assert "headache" not in diary_to_dict(Diary(ClientInfo("UTC")))
 
 
-def test_a_days_state_knows_whether_it_had_a_headache() -> None:
-    assert DayState.MISSING.had_headache is None and not DayState.MISSING.recorded
-    assert DayState.FREE.had_headache is False
-    assert DayState.HEADACHE.had_headache is True and DayState.MIGRAINE.had_headache is True
+def test_only_a_missing_day_is_unrecorded() -> None:
+    assert [s.recorded for s in DayState] == [False, True, True, True]
