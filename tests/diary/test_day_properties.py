@@ -105,10 +105,17 @@ def test_the_pages_and_the_api_show_the_engines_day_states(spec: dict[str, Any])
         today = NOW.astimezone(spec["zone"]).date()
         http = login(client.user)
 
-        strip = http.get("/me/").context["days"]
+        home = http.get("/me/")
+        strip = home.context["days"]
         assert len(strip) == 28 and strip[-1].date == today
         for day in strip:
             assert day.state is clinical.day_state(table, day.date), day.date
+            assert day.had_headache == (
+                bool(table.column("headache")[(day.date - table.start).days]) if day.recorded else None
+            )
+        if today in spec["checkins"]:
+            said = "Headache today." if strip[-1].had_headache else "No headache today."
+            assert said in home.content.decode()
 
         for month in ("2026-10", "2026-11"):
             page = http.get(f"/diary/month/{month}/").context["view"]
