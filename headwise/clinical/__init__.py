@@ -40,6 +40,14 @@ from headwise.clinical.diagnosis import (
 )
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.interchange import FORMAT, diary_to_dict, parse_diary
+from headwise.clinical.localdays import (
+    DayState,
+    attack_dates,
+    attack_local_days,
+    day_state,
+    local_date,
+    state_of,
+)
 from headwise.clinical.logic import Criterion, Status
 from headwise.clinical.model import (
     Attack,
@@ -134,6 +142,12 @@ __all__ = [
     "cohort_period_counts",
     "columns_from_diaries",
     "days",
+    "DayState",
+    "attack_dates",
+    "attack_local_days",
+    "day_state",
+    "local_date",
+    "state_of",
     "diary_to_dict",
     "evaluate_safety",
     "link_intakes",

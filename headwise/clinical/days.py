@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from headwise.clinical.classify import AttackClassification, AttackType, classify_attack
 from headwise.clinical.errors import AnalysisError
+from headwise.clinical.localdays import attack_local_days, local_date
 from headwise.clinical.logic import Tri, all3, any3
 from headwise.clinical.model import Attack, Diary, DrugClass, MedicationIntake
 from headwise.clinical.params import DEFAULT_PARAMETERS, MigraineDayDefinition, Parameters
@@ -191,12 +192,8 @@ def classify_diary(
 
 
 def _local_span(attack: Attack, zone: ZoneInfo) -> tuple[date, date]:
-    first = attack.start.astimezone(zone)
-    if attack.end is None or attack.end == attack.start:
-        return first.date(), first.date()
-    # An attack ending at exactly 00:00 does not touch the new day.
-    last = (attack.end - timedelta(microseconds=1)).astimezone(zone)
-    return first.date(), last.date()
+    """The attack's first and last local day (:func:`~headwise.clinical.localdays.attack_local_days`)."""
+    return attack_local_days(attack.start, attack.end, zone)
 
 
 def _attack_flags(
@@ -499,8 +496,8 @@ def days(
     by_id = {c.attack_id: c for c in classes}
     linked = link_intakes(diary)
     spans = [_local_span(a, zone) for a in diary.attacks]
-    intake_days = [m.taken_at.astimezone(zone).date() for m in diary.intakes]
-    every = [*diary.recorded_dates, *intake_days, *(d for s in spans for d in s)]
+    intake_days = [local_date(m.taken_at, zone) for m in diary.intakes]
+    every = [*diary.recorded_dates, *diary.headache_dates, *intake_days, *(d for s in spans for d in s)]
     if not every:
         return DayTable(date.min, np.zeros((len(ROWS), 0), dtype=np.bool_), p.migraine_day_definition)
     origin = min(every)
@@ -517,7 +514,11 @@ def days(
     first = np.array([s[0].toordinal() - o for s in spans], dtype=np.int64)
     last = np.array([s[1].toordinal() - o for s in spans], dtype=np.int64)
     point_row, point_day = _points(diary, intake_days, o, linked, p)
-    matrix = mark_days(n_days, _ATTACK_ROW_IDX[col], first[which], last[which], point_row, point_day)
+    # Every attack records its days, whatever it marks: the client told us about them.
+    span_row = np.concatenate((_ATTACK_ROW_IDX[col], np.full(first.size, ROW["recorded"], dtype=np.int64)))
+    span_first = np.concatenate((first[which], first))
+    span_last = np.concatenate((last[which], last))
+    matrix = mark_days(n_days, span_row, span_first, span_last, point_row, point_day)
     matrix.setflags(write=False)
     return DayTable(origin, matrix, p.migraine_day_definition)
 
@@ -531,6 +532,9 @@ def _points(
 ) -> tuple[IntArray, IntArray]:
     rows: list[int] = [ROW["recorded"]] * len(diary.recorded_dates)
     cols: list[int] = [d.toordinal() - origin for d in diary.recorded_dates]
+    # A check-in that said "headache" makes a headache day (and a recorded one, mark_days).
+    rows.extend([ROW["headache"]] * len(diary.headache_dates))
+    cols.extend(d.toordinal() - origin for d in diary.headache_dates)
     with_attack = {m.id for ms in linked.values() for m in ms}
     for m, d in zip(diary.intakes, intake_days, strict=True):
         day = d.toordinal() - origin

@@ -172,11 +172,11 @@ def _intake(value: object, path: str) -> MedicationIntake:
     )
 
 
-def _recorded(value: object) -> frozenset[date]:
-    d = _obj(value, "recorded", frozenset({"dates", "ranges"}), ())
-    out = {_date(x, f"recorded.dates[{i}]") for i, x in enumerate(_list(d.get("dates"), "recorded.dates"))}
-    for i, r in enumerate(_list(d.get("ranges"), "recorded.ranges")):
-        path = f"recorded.ranges[{i}]"
+def _recorded(value: object, key: str = "recorded") -> frozenset[date]:
+    d = _obj(value, key, frozenset({"dates", "ranges"}), ())
+    out = {_date(x, f"{key}.dates[{i}]") for i, x in enumerate(_list(d.get("dates"), f"{key}.dates"))}
+    for i, r in enumerate(_list(d.get("ranges"), f"{key}.ranges")):
+        path = f"{key}.ranges[{i}]"
         rng = _obj(r, path, frozenset({"from", "to"}), ("from", "to"))
         lo, hi = _date(rng["from"], f"{path}.from"), _date(rng["to"], f"{path}.to")
         if hi < lo:
@@ -205,7 +205,10 @@ def parse_diary(data: object) -> Diary:
     headwise.clinical.errors.AnalysisError: attacks[0].end: end is before start
     """
     d = _obj(
-        data, "$", frozenset({"format", "client", "recorded", "attacks", "intakes"}), ("format", "client")
+        data,
+        "$",
+        frozenset({"format", "client", "recorded", "headache", "attacks", "intakes"}),
+        ("format", "client"),
     )
     if d["format"] != FORMAT:
         raise AnalysisError("format", f"expected {FORMAT!r}, got {d['format']!r}")
@@ -218,9 +221,10 @@ def parse_diary(data: object) -> Diary:
         lambda: ClientInfo(c["time_zone"], birth, c.get("migraine_diagnosed")),
     )
     recorded = _recorded(d.get("recorded") or {})
+    headache = _recorded(d.get("headache") or {}, "headache")
     attacks = tuple(_attack(a, f"attacks[{i}]") for i, a in enumerate(_list(d.get("attacks"), "attacks")))
     intakes = tuple(_intake(m, f"intakes[{i}]") for i, m in enumerate(_list(d.get("intakes"), "intakes")))
-    return Diary(client, recorded, attacks, intakes)
+    return Diary(client, recorded, attacks, intakes, headache)
 
 
 def _iso(value: datetime | date | None, zone: ZoneInfo | None = None) -> str | None:
@@ -302,6 +306,7 @@ def diary_to_dict(diary: Diary) -> dict[str, Any]:
             "migraine_diagnosed": c.migraine_diagnosed,
         },
         "recorded": {"ranges": _ranges(diary.recorded_dates)},
+        **({"headache": {"ranges": _ranges(diary.headache_dates)}} if diary.headache_dates else {}),
         "attacks": [_attack_dict(a, c.zone) for a in diary.attacks],
         "intakes": [_intake_dict(m, c.zone) for m in diary.intakes],
     }

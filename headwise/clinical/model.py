@@ -310,17 +310,22 @@ class ClientInfo:
 class Diary:
     """A client's diary: the local dates it was kept, the attacks and the intakes.
 
-    A date is *recorded* when it is in ``recorded_dates`` or an attack or intake touches it;
+    A date is *recorded* when the client told us anything about it: it is in
+    ``recorded_dates`` (a check-in) or ``headache_dates``, or an attack or intake touches it;
     any other date in the diary's span is *missing*, never headache-free.
+    ``headache_dates`` are the days a check-in said "headache": headache days even without a
+    recorded attack (see :mod:`headwise.clinical.localdays`).
     """
 
     client: ClientInfo
     recorded_dates: frozenset[date] = field(default_factory=frozenset)
     attacks: tuple[Attack, ...] = ()
     intakes: tuple[MedicationIntake, ...] = ()
+    headache_dates: frozenset[date] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "recorded_dates", frozenset(self.recorded_dates))
+        object.__setattr__(self, "headache_dates", frozenset(self.headache_dates))
         object.__setattr__(self, "attacks", tuple(self.attacks))
         object.__setattr__(self, "intakes", tuple(self.intakes))
         _unique([a.id for a in self.attacks], "attacks")

@@ -43,6 +43,7 @@ from headwise.clinical.days import (
     unpack_byte_rows,
 )
 from headwise.clinical.errors import AnalysisError
+from headwise.clinical.localdays import local_date
 from headwise.clinical.model import AuraType, Diary, DrugClass, Quality, Side
 from headwise.clinical.params import DEFAULT_PARAMETERS, MigraineDayDefinition, Parameters
 
@@ -121,6 +122,7 @@ _SPEC: tuple[tuple[str, type[np.generic], str, str], ...] = (
     ("intake_effective", np.int8, "intake", _TRI),
     ("recorded_diary", np.int64, "recorded", "diary"),
     ("recorded_day", np.int64, "recorded", "day"),
+    ("recorded_headache", np.int8, "recorded", "flag"),
 )
 
 
@@ -170,8 +172,9 @@ class CohortColumns:
         Per acute-medication intake: its diary, its local day, the attack it is linked to
         (:func:`~headwise.clinical.days.link_intakes`; ``-1`` none), its class (an index into
         :data:`DRUG_CLASSES`) and :attr:`MedicationIntake.effective`.
-    recorded_diary, recorded_day
-        The diary's recorded dates (``Diary.recorded_dates``) as day offsets.
+    recorded_diary, recorded_day, recorded_headache
+        The diary's recorded dates (``Diary.recorded_dates`` and ``Diary.headache_dates``) as
+        day offsets, and ``1`` where the check-in said "headache" (a headache day), else ``0``.
     """
 
     diary_days: IntArray
@@ -208,6 +211,7 @@ class CohortColumns:
     intake_effective: Int8Array
     recorded_diary: IntArray
     recorded_day: IntArray
+    recorded_headache: Int8Array
 
     def __post_init__(self) -> None:
         lengths: dict[str, int] = {}
@@ -236,6 +240,7 @@ class CohortColumns:
         arr = getattr(self, name)
         limits: dict[str, tuple[float, float]] = {
             _TRI: (-1, 1),
+            "flag": (0, 1),
             "count": (0, np.inf),
             "peak": (-1, 10),
             "age": (-1, np.inf),
@@ -303,7 +308,8 @@ class ColumnClassification:
     row_bits
         ``uint8`` per attack: the day rows it marks, for the migraine-day definition in the
         parameters, as bits: bit ``ROW[name]`` for each of :data:`ATTACK_ROWS` (rows 1-7), and
-        bit ``ROW["recorded"]`` (0) when it marks any. :attr:`row_flags` unpacks them.
+        bit ``ROW["recorded"]`` (0) always: every attack records its days.
+        :attr:`row_flags` unpacks them.
     """
 
     criteria: Mapping[str, Int8Array]
@@ -650,7 +656,8 @@ def classify_columns(
     row_bits = np.zeros(n, dtype=np.uint8)
     for row, on in zip(ATTACK_ROWS, rows, strict=True):
         row_bits |= on.view(np.uint8) << np.uint8(ROW[row])
-    row_bits |= (row_bits != 0).view(np.uint8) << np.uint8(ROW["recorded"])
+    # Every attack records its days, whatever it marks (headwise.clinical.localdays).
+    row_bits |= np.uint8(1 << ROW["recorded"])
     criteria = dict(zip(CRITERIA, (b11, c11, d11, b12, c12, typical, b2, c2, d2), strict=True))
     return ColumnClassification(
         criteria=MappingProxyType({k: _code(v) for k, v in criteria.items()}),
@@ -735,7 +742,9 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     or_at(plane, at, _intake_byte_bits(c, p, specific))
     flags: BoolArray = np.zeros((len(ROWS), n_days), dtype=np.bool_)
     unpack_byte_rows(plane, flags)
-    flags[ROW["recorded"]][offsets[c.recorded_diary] + c.recorded_day] = True
+    recorded_at = offsets[c.recorded_diary] + c.recorded_day
+    flags[ROW["recorded"]][recorded_at] = True
+    flags[ROW["headache"]][recorded_at[c.recorded_headache == 1]] = True
     _mark_intake_rows(flags, c, at, specific)
     counts, period_diary = count_periods(_derive(flags), c.diary_days, p.month_days)
     return CohortAnalysis(cls, counts, period_diary)
@@ -758,8 +767,8 @@ def columns_from_diaries(diaries: Sequence[Diary]) -> CohortColumns:
     for k, diary in enumerate(diaries):
         zone = diary.client.zone
         spans = [_local_span(a, zone) for a in diary.attacks]
-        intake_days = [m.taken_at.astimezone(zone).date() for m in diary.intakes]
-        every = [*diary.recorded_dates, *intake_days, *(d for s in spans for d in s)]
+        intake_days = [local_date(m.taken_at, zone) for m in diary.intakes]
+        every = [*diary.recorded_dates, *diary.headache_dates, *intake_days, *(d for s in spans for d in s)]
         origin = min(every).toordinal() if every else 0
         col["diary_days"].append(max(every).toordinal() - origin + 1 if every else 0)
         col["diagnosed"].append(_tri(diary.client.migraine_diagnosed))
@@ -799,9 +808,10 @@ def columns_from_diaries(diaries: Sequence[Diary]) -> CohortColumns:
             col["intake_attack"].append(-1 if owner is None else index[owner])
             col["intake_class"].append(DRUG_CLASSES.index(m.drug_class))
             col["intake_effective"].append(_tri(m.effective))
-        for d in diary.recorded_dates:
+        for d in sorted(diary.recorded_dates | diary.headache_dates):
             col["recorded_diary"].append(k)
             col["recorded_day"].append(d.toordinal() - origin)
+            col["recorded_headache"].append(int(d in diary.headache_dates))
         n_attacks += len(diary.attacks)
     arrays = {name: np.array(col[name], dtype=dtype) for name, dtype, *_ in _SPEC}
     return CohortColumns(**arrays)

@@ -81,23 +81,27 @@ def intake_to_clinical(intake: MedicationIntake, attack_uuid: str | None) -> cli
 def diary_from_rows(
     client: Client,
     *,
-    recorded_dates: Iterable[dt.date],
+    checkins: Iterable[tuple[dt.date, bool]],
     attacks: Sequence[Attack],
     aura: Sequence[AuraSymptom],
     intakes: Sequence[MedicationIntake],
 ) -> clinical.Diary:
     """Build the engine's diary from rows already loaded (no query here).
 
-    ``aura`` holds the symptoms of ``attacks``; an intake linked to an attack outside
-    ``attacks`` is passed unlinked, and the engine links it by time.
+    ``checkins`` are ``(date, had_headache)`` pairs: every check-in records its day, and one
+    that said "headache" makes it a headache day (``Diary.headache_dates``). ``aura`` holds
+    the symptoms of ``attacks``; an intake linked to an attack outside ``attacks`` is passed
+    unlinked, and the engine links it by time.
     """
+    answered = list(checkins)
     by_attack: dict[int, list[AuraSymptom]] = {}
     for symptom in aura:
         by_attack.setdefault(symptom.attack_id, []).append(symptom)
     uuids = {a.pk: str(a.uuid) for a in attacks}
     return clinical.Diary(
         client=client_info(client),
-        recorded_dates=frozenset(recorded_dates),
+        recorded_dates=frozenset(day for day, _ in answered),
+        headache_dates=frozenset(day for day, had_headache in answered if had_headache),
         attacks=tuple(attack_to_clinical(a, by_attack.get(a.pk, ())) for a in attacks),
         intakes=tuple(
             intake_to_clinical(m, uuids.get(m.attack_id) if m.attack_id else None) for m in intakes

@@ -14,9 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from headwise import clinical
+
+if TYPE_CHECKING:
+    from headwise.clients.models import Client
 
 
 class AmbiguousTimeError(ValidationError):
@@ -77,3 +84,11 @@ def local_day_bounds(day: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime
     start = dt.datetime.combine(day, dt.time.min, tzinfo=zone).astimezone(dt.UTC)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone).astimezone(dt.UTC)
     return start, end
+
+
+def client_today(client: Client, *, now: dt.datetime | None = None) -> dt.date:
+    """The client's diary day at ``now`` (default: this instant): the date on their own clock.
+
+    The one "today" of pages, API answers, reminders and services (``docs/diary.md``).
+    """
+    return clinical.local_date(now or timezone.now(), zoneinfo.ZoneInfo(client.time_zone))

@@ -20,8 +20,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from headwise import clinical
 from headwise.clients.models import Client, ClientStatus
-from headwise.diary.localtime import local_day_bounds
+from headwise.diary.localtime import client_today
 from headwise.diary.models import Attack, DailyCheckIn, ReminderKind, ReminderSent
 
 #: An attack left open this long gets a prompt to complete it.
@@ -53,7 +54,7 @@ def reminders_due(*, now: dt.datetime | None = None) -> list[Due]:
             user__is_active=True,
         ).select_related("user")
     )
-    local_today = {c.pk: now.astimezone(zoneinfo.ZoneInfo(c.time_zone)).date() for c in clients}
+    local_today = {c.pk: client_today(c, now=now) for c in clients}
     clients = [c for c in clients if _past_reminder_time(c, now)]
     if not clients:
         return []
@@ -82,13 +83,18 @@ def reminders_due(*, now: dt.datetime | None = None) -> list[Due]:
     due = []
     for c in clients:
         day = local_today[c.pk]
-        start, end = local_day_bounds(day, zoneinfo.ZoneInfo(c.time_zone))
-        touched = any(s < end and (e is None or e > start) for s, e in attacks.get(c.pk, []))
+        zone = zoneinfo.ZoneInfo(c.time_zone)
+        touched = any(_touches(s, e, zone, day) for s, e in attacks.get(c.pk, []))
         if (c.pk, day) not in checked_in and not touched and (c.pk, day, ReminderKind.EVENING) not in sent:
             due.append(Due(str(c.uuid), day, ReminderKind.EVENING))
         if c.pk in open_ids and (c.pk, day, ReminderKind.OPEN_ATTACK) not in sent:
             due.append(Due(str(c.uuid), day, ReminderKind.OPEN_ATTACK))
     return due
+
+
+def _touches(start: dt.datetime, end: dt.datetime | None, zone: zoneinfo.ZoneInfo, day: dt.date) -> bool:
+    first, last = clinical.attack_local_days(start, end, zone)
+    return first <= day <= last
 
 
 def _past_reminder_time(client: Client, now: dt.datetime) -> bool:

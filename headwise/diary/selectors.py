@@ -8,7 +8,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from headwise.care.models import SessionRecord
 from headwise.clients.models import Client
 from headwise.diary import clinical_adapter
 from headwise.diary.history import UNDO_REASON_PREFIX, baseline
-from headwise.diary.localtime import local_day_bounds
+from headwise.diary.localtime import client_today, local_day_bounds
 from headwise.diary.models import (
     CHECKIN_FIELDS,
     RESTORED_FIELDS,
@@ -30,53 +30,70 @@ from headwise.diary.models import (
 
 @dataclass(frozen=True)
 class DiaryDay:
+    """One local day as the home strip, the back-fill page and the client page show it."""
+
     date: dt.date
-    recorded: bool
-    had_headache: bool | None
+    state: clinical.DayState
+    #: The engine's headache row (an aura-only migraine day need not be a headache day).
+    headache: bool
     attack_count: int
 
+    @property
+    def recorded(self) -> bool:
+        return self.state.recorded
 
-def client_today(client: Client) -> dt.date:
-    """Today's date in the client's own zone: the diary day now."""
-    return dt.datetime.now(zoneinfo.ZoneInfo(client.time_zone)).date()
+    @property
+    def had_headache(self) -> bool | None:
+        """A headache day or not; ``None`` on a missing day (never assumed free)."""
+        return self.headache if self.recorded else None
 
 
 def attacks_of(*, client: Client) -> QuerySet[Attack]:
     return Attack.objects.filter(client=client, deleted_at__isnull=True).order_by("-started_at")
 
 
-def diary_days(*, client: Client, end: dt.date, days: int) -> list[DiaryDay]:
-    """The last ``days`` diary days up to ``end``: recorded or missing, never assumed free.
+def attacks_touching(*, client: Client, start: dt.date, end: dt.date) -> list[Attack]:
+    """The client's attacks touching local days ``start``..``end``, oldest first.
 
-    Two queries whatever the range: the check-ins, and the attacks that touch it.
+    The query fetches a superset; :func:`headwise.clinical.attack_local_days` decides, so an
+    attack ending at exactly 00:00 is not on the new day, here as in the engine.
     """
-    start = end - dt.timedelta(days=days - 1)
     zone = zoneinfo.ZoneInfo(client.time_zone)
-    checkins = {c.date: c for c in DailyCheckIn.objects.filter(client=client, date__gte=start, date__lte=end)}
-    window_start = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
-    window_end = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    touched: dict[dt.date, int] = {}
-    for started, ended in (
+    window_start, _ = local_day_bounds(start, zone)
+    _, window_end = local_day_bounds(end, zone)
+    candidates = (
         attacks_of(client=client)
         .filter(started_at__lt=window_end)
         .exclude(ended_at__lt=window_start)
-        .values_list("started_at", "ended_at")
-    ):
-        first = started.astimezone(zone).date()
-        last = (ended or started).astimezone(zone).date()
-        day = max(first, start)
-        while day <= min(last, end):
+        .order_by("started_at", "pk")
+    )
+    touching = []
+    for attack in candidates:
+        first, last = clinical.attack_local_days(attack.started_at, attack.ended_at, zone)
+        if first <= end and last >= start:
+            touching.append(attack)
+    return touching
+
+
+def diary_days(*, client: Client, end: dt.date, days: int) -> list[DiaryDay]:
+    """The last ``days`` diary days up to ``end``: the engine's day states (missing is never free)."""
+    start = end - dt.timedelta(days=days - 1)
+    zone = zoneinfo.ZoneInfo(client.time_zone)
+    diary, attacks = diary_window(client=client, start=start, end=end)
+    table = clinical.days(diary)
+    touched: dict[dt.date, int] = {}
+    for a in attacks:
+        for day in clinical.attack_dates(a.started_at, a.ended_at, zone):
             touched[day] = touched.get(day, 0) + 1
-            day += dt.timedelta(days=1)
-    result = []
-    for offset in range(days):
-        day = start + dt.timedelta(days=offset)
-        checkin = checkins.get(day)
-        attack_count = touched.get(day, 0)
-        recorded = checkin is not None or attack_count > 0
-        had_headache = True if attack_count else (checkin.had_headache if checkin else None)
-        result.append(DiaryDay(day, recorded, had_headache, attack_count))
-    return result
+    return [
+        DiaryDay(day, clinical.day_state(table, day), _flag(table, "headache", day), touched.get(day, 0))
+        for day in (start + dt.timedelta(days=i) for i in range(days))
+    ]
+
+
+def day_on(*, client: Client, day: dt.date) -> DiaryDay:
+    """One local day's state (:func:`diary_days` for a single day)."""
+    return diary_days(client=client, end=day, days=1)[0]
 
 
 # --- Month view -------------------------------------------------------------------------------
@@ -107,13 +124,10 @@ class CalendarDay:
 
     @property
     def state(self) -> str:
+        """``future``, or the day's :class:`~headwise.clinical.DayState`."""
         if self.future:
             return "future"
-        if not self.recorded:
-            return "missing"
-        if self.migraine:
-            return "migraine"
-        return "headache" if self.headache else "free"
+        return clinical.state_of(recorded=self.recorded, headache=self.headache, migraine=self.migraine).value
 
 
 @dataclass(frozen=True)
@@ -166,23 +180,22 @@ def diary_window(*, client: Client, start: dt.date, end: dt.date) -> tuple[clini
     zone = zoneinfo.ZoneInfo(client.time_zone)
     window_start, _ = local_day_bounds(start, zone)
     _, window_end = local_day_bounds(end, zone)
-    attacks = list(
-        attacks_of(client=client)
-        .filter(started_at__lt=window_end)
-        .filter(Q(ended_at__gt=window_start) | Q(ended_at__isnull=True, started_at__gte=window_start))
-        .order_by("started_at")
-    )
+    attacks = attacks_touching(client=client, start=start, end=end)
     aura = list(AuraSymptom.objects.filter(attack__in=[a.pk for a in attacks])) if attacks else []
+    # From the first attack's start: a dose taken for it before the window still classifies it.
+    since = min([window_start, *(a.started_at for a in attacks)])
     intakes = list(
         MedicationIntake.objects.filter(
-            client=client, deleted_at__isnull=True, taken_at__gte=window_start, taken_at__lt=window_end
+            client=client, deleted_at__isnull=True, taken_at__gte=since, taken_at__lt=window_end
         )
     )
-    recorded = DailyCheckIn.objects.filter(client=client, date__gte=start, date__lte=end).values_list(
-        "date", flat=True
+    checkins = list(
+        DailyCheckIn.objects.filter(client=client, date__gte=start, date__lte=end).values_list(
+            "date", "had_headache"
+        )
     )
     diary = clinical_adapter.diary_from_rows(
-        client, recorded_dates=recorded, attacks=attacks, aura=aura, intakes=intakes
+        client, checkins=checkins, attacks=attacks, aura=aura, intakes=intakes
     )
     return diary, attacks
 
@@ -190,8 +203,8 @@ def diary_window(*, client: Client, start: dt.date, end: dt.date) -> tuple[clini
 def month_view(*, client: Client, month: dt.date) -> MonthView:
     """A calendar month of the diary: days, summary, attacks and sessions.
 
-    Migraine days come from ``headwise.clinical`` (CLINICAL.md §2); missing days are counted
-    as missing, and every rate the summary states is per recorded day.
+    Every day's state comes from ``headwise.clinical`` (docs/diary.md, "What a day is");
+    missing days are counted as missing, and every rate the summary states is per recorded day.
     """
     first = month.replace(day=1)
     last = _month_end(first)
@@ -200,7 +213,7 @@ def month_view(*, client: Client, month: dt.date) -> MonthView:
     diary, attacks = diary_window(client=client, start=first, end=last)
     table = clinical.days(diary)
     sessions = _sessions(client, first, last, zone)
-    session_days = {s.started_at.astimezone(zone).date() for s in sessions}
+    session_days = {clinical.local_date(s.started_at, zone) for s in sessions}
     peaks = _peaks(attacks, zone)
     days = [
         _calendar_day(first + dt.timedelta(days=i), table, peaks, session_days, today, in_month=True)
@@ -226,7 +239,7 @@ def month_view(*, client: Client, month: dt.date) -> MonthView:
         weeks=[cells[i : i + 7] for i in range(0, len(cells), 7)],
         days=days,
         summary=summary,
-        attacks=[a for a in reversed(attacks) if a.started_at.astimezone(zone).date() >= first],
+        attacks=[a for a in reversed(attacks) if clinical.local_date(a.started_at, zone) >= first],
         sessions=sessions,
         previous=(first - dt.timedelta(days=1)).replace(day=1),
         following=following if following <= today else None,
@@ -246,18 +259,10 @@ def _sessions(client: Client, first: dt.date, last: dt.date, zone: zoneinfo.Zone
 def _peaks(attacks: list[Attack], zone: zoneinfo.ZoneInfo) -> dict[dt.date, int]:
     peaks: dict[dt.date, int] = {}
     for a in attacks:
-        for day in attack_days(a, zone):
+        for day in clinical.attack_dates(a.started_at, a.ended_at, zone):
             if a.peak_intensity is not None:
                 peaks[day] = max(peaks.get(day, 0), a.peak_intensity)
     return peaks
-
-
-def attack_days(attack: Attack, zone: zoneinfo.ZoneInfo) -> list[dt.date]:
-    """The local days an attack touches: one spanning midnight counts on both."""
-    first = attack.started_at.astimezone(zone).date()
-    end = attack.ended_at
-    last = first if end is None else (end - dt.timedelta(microseconds=1)).astimezone(zone).date()
-    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def _flag(table: clinical.DayTable, name: str, day: dt.date) -> bool:
@@ -318,15 +323,19 @@ def open_attack(*, client: Client) -> Attack | None:
 def checkin_prefill(*, client: Client, day: dt.date) -> dict[str, object]:
     """Defaults for a day's check-in: that day's answers, or the habits of the last one before it.
 
-    Only slow-changing habits carry over; headache, stress, tension and notes are asked fresh.
+    Only slow-changing habits carry over; stress, tension and notes are asked fresh. Headache
+    is "yes" when the day already is a headache day (an attack or medication that day): the
+    page shows what the diary counts.
     """
     same = DailyCheckIn.objects.filter(client=client, date=day).first()
     if same is not None:
-        return {name: getattr(same, name) for name in CHECKIN_FIELDS}
-    previous = DailyCheckIn.objects.filter(client=client, date__lt=day).order_by("-date").first()
-    if previous is None:
-        return {}
-    return {name: getattr(previous, name) for name in CARRIED_OVER}
+        answers = {name: getattr(same, name) for name in CHECKIN_FIELDS}
+    else:
+        previous = DailyCheckIn.objects.filter(client=client, date__lt=day).order_by("-date").first()
+        answers = {} if previous is None else {name: getattr(previous, name) for name in CARRIED_OVER}
+    if day_on(client=client, day=day).had_headache:
+        answers["had_headache"] = True
+    return answers
 
 
 CARRIED_OVER = (
@@ -434,10 +443,4 @@ def missing_days(*, client: Client, days: int = 14) -> list[DiaryDay]:
 
 def attacks_on(*, client: Client, day: dt.date) -> list[Attack]:
     """The client's attacks touching one local day (one spanning midnight is on both days)."""
-    start, end = local_day_bounds(day, zoneinfo.ZoneInfo(client.time_zone))
-    return list(
-        attacks_of(client=client)
-        .filter(started_at__lt=end)
-        .filter(Q(ended_at__gt=start) | Q(ended_at__isnull=True, started_at__gte=start))
-        .order_by("started_at")
-    )
+    return attacks_touching(client=client, start=day, end=day)

@@ -23,7 +23,7 @@ from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.clinical.medicines import substance_for_name
 from headwise.diary.history import UNDO_REASON_PREFIX, ensure_baseline
-from headwise.diary.localtime import zone_of
+from headwise.diary.localtime import client_today, zone_of
 from headwise.diary.models import (
     ATTACK_FIELDS,
     CHECKIN_FIELDS,
@@ -37,7 +37,6 @@ from headwise.diary.models import (
     TriggerExposure,
     WarningSign,
 )
-from headwise.diary.selectors import client_today
 
 #: Clock skew allowed between a phone and the server before a time counts as "in the future".
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)

@@ -16,13 +16,14 @@ from headwise.accounts.access import StaffRequest, require_clinician, staff_requ
 from headwise.clients.models import Client
 from headwise.clients.selectors import client_get
 from headwise.diary import charts, selectors
+from headwise.diary.localtime import client_today
 from headwise.diary.selectors import MonthView
 
 
 def _month_of(request: StaffRequest, client_id: uuid.UUID, month: str | None) -> tuple[Client, MonthView]:
     client = client_get(practice=request.practice, client_id=client_id)
     require_clinician(request)
-    today = selectors.client_today(client)
+    today = client_today(client)
     first = selectors.parse_month(month) if month else today.replace(day=1)
     if first is None or first > today:
         raise Http404

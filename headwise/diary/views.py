@@ -15,14 +15,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from headwise.accounts.access import client_required
+from headwise.accounts.access import ClientRequest, client_required
 from headwise.diary import charts, selectors, services
 from headwise.diary.forms import (
     AttackForm,
@@ -33,6 +33,7 @@ from headwise.diary.forms import (
     IntensityForm,
     ReminderForm,
 )
+from headwise.diary.localtime import client_today
 from headwise.diary.models import ATTACK_FIELDS, AuraSymptom, MedicationIntake
 
 BACKFILL_DAYS = 14
@@ -58,9 +59,9 @@ def _local_input(value: dt.datetime | None, zone: str) -> str:
 
 
 @client_required
-def attack_start(request: HttpRequest) -> HttpResponse:
+def attack_start(request: ClientRequest) -> HttpResponse:
     """Tap one: the attack is saved (now, or at the time given). Tap two sets its intensity."""
-    client = request.client  # type: ignore[attr-defined]
+    client = request.client
     initial: dict[str, Any] = {"request_id": uuid.uuid4(), "time_zone": client.time_zone}
     if (day := request.GET.get("day")) is not None:
         initial["started_at_local"] = f"{_day(day).isoformat()}T12:00"
@@ -70,7 +71,7 @@ def attack_start(request: HttpRequest) -> HttpResponse:
         try:
             attack, created = services.attack_start(
                 client=client,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 started_at=data["started_at"],
                 request_id=data["request_id"],
                 time_zone=data["time_zone"] or client.time_zone,
@@ -86,12 +87,12 @@ def attack_start(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def attack_intensity(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def attack_intensity(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client
     attack = selectors.attack_for_client(client=client, attack_id=attack_id)
     form = IntensityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.attack_update(attack=attack, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.attack_update(attack=attack, by=request.user, **form.cleaned_data)
         return redirect(f"{request.path}?saved=1")
     return render(
         request,
@@ -103,12 +104,12 @@ def attack_intensity(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse
 
 @client_required
 @require_POST
-def attack_end(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+def attack_end(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
     """ "It is over": end an open attack now."""
-    client = request.client  # type: ignore[attr-defined]
+    client = request.client
     attack = selectors.attack_for_client(client=client, attack_id=attack_id)
     try:
-        services.attack_update(attack=attack, by=request.user, ended_at=timezone.now().replace(microsecond=0))  # type: ignore[arg-type]
+        services.attack_update(attack=attack, by=request.user, ended_at=timezone.now().replace(microsecond=0))
     except ValidationError as exc:
         for errors in exc.message_dict.values():
             for error in errors:
@@ -119,17 +120,17 @@ def attack_end(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
 
 
 @client_required
-def attack_list(request: HttpRequest) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def attack_list(request: ClientRequest) -> HttpResponse:
+    client = request.client
     attacks = selectors.attacks_of(client=client).order_by("-started_at", "pk")
     page = Paginator(attacks, ATTACKS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "diary/attack_list.html", {"page": page, "client": client})
 
 
 @client_required
-def attack_detail(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
+def attack_detail(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
     """Complete an attack: every question the diagnosis and outcomes need, all optional."""
-    client = request.client  # type: ignore[attr-defined]
+    client = request.client
     attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
     initial = {name: getattr(attack, name) for name in ATTACK_FIELDS}
     initial["started_at_local"] = _local_input(attack.started_at, attack.time_zone)
@@ -137,7 +138,7 @@ def attack_detail(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
     form = AttackForm(request.POST or None, zone=attack.time_zone, initial=initial)
     if request.method == "POST" and attack.deleted_at is None and form.is_valid():
         try:
-            services.attack_update(attack=attack, by=request.user, **form.changes())  # type: ignore[arg-type]
+            services.attack_update(attack=attack, by=request.user, **form.changes())
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -166,14 +167,14 @@ def _detail_context(attack: Any, form: Form, **extra: Any) -> dict[str, Any]:
 
 @client_required
 @require_POST
-def aura_add(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def aura_add(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client
     attack = selectors.attack_for_client(client=client, attack_id=attack_id)
     form = AuraForm(request.POST, zone=attack.time_zone)
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("started_at_")}
         try:
-            services.aura_add(attack=attack, by=request.user, **data)  # type: ignore[arg-type]
+            services.aura_add(attack=attack, by=request.user, **data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -194,26 +195,26 @@ def _initial(attack: Any) -> dict[str, Any]:
 
 @client_required
 @require_POST
-def aura_delete(request: HttpRequest, aura_id: uuid.UUID) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def aura_delete(request: ClientRequest, aura_id: uuid.UUID) -> HttpResponse:
+    client = request.client
     aura = AuraSymptom.objects.select_related("attack").filter(uuid=aura_id, attack__client=client).first()
     if aura is None:
         raise Http404
-    services.aura_delete(aura=aura, by=request.user)  # type: ignore[arg-type]
+    services.aura_delete(aura=aura, by=request.user)
     messages.success(request, _("Aura symptom removed."))
     return redirect("diary:attack_detail", attack_id=aura.attack.uuid)
 
 
 @client_required
 @require_POST
-def intake_add(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def intake_add(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client
     attack = selectors.attack_for_client(client=client, attack_id=attack_id)
     form = IntakeForm(request.POST, zone=attack.time_zone)
     if form.is_valid():
         data = form.intake()
         try:
-            services.intake_record(client=client, by=request.user, attack=attack, **data)  # type: ignore[arg-type]
+            services.intake_record(client=client, by=request.user, attack=attack, **data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -227,12 +228,12 @@ def intake_add(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
 
 @client_required
 @require_POST
-def intake_delete(request: HttpRequest, intake_id: uuid.UUID) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def intake_delete(request: ClientRequest, intake_id: uuid.UUID) -> HttpResponse:
+    client = request.client
     intake = MedicationIntake.objects.filter(uuid=intake_id, client=client, deleted_at__isnull=True).first()
     if intake is None:
         raise Http404
-    services.intake_delete(intake=intake, by=request.user)  # type: ignore[arg-type]
+    services.intake_delete(intake=intake, by=request.user)
     messages.success(request, _("Medication removed."))
     if intake.attack is not None:
         return redirect("diary:attack_detail", attack_id=intake.attack.uuid)
@@ -241,21 +242,21 @@ def intake_delete(request: HttpRequest, intake_id: uuid.UUID) -> HttpResponse:
 
 @client_required
 @require_POST
-def attack_delete(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def attack_delete(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client
     attack = selectors.attack_for_client(client=client, attack_id=attack_id)
-    services.attack_delete(attack=attack, by=request.user)  # type: ignore[arg-type]
+    services.attack_delete(attack=attack, by=request.user)
     messages.success(request, _("Attack deleted. You can restore it from its page."))
     return redirect("diary:attack_detail", attack_id=attack.uuid)
 
 
 @client_required
 @require_POST
-def attack_restore(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def attack_restore(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client
     attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
     try:
-        services.attack_restore(attack=attack, by=request.user)  # type: ignore[arg-type]
+        services.attack_restore(attack=attack, by=request.user)
     except ValidationError as exc:
         for errors in exc.message_dict.values():
             for error in errors:
@@ -266,8 +267,8 @@ def attack_restore(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
 
 
 @client_required
-def attack_history(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def attack_history(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
+    client = request.client
     attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
     entries = selectors.attack_history(attack=attack)
     return render(request, "diary/attack_history.html", {"attack": attack, "entries": entries})
@@ -275,12 +276,12 @@ def attack_history(request: HttpRequest, attack_id: uuid.UUID) -> HttpResponse:
 
 @client_required
 @require_POST
-def attack_undo(request: HttpRequest, attack_id: uuid.UUID, history_id: uuid.UUID) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def attack_undo(request: ClientRequest, attack_id: uuid.UUID, history_id: uuid.UUID) -> HttpResponse:
+    client = request.client
     attack = selectors.attack_for_client(client=client, attack_id=attack_id, include_deleted=True)
     was_deleted = attack.deleted_at is not None
     try:
-        undone = services.attack_undo(attack=attack, history_id=history_id, by=request.user)  # type: ignore[arg-type]
+        undone = services.attack_undo(attack=attack, history_id=history_id, by=request.user)
     except ValidationError as exc:
         for errors in exc.message_dict.values():
             for error in errors:
@@ -306,20 +307,20 @@ def _day(text: str) -> dt.date:
 
 
 @client_required
-def checkin_today(request: HttpRequest) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
-    return redirect("diary:checkin", day=selectors.client_today(client).isoformat())
+def checkin_today(request: ClientRequest) -> HttpResponse:
+    client = request.client
+    return redirect("diary:checkin", day=client_today(client).isoformat())
 
 
 @client_required
-def checkin(request: HttpRequest, day: str) -> HttpResponse:
+def checkin(request: ClientRequest, day: str) -> HttpResponse:
     """One short screen per day, prefilled from the day before where habits carry over."""
-    client = request.client  # type: ignore[attr-defined]
+    client = request.client
     date = _day(day)
     form = CheckInForm(request.POST or None, initial=selectors.checkin_prefill(client=client, day=date))
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.checkin_save(client=client, by=request.user, date=date, **form.answers())  # type: ignore[arg-type]
+            saved = services.checkin_save(client=client, by=request.user, date=date, **form.answers())
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -330,7 +331,7 @@ def checkin(request: HttpRequest, day: str) -> HttpResponse:
     context = {
         "form": form,
         "date": date,
-        "today": selectors.client_today(client),
+        "today": client_today(client),
         "attacks": selectors.attacks_on(client=client, day=date),
     }
     return render(request, "diary/checkin.html", context, status=_status(form))
@@ -343,10 +344,10 @@ def _url(name: str) -> str:
 
 
 @client_required
-def backfill(request: HttpRequest) -> HttpResponse:
+def backfill(request: ClientRequest) -> HttpResponse:
     """The last 14 days on one page: one tap per missing day."""
-    client = request.client  # type: ignore[attr-defined]
-    days = selectors.diary_days(client=client, end=selectors.client_today(client), days=BACKFILL_DAYS)
+    client = request.client
+    days = selectors.diary_days(client=client, end=client_today(client), days=BACKFILL_DAYS)
     if request.method == "POST":
         missing = {d.date for d in days if not d.recorded}
         answers = {}
@@ -354,17 +355,17 @@ def backfill(request: HttpRequest) -> HttpResponse:
             value = request.POST.get(f"day-{day.isoformat()}", "")
             if value in ("yes", "no"):
                 answers[day] = value == "yes"
-        saved = services.checkins_backfill(client=client, by=request.user, answers=answers)  # type: ignore[arg-type]
+        saved = services.checkins_backfill(client=client, by=request.user, answers=answers)
         messages.success(request, _("%(n)d days saved.") % {"n": len(saved)})
         return redirect("diary:backfill")
     return render(request, "diary/backfill.html", {"days": list(reversed(days))})
 
 
 @client_required
-def month(request: HttpRequest, month: str | None = None) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
-    first = selectors.parse_month(month) if month else selectors.client_today(client).replace(day=1)
-    if first is None or first > selectors.client_today(client):
+def month(request: ClientRequest, month: str | None = None) -> HttpResponse:
+    client = request.client
+    first = selectors.parse_month(month) if month else client_today(client).replace(day=1)
+    if first is None or first > client_today(client):
         raise Http404
     view = selectors.month_view(client=client, month=first)
     weekdays = [WEEKDAYS_ABBR[i] for i in range(7)]
@@ -372,28 +373,28 @@ def month(request: HttpRequest, month: str | None = None) -> HttpResponse:
 
 
 @client_required
-def month_chart(request: HttpRequest, month: str) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def month_chart(request: ClientRequest, month: str) -> HttpResponse:
+    client = request.client
     first = selectors.parse_month(month)
-    if first is None or first > selectors.client_today(client):
+    if first is None or first > client_today(client):
         raise Http404
     view = selectors.month_view(client=client, month=first)
-    theme = getattr(request.user, "theme", "light")
+    theme = request.user.theme
     response = HttpResponse(charts.month_chart(view, dark=theme == "dark"), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
     return response
 
 
 @client_required
-def reminders(request: HttpRequest) -> HttpResponse:
-    client = request.client  # type: ignore[attr-defined]
+def reminders(request: ClientRequest) -> HttpResponse:
+    client = request.client
     initial = {"reminders_enabled": client.reminders_enabled, "reminder_time": client.reminder_time}
     form = ReminderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.reminders_set(
                 client=client,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 enabled=form.cleaned_data["reminders_enabled"],
                 at=form.cleaned_data["reminder_time"],
             )

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from headwise import clinical
 from headwise.accounts.models import User
 from headwise.clients.models import Client
+from headwise.diary.localtime import client_today
 from headwise.outcomes.models import Instrument, QuestionnaireResponse
 
 _ONLY: dict[str, set[str]] = {
@@ -57,7 +56,7 @@ def questionnaire_record(
     allowed = _ONLY.get(instrument, set())
     for name in sorted(set(given) - allowed):
         raise ValidationError({name: _("Not part of %(instrument)s.") % {"instrument": instrument}})
-    today = timezone.now().astimezone(zoneinfo.ZoneInfo(client.time_zone)).date()
+    today = client_today(client)
     answered_on = answered_on or today
     if answered_on > today:
         raise ValidationError({"answered_on": _("A questionnaire cannot be answered in the future.")})

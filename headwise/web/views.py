@@ -29,6 +29,7 @@ from headwise.clients import selectors as client_selectors
 from headwise.clients import services as client_services
 from headwise.clients.forms import ClientForm
 from headwise.diary import selectors as diary_selectors
+from headwise.diary.localtime import client_today
 from headwise.practice import selectors as practice_selectors
 from headwise.practice import services as practice_services
 from headwise.practice.forms import LocationForm, MembershipForm, StaffForm
@@ -119,16 +120,14 @@ def client_detail(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     client = client_selectors.client_get(practice=request.practice, client_id=client_id)
     context: dict[str, object] = {
         "client": client,
-        "age": client.age_on(timezone.localdate()),
+        "age": client.age_on(client_today(client)),
         "screening": client_selectors.latest_screening(client=client),
         "appointments": Appointment.objects.filter(client=client)
         .select_related("practitioner", "location")
         .order_by("-starts_at")[:10],
     }
     if membership.sees_clinical_records:
-        context["days"] = diary_selectors.diary_days(
-            client=client, end=diary_selectors.client_today(client), days=28
-        )
+        context["days"] = diary_selectors.diary_days(client=client, end=client_today(client), days=28)
         context["attacks"] = diary_selectors.attacks_of(client=client)[:10]
     return render(request, "web/client_detail.html", context)
 
@@ -216,7 +215,7 @@ def staff_edit(request: StaffRequest, membership_id: uuid.UUID) -> HttpResponse:
 @client_required
 def my_home(request: ClientRequest) -> HttpResponse:
     client = request.client
-    days = diary_selectors.diary_days(client=client, end=diary_selectors.client_today(client), days=28)
+    days = diary_selectors.diary_days(client=client, end=client_today(client), days=28)
     return render(
         request,
         "web/my_home.html",

@@ -64,7 +64,10 @@ def diaries(draw: st.DrawFn) -> Diary:
         date(2026, 3, 1) + timedelta(days=k) for k in draw(st.sets(st.integers(0, 55), max_size=56))
     )
     zone = draw(st.sampled_from(["Europe/Amsterdam", "America/New_York", "Asia/Kolkata", "UTC"]))
-    return Diary(ClientInfo(zone, date(1990, 5, 5), draw(tri)), rec, atts, intakes)
+    headache = frozenset(
+        date(2026, 3, 1) + timedelta(days=k) for k in draw(st.sets(st.integers(0, 55), max_size=10))
+    )
+    return Diary(ClientInfo(zone, date(1990, 5, 5), draw(tri)), rec, atts, intakes, headache)
 
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,12 +99,12 @@ def test_it_keeps_uncertain_and_definite_migraine_days_apart(d: Diary) -> None:
 def test_it_never_raises_a_rate_by_adding_a_headache_free_recorded_day(d: Diary, offset: int) -> None:
     before = analyse(d).summary
     day = date(2026, 3, 1) + timedelta(days=offset)
-    if day in days(d).days_with("headache") or day in d.recorded_dates:
+    if day in days(d).days_with("headache") or day in d.recorded_dates | d.headache_dates:
         return
     busy = {m.taken_at.astimezone(d.client.zone).date() for m in d.intakes}
     if day in busy or any(day in _touched(a, d) for a in d.attacks):
         return
-    after = analyse(Diary(d.client, d.recorded_dates | {day}, d.attacks, d.intakes)).summary
+    after = analyse(Diary(d.client, d.recorded_dates | {day}, d.attacks, d.intakes, d.headache_dates)).summary
     for name in ROWS[1:]:
         b, a = before.rates[name], after.rates[name]
         assert a is not None
@@ -125,7 +128,9 @@ def test_it_gives_the_same_result_whatever_the_order_of_the_input(d: Diary, rnd:
     rnd.shuffle(shuffled_attacks)
     shuffled_intakes = list(d.intakes)
     rnd.shuffle(shuffled_intakes)
-    other = Diary(d.client, d.recorded_dates, tuple(shuffled_attacks), tuple(shuffled_intakes))
+    other = Diary(
+        d.client, d.recorded_dates, tuple(shuffled_attacks), tuple(shuffled_intakes), d.headache_dates
+    )
     assert analysis_to_dict(analyse(other)) == analysis_to_dict(analyse(d))
 
 

@@ -146,7 +146,11 @@ def diaries(draw: st.DrawFn, prefix: str = "") -> Diary:
     # Born 2008: 17 before its birthday in 2026, 18 after (both 1.1 B age groups).
     birth = draw(st.sampled_from([None, date(2008, 3, 20), date(2009, 1, 1), date(1980, 1, 1)]))
     zone = draw(st.sampled_from(["Europe/Amsterdam", "America/New_York", "UTC"]))
-    return Diary(ClientInfo(zone, birth, draw(tri)), rec, atts, meds)
+    # Check-ins saying "headache", some on days without any other entry.
+    headache = frozenset(
+        BASE.date() + timedelta(days=k) for k in draw(st.sets(st.integers(0, 45), max_size=10))
+    )
+    return Diary(ClientInfo(zone, birth, draw(tri)), rec, atts, meds, headache)
 
 
 def assert_equal_to_scalar(cohort: list[Diary], p: Parameters) -> None:
@@ -186,7 +190,9 @@ def assert_counts_equal_to_scalar(cohort: list[Diary], p: Parameters) -> None:
 def test_it_classifies_every_attack_exactly_as_the_scalar_path(
     cohort: list[Diary], medication_day_is_headache_day: bool
 ) -> None:
-    cohort = [Diary(d.client, d.recorded_dates, *_renamed(d, k)) for k, d in enumerate(cohort)]
+    cohort = [
+        Diary(d.client, d.recorded_dates, *_renamed(d, k), d.headache_dates) for k, d in enumerate(cohort)
+    ]
     for definition in DEFINITIONS:
         p = replace(definition, medication_day_is_headache_day=medication_day_is_headache_day)
         assert_equal_to_scalar(cohort, p)
