@@ -9,7 +9,7 @@ monthly rates are normalised per recorded day (rate = days with X / recorded day
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
+from headwise.clinical._cohort import count_periods, mark_runs
 from headwise.clinical.classify import AttackClassification, AttackType, classify_attack
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.logic import Tri, all3, any3
@@ -34,12 +35,6 @@ __all__ = [
     "periods",
     "calendar_months",
     "mark_days",
-    "mark_runs",
-    "BYTE_ROWS",
-    "or_at",
-    "or_runs",
-    "unpack_byte_rows",
-    "count_periods",
     "cohort_period_counts",
     "merged_attack_count",
 ]
@@ -69,7 +64,7 @@ ATTACK_ROWS: tuple[str, ...] = (
     "tension_type",
     "chronic_migraine_feature",
 )
-_ATTACK_ROW_IDX = np.array([ROW[r] for r in ATTACK_ROWS], dtype=np.int64)
+ATTACK_ROW_IDX = np.array([ROW[r] for r in ATTACK_ROWS], dtype=np.int64)
 _MIGRAINE_TYPES = frozenset(
     {AttackType.MIGRAINE_LIKE, AttackType.MIGRAINE_WITH_AURA, AttackType.PROBABLE_MIGRAINE}
 )
@@ -84,7 +79,8 @@ class DayTable:
     """One boolean row per category (:data:`ROWS`) and one column per local day.
 
     Columns run from ``start`` for ``n_days`` consecutive days. Every category is a subset of
-    ``recorded``; ``migraine`` is a subset of ``headache``.
+    ``recorded``; ``migraine`` is a subset of ``headache`` except on days with an aura without
+    headache (a migraine day, not a headache day: ICHD-3 1.2.1.2, 1.3 A).
     """
 
     start: date
@@ -199,20 +195,31 @@ def _local_span(attack: Attack, zone: ZoneInfo) -> tuple[date, date]:
     return first.date(), last.date()
 
 
-def _attack_flags(
+#: The first and last local day an attack touches (shared with the cohort path).
+local_span = _local_span
+
+
+def attack_flags(
     attack: Attack,
     cls: AttackClassification,
     intakes: Sequence[MedicationIntake],
     diagnosed: Tri,
     p: Parameters,
 ) -> tuple[bool, ...]:
-    """The per-attack day flags in :data:`ATTACK_ROWS` order (CLINICAL.md section 2)."""
+    """The per-attack day flags in :data:`ATTACK_ROWS` order (docs/clinical-definitions.md).
+
+    An attack without headache (an aura alone, peak intensity 0) marks no headache day, even
+    when it marks a migraine day.
+    """
     hours = attack.duration_hours
-    headache = cls.headache and (hours is None or hours * 60 >= p.headache_min_minutes)
     if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
         migraine = _migraine_default(attack, cls, intakes, diagnosed, p)
     else:
         migraine = _migraine_alternative(attack, cls, intakes, diagnosed, p)
+    # A headache day needs a headache (not an aura alone) of >=30 min, or one that makes a
+    # migraine day (a shorter headache with aura, or treated with a migraine-specific drug).
+    long_enough = hours is None or hours * 60 >= p.headache_min_minutes
+    headache = cls.headache and (long_enough or migraine is True)
     peak = attack.peak_intensity
     chronic = any3(
         [
@@ -296,128 +303,6 @@ def _migraine_alternative(
     return any3([all3([cls.headache, long_enough, features]), cls.headache and effective])
 
 
-#: Days of a span marked one step at a time before the rest are expanded with np.repeat.
-_STEPPED_DAYS = 4
-
-#: ``recorded`` and the rows an attack marks are rows 0-7: one byte per day holds them, with
-#: bit ``ROW[name]`` for each (:func:`or_runs`, :func:`unpack_byte_rows`).
-BYTE_ROWS: tuple[str, ...] = ROWS[:8]
-if {"recorded", *ATTACK_ROWS} != set(BYTE_ROWS):  # pragma: no cover - a guard on the row order
-    raise ImportError("recorded and ATTACK_ROWS must be the first eight rows")
-
-U8Array = npt.NDArray[np.uint8]
-
-
-def _run_days(first: IntArray, last: IntArray) -> Iterator[tuple[IntArray | None, IntArray, IntArray | None]]:
-    """The days of the runs ``first..last`` (inclusive), in steps: ``(which, day, repeat)``.
-
-    Day 0 of every run (``which`` None), then day 1 of the runs that have one (``which`` their
-    indices), and so on: attacks rarely span more than a day or two, so this beats expanding
-    every run up front. Runs still going after ``_STEPPED_DAYS`` days come in one last step,
-    expanded with ``np.repeat`` (``repeat``: how many days each of ``which`` has in ``day``).
-    """
-    yield None, first, None
-    extra = last - first
-    longer = np.flatnonzero(extra > 0)
-    for k in range(1, _STEPPED_DAYS + 1):
-        if longer.size == 0:
-            return
-        if k < _STEPPED_DAYS:
-            yield longer, first[longer] + k, None
-            longer = longer[extra[longer] > k]
-        else:
-            lengths = extra[longer] - k + 1
-            starts = np.repeat(first[longer] + k - np.cumsum(lengths) + lengths, lengths)
-            yield longer, np.arange(int(lengths.sum())) + starts, lengths
-
-
-def mark_runs(
-    flags: BoolArray,
-    row: int | IntArray,
-    first: IntArray,
-    last: IntArray,
-    *,
-    and_recorded: bool = False,
-) -> None:
-    """Set ``flags[row, first..last]`` (inclusive) for every run, in place.
-
-    ``row`` is one row for all runs or one per run; ``and_recorded`` also marks the days in
-    the ``recorded`` row.
-    """
-    if first.size == 0:
-        return
-    one_row = np.ndim(row) == 0
-    target = flags[int(row)] if one_row else flags  # a view: writing it writes flags
-    rows = np.asarray(row)
-    recorded = flags[ROW["recorded"]]
-    for which, day, repeat in _run_days(first, last):
-        if one_row:
-            target[day] = True
-        else:
-            r = rows if which is None else rows[which]
-            target[r if repeat is None else np.repeat(r, repeat), day] = True
-        if and_recorded:
-            recorded[day] = True
-
-
-def or_runs(plane: U8Array, first: IntArray, last: IntArray, bits: U8Array) -> None:
-    """OR each run's ``bits`` into ``plane[first..last]`` (inclusive), in place.
-
-    ``plane`` holds one byte per day (:data:`BYTE_ROWS`); runs may share days (two attacks on
-    one day), and their bits combine.
-    """
-    if first.size == 0:
-        return
-    for which, day, repeat in _run_days(first, last):
-        b = bits if which is None else bits[which]
-        or_at(plane, day, b if repeat is None else np.repeat(b, repeat))
-
-
-def or_at(out: U8Array, index: IntArray, values: U8Array) -> None:
-    """``np.bitwise_or.at(out, index, values)``: OR each value into ``out[index]``, in place.
-
-    NumPy's ``bitwise_or.at`` has no fast loop (``maximum.at`` and ``add.at`` do); it is
-    several times slower than fancy indexing. So this ORs with fancy indexing first, where the
-    last of repeated indices wins, then uses ``bitwise_or.at`` only for the values that lost
-    (``out[i] | v != out[i]``). Repeated indices are rare (two attacks on one day, two
-    intakes on one day).
-    """
-    out[index] |= values
-    now = out[index]
-    lost = (now | values) != now
-    np.bitwise_or.at(out, index[lost], values[lost])
-
-
-def unpack_byte_rows(plane: U8Array, flags: BoolArray) -> None:
-    """Write the bits of ``plane`` (one byte per day) into rows 0-7 of ``flags``, in place."""
-    out = flags.view(np.uint8)
-    for row in range(len(BYTE_ROWS)):
-        np.bitwise_and(plane >> np.uint8(row), np.uint8(1), out=out[row])
-
-
-def count_periods(
-    flags: BoolArray, diary_days: IntArray, length: int
-) -> tuple[npt.NDArray[np.int64], IntArray]:
-    """Sum each row of a cohort's day matrix over every diary's ``length``-day periods.
-
-    Diary ``i`` occupies ``diary_days[i]`` consecutive columns; its periods start on its first
-    day, and the last one may be short. Returns ``(counts, period_diary)``.
-    """
-    offsets = np.concatenate(([0], np.cumsum(diary_days)))
-    per_diary = (diary_days + length - 1) // length
-    period_diary = np.repeat(np.arange(len(diary_days)), per_diary)
-    first_period = np.concatenate(([0], np.cumsum(per_diary)))[:-1]
-    within = np.arange(int(per_diary.sum())) - np.repeat(first_period, per_diary)
-    bounds = offsets[:-1][period_diary] + within * length
-    if bounds.size == 0:
-        return np.zeros((flags.shape[0], 0), dtype=np.int64), period_diary
-    # Sum bytes when a period's count fits in one (28 days do): a quarter of the memory traffic.
-    small = length <= np.iinfo(np.uint8).max
-    summed = flags.view(np.uint8) if small else flags
-    counts = np.add.reduceat(summed, bounds, axis=1, dtype=np.uint8 if small else np.int32)
-    return counts.astype(np.int64), period_diary
-
-
 def mark_days(
     n_days: int,
     span_row: IntArray,
@@ -430,9 +315,8 @@ def mark_days(
 
     Spans (an attack's rows over its first..last day, inclusive) are expanded to their days
     with ``np.repeat``; points (recorded days, intakes) by fancy indexing. Then the
-    derived rules are applied: a migraine day or medication day is a headache day
-    (CLINICAL.md section 2), ``migraine_uncertain`` excludes definite migraine days, and every
-    category is a recorded day.
+    derived rules are applied (:func:`derive_rows`): ``migraine_uncertain`` excludes definite
+    migraine days, and every category is a recorded day.
 
     Examples
     --------
@@ -444,18 +328,23 @@ def mark_days(
     ([True, True, False], [True, True, True])
     """
     flags: BoolArray = np.zeros((len(ROWS), n_days), dtype=np.bool_)
-    mark_runs(flags, span_row, span_first, span_last, and_recorded=True)
+    mark_runs(flags, span_row, span_first, span_last, recorded_row=ROW["recorded"])
     flags[point_row, point_day] = True
     flags[ROW["recorded"]][point_day[point_row != ROW["recorded"]]] = True
-    return _derive(flags)
+    return derive_rows(flags)
 
 
-def _derive(flags: BoolArray) -> BoolArray:
-    med = flags[ROW["acute_medication"]]
-    flags[ROW["headache"]] |= flags[ROW["migraine"]]
+def derive_rows(flags: BoolArray) -> BoolArray:
+    """Apply the rules between rows, in place: ``migraine_uncertain`` excludes definite
+    migraine days, and a moderate/severe day is a headache day.
+
+    A migraine day is *not* made a headache day here: an aura without headache is a migraine
+    day (van der Arend et al., Cephalalgia 2023) but no headache day (ICHD-3 1.3 A, 8.2 A);
+    every other migraine day is a headache day already (:func:`attack_flags`, and an intake
+    marks a migraine day only where it marks a headache day).
+    """
     flags[ROW["migraine_uncertain"]] &= ~flags[ROW["migraine"]]
     flags[ROW["moderate_severe"]] &= flags[ROW["headache"]]
-    flags[ROW["acute_medication"]] = med
     return flags
 
 
@@ -508,7 +397,7 @@ def days(
     o = origin.toordinal()
     flags = np.array(
         [
-            _attack_flags(a, by_id[a.id], linked[a.id], diary.client.migraine_diagnosed, p)
+            attack_flags(a, by_id[a.id], linked[a.id], diary.client.migraine_diagnosed, p)
             for a in diary.attacks
         ],
         dtype=np.bool_,
@@ -517,7 +406,7 @@ def days(
     first = np.array([s[0].toordinal() - o for s in spans], dtype=np.int64)
     last = np.array([s[1].toordinal() - o for s in spans], dtype=np.int64)
     point_row, point_day = _points(diary, intake_days, o, linked, p)
-    matrix = mark_days(n_days, _ATTACK_ROW_IDX[col], first[which], last[which], point_row, point_day)
+    matrix = mark_days(n_days, ATTACK_ROW_IDX[col], first[which], last[which], point_row, point_day)
     matrix.setflags(write=False)
     return DayTable(origin, matrix, p.migraine_day_definition)
 

@@ -32,15 +32,15 @@ from headwise.clinical import (
     link_intakes,
     periods,
 )
-from headwise.clinical.days import ATTACK_ROWS, _attack_flags
-from headwise.clinical.errors import AnalysisError
-from headwise.clinical.vectorised import (
+from headwise.clinical._vectorised import (
     CRITERIA,
     CohortColumns,
     classify_columns,
     cohort_analyse,
     columns_from_diaries,
 )
+from headwise.clinical.days import ATTACK_ROWS, attack_flags
+from headwise.clinical.errors import AnalysisError
 
 BASE = datetime(2026, 3, 1, tzinfo=UTC)
 ALTERNATIVE = replace(DEFAULT_PARAMETERS, migraine_day_definition=MigraineDayDefinition.ALTERNATIVE)
@@ -164,7 +164,7 @@ def assert_equal_to_scalar(cohort: list[Diary], p: Parameters) -> None:
             assert [int(got.criteria[k][i]) for k in CRITERIA] == statuses, where
             assert got.types()[i] is cls.type, where
             assert tuple(PRECEDENCE[k] for k in np.flatnonzero(got.possible[i])) == cls.possible_types, where
-            flags = _attack_flags(a, cls, linked[a.id], d.client.migraine_diagnosed, p)
+            flags = attack_flags(a, cls, linked[a.id], d.client.migraine_diagnosed, p)
             assert tuple(row_flags[i].tolist()) == flags, where
             i += 1
     assert i == got.type.size

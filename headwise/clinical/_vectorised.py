@@ -2,8 +2,11 @@
 
 The same rules as :func:`headwise.clinical.classify.classify_attack` and the day derivation of
 :func:`headwise.clinical.days.days`, over columns instead of objects, so that many diaries are
-classified and counted in one call. The results are *equal* to the scalar path element by
-element (a hypothesis property test holds them to it); this module adds no rule of its own.
+classified and counted in one call. A private module of the clinical package: its entry points
+(:class:`CohortColumns`, :func:`columns_from_diaries`, :func:`classify_columns`,
+:func:`cohort_analyse`) are exported from :mod:`headwise.clinical`; import them from there.
+The results are *equal* to the scalar path element by element (a hypothesis property test
+holds them to it); this module adds no rule of its own.
 
 Columnar input (:class:`CohortColumns`)
 ---------------------------------------
@@ -28,19 +31,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from headwise.clinical._cohort import BYTE_BITS, count_periods, or_at, or_runs, unpack_byte_rows
 from headwise.clinical.classify import PRECEDENCE, AttackType
 from headwise.clinical.days import (
-    _ATTACK_ROW_IDX,
+    ATTACK_ROW_IDX,
     ATTACK_ROWS,
     ROW,
     ROWS,
-    _derive,
-    _local_span,
-    count_periods,
+    derive_rows,
     link_intakes,
-    or_at,
-    or_runs,
-    unpack_byte_rows,
+    local_span,
 )
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.model import AuraType, Diary, DrugClass, Quality, Side
@@ -82,6 +82,12 @@ _TYPICAL = np.array([t in (AuraType.VISUAL, AuraType.SENSORY, AuraType.SPEECH) f
 _MOTOR = AURA_TYPES.index(AuraType.MOTOR)
 _SPEECH = AURA_TYPES.index(AuraType.SPEECH)
 _TRIPTAN_ERGOT = np.array([c in (DrugClass.TRIPTAN, DrugClass.ERGOT) for c in DRUG_CLASSES])
+#: ``recorded`` and the rows an attack marks are rows 0-7: one byte per day holds them, with
+#: bit ``ROW[name]`` for each (:func:`~headwise.clinical._cohort.or_runs`,
+#: :func:`~headwise.clinical._cohort.unpack_byte_rows`).
+BYTE_ROWS: tuple[str, ...] = ROWS[:BYTE_BITS]
+if {"recorded", *ATTACK_ROWS} != set(BYTE_ROWS):  # pragma: no cover - a guard on the row order
+    raise ImportError("recorded and ATTACK_ROWS must be the first eight rows")
 _CLASS_ROW = np.array([ROW[f"medication:{c.value}"] for c in DRUG_CLASSES], dtype=np.int64)
 
 # Column groups: (name, dtype, group). Groups share a length.
@@ -321,7 +327,7 @@ class ColumnClassification:
     @property
     def row_flags(self) -> BoolArray:
         """``(n_attacks, len(ATTACK_ROWS))``: :attr:`row_bits` as one column per attack row."""
-        flags: BoolArray = (self.row_bits[:, None] >> _ATTACK_ROW_IDX.astype(np.uint8)) & 1 == 1
+        flags: BoolArray = (self.row_bits[:, None] >> ATTACK_ROW_IDX.astype(np.uint8)) & 1 == 1
         return flags
 
 
@@ -537,7 +543,7 @@ def classify_columns(
 
     Equal, element by element, to :func:`~headwise.clinical.classify.classify_attack` (age
     and linked intakes as :func:`~headwise.clinical.days.classify_diary` passes them) and to
-    the per-attack day flags of :func:`~headwise.clinical.days.days` (CLINICAL.md section 2).
+    the per-attack day flags of :func:`~headwise.clinical.days.days` (docs/clinical-definitions.md).
     Types in order of precedence: migraine with aura (1.2 B-C), migraine-like (1.1 B-D),
     tension-type-like (2 B-D), probable migraine (1.5.1/1.5.2), unclassifiable.
 
@@ -610,7 +616,7 @@ def classify_columns(
     migraine_features = _all(h, c11, d11)
     aura_features = _all(b12, c12)
 
-    # Day rows (days._attack_flags).
+    # Day rows (days.attack_flags).
     diagnosed = _rank(c.diagnosed[c.attack_diary])
     is_migraine_type = _IS_MIGRAINE_TYPE[kind]
     probable_kind = _b(is_migraine_type) + (
@@ -619,8 +625,7 @@ def classify_columns(
     probable = _all(diagnosed, probable_kind)
     specific_class = _specific_classes(p)
     with np.errstate(invalid="ignore"):
-        min_length_met = hours * 60 >= p.headache_min_minutes  # CLINICAL.md 2 (30 min by default)
-        headache_row = headache & (unknown_end | min_length_met)
+        min_length_met = hours * 60 >= p.headache_min_minutes  # 30 min by default
         if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
             long_enough = _b(min_length_met) + unknown_end.view(np.int8)
             specific = _marked(n, ig[specific_class[icls]])
@@ -636,6 +641,8 @@ def classify_columns(
             sel = specific_class[icls]
             effective = _group_any(n, ig[sel], ieff[sel])
             migraine = _any(_all(h, long_enough, features), np.where(headache, effective, _F))
+    # A headache (not an aura alone) of >=30 min, or one that makes a migraine day.
+    headache_row = headache & (unknown_end | min_length_met | (migraine == _T))
     relieved = _marked(n, ig[_TRIPTAN_ERGOT[icls] & (ieff == _T)])
     chronic = _any(migraine_features, aura_features, _b(relieved))
     rows = (
@@ -675,10 +682,10 @@ def _known_peak(c: CohortColumns, mask: BoolArray) -> Int8Array:
 
 
 def _intake_byte_bits(c: CohortColumns, p: Parameters, specific: BoolArray) -> npt.NDArray[np.uint8]:
-    """The rows 0-7 (:data:`~headwise.clinical.days.BYTE_ROWS`) each intake marks on its day,
-    as bits (``days._points``): recorded; headache when a medication day is one; migraine for
-    an unlinked migraine-specific intake that counts; a chronic-migraine feature for a
-    triptan or ergot with effect."""
+    """The rows 0-7 (:data:`BYTE_ROWS`) each intake marks on its day, as bits, as
+    :func:`~headwise.clinical.days.days` marks them: recorded; headache when a medication day
+    is one; migraine for an unlinked migraine-specific intake that counts; a chronic-migraine
+    feature for a triptan or ergot with effect."""
     effective = c.intake_effective == YES
     if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
         counts = np.full(c.intake_class.size, p.medication_day_is_headache_day)
@@ -707,7 +714,7 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
 
     :func:`classify_columns` then :func:`~headwise.clinical.days.cohort_period_counts`; the
     counts equal :func:`~headwise.clinical.days.periods` of :func:`~headwise.clinical.days.days`
-    for each diary (periods anchored on the diary's first day; CLINICAL.md section 2).
+    for each diary (periods anchored on the diary's first day; docs/clinical-definitions.md).
 
     Rows 0-7 (recorded and the attack rows) are first gathered as one byte per day, each
     attack and intake OR-ing its bits into its days, then unpacked into the day matrix.
@@ -737,7 +744,7 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     unpack_byte_rows(plane, flags)
     flags[ROW["recorded"]][offsets[c.recorded_diary] + c.recorded_day] = True
     _mark_intake_rows(flags, c, at, specific)
-    counts, period_diary = count_periods(_derive(flags), c.diary_days, p.month_days)
+    counts, period_diary = count_periods(derive_rows(flags), c.diary_days, p.month_days)
     return CohortAnalysis(cls, counts, period_diary)
 
 
@@ -751,13 +758,13 @@ def columns_from_diaries(diaries: Sequence[Diary]) -> CohortColumns:
     Attacks keep each diary's order; intakes are linked with
     :func:`~headwise.clinical.days.link_intakes`, ages and local days are computed as
     :func:`~headwise.clinical.days.classify_diary` and :func:`~headwise.clinical.days.days`
-    do. The Django side builds the same columns from database columns.
+    do.
     """
     col: dict[str, list[Any]] = {name: [] for name, *_ in _SPEC}
     n_attacks = 0
     for k, diary in enumerate(diaries):
         zone = diary.client.zone
-        spans = [_local_span(a, zone) for a in diary.attacks]
+        spans = [local_span(a, zone) for a in diary.attacks]
         intake_days = [m.taken_at.astimezone(zone).date() for m in diary.intakes]
         every = [*diary.recorded_dates, *intake_days, *(d for s in spans for d in s)]
         origin = min(every).toordinal() if every else 0
