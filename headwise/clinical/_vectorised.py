@@ -43,7 +43,7 @@ from headwise.clinical.days import (
     local_span,
 )
 from headwise.clinical.errors import AnalysisError
-from headwise.clinical.model import AuraType, Diary, DrugClass, Quality, Side
+from headwise.clinical.model import AuraType, Diary, DrugClass, Quality, Side, Substance
 from headwise.clinical.params import DEFAULT_PARAMETERS, MigraineDayDefinition, Parameters
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "CRITERIA",
     "AURA_TYPES",
     "DRUG_CLASSES",
+    "SUBSTANCES",
     "CohortColumns",
     "ColumnClassification",
     "CohortAnalysis",
@@ -68,6 +69,8 @@ CRITERIA: tuple[str, ...] = ("1.1 B", "1.1 C", "1.1 D", "1.2 B", "1.2 C", "1.2.1
 AURA_TYPES: tuple[AuraType, ...] = tuple(AuraType)
 #: ``intake_class`` codes index this tuple.
 DRUG_CLASSES: tuple[DrugClass, ...] = tuple(DrugClass)
+#: ``intake_substance`` codes index this tuple (``-1``: not given).
+SUBSTANCES: tuple[Substance, ...] = tuple(Substance)
 
 Int8Array = npt.NDArray[np.int8]
 IntArray = npt.NDArray[np.int64]
@@ -89,6 +92,7 @@ BYTE_ROWS: tuple[str, ...] = ROWS[:BYTE_BITS]
 if {"recorded", *ATTACK_ROWS} != set(BYTE_ROWS):  # pragma: no cover - a guard on the row order
     raise ImportError("recorded and ATTACK_ROWS must be the first eight rows")
 _CLASS_ROW = np.array([ROW[f"medication:{c.value}"] for c in DRUG_CLASSES], dtype=np.int64)
+_SUBSTANCE_ROW = np.array([ROW[f"substance:{x.value}"] for x in SUBSTANCES], dtype=np.int64)
 
 # Column groups: (name, dtype, group). Groups share a length.
 _TRI = "tri"
@@ -125,6 +129,7 @@ _SPEC: tuple[tuple[str, type[np.generic], str, str], ...] = (
     ("intake_attack", np.int64, "intake", "attack_or_none"),
     ("intake_class", np.int8, "intake", "drug_class"),
     ("intake_effective", np.int8, "intake", _TRI),
+    ("intake_substance", np.int8, "intake", "substance"),
     ("recorded_diary", np.int64, "recorded", "diary"),
     ("recorded_day", np.int64, "recorded", "day"),
 )
@@ -176,6 +181,9 @@ class CohortColumns:
         Per acute-medication intake: its diary, its local day, the attack it is linked to
         (:func:`~headwise.clinical.days.link_intakes`; ``-1`` none), its class (an index into
         :data:`DRUG_CLASSES`) and :attr:`MedicationIntake.effective`.
+    intake_substance
+        Per intake: :attr:`MedicationIntake.substance` as an index into :data:`SUBSTANCES`,
+        ``-1`` not given (ICHD-3 8.2.3.1-8.2.3.3). Optional: ``None`` means not given for any.
     recorded_diary, recorded_day
         The diary's recorded dates (``Diary.recorded_dates``) as day offsets.
     """
@@ -214,8 +222,12 @@ class CohortColumns:
     intake_effective: Int8Array
     recorded_diary: IntArray
     recorded_day: IntArray
+    intake_substance: Int8Array | None = None
 
     def __post_init__(self) -> None:
+        if self.intake_substance is None:
+            n_intakes = np.asarray(self.intake_class).size
+            object.__setattr__(self, "intake_substance", np.full(n_intakes, -1, dtype=np.int8))
         lengths: dict[str, int] = {}
         for name, dtype, group, _kind in _SPEC:
             raw = getattr(self, name)
@@ -250,6 +262,7 @@ class CohortColumns:
             "attack_or_none": (-1, lengths["attack"] - 1),
             "aura_type": (0, len(AURA_TYPES) - 1),
             "drug_class": (0, len(DRUG_CLASSES) - 1),
+            "substance": (-1, len(SUBSTANCES) - 1),
             "day": (0, np.inf),
         }
         if kind in limits and arr.size:
@@ -707,6 +720,9 @@ def _mark_intake_rows(flags: BoolArray, c: CohortColumns, at: IntArray, specific
     flags[ROW["acute_medication"]][at] = True
     flags[_CLASS_ROW[c.intake_class], at] = True
     flags[ROW["migraine_specific_medication"]][at[specific]] = True
+    substance: Int8Array = np.asarray(c.intake_substance, dtype=np.int8)
+    given = substance >= 0
+    flags[_SUBSTANCE_ROW[substance[given]], at[given]] = True
 
 
 def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMETERS) -> CohortAnalysis:
@@ -806,6 +822,7 @@ def columns_from_diaries(diaries: Sequence[Diary]) -> CohortColumns:
             col["intake_attack"].append(-1 if owner is None else index[owner])
             col["intake_class"].append(DRUG_CLASSES.index(m.drug_class))
             col["intake_effective"].append(_tri(m.effective))
+            col["intake_substance"].append(-1 if m.substance is None else SUBSTANCES.index(m.substance))
         for d in diary.recorded_dates:
             col["recorded_diary"].append(k)
             col["recorded_day"].append(d.toordinal() - origin)

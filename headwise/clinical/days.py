@@ -22,7 +22,7 @@ from headwise.clinical._cohort import count_periods, mark_runs
 from headwise.clinical.classify import AttackClassification, AttackType, classify_attack
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.logic import Tri, all3, any3
-from headwise.clinical.model import Attack, Diary, DrugClass, MedicationIntake
+from headwise.clinical.model import Attack, Diary, DrugClass, MedicationIntake, Substance
 from headwise.clinical.params import DEFAULT_PARAMETERS, MigraineDayDefinition, Parameters
 
 __all__ = [
@@ -52,6 +52,7 @@ ROWS: tuple[str, ...] = (
     "acute_medication",
     "migraine_specific_medication",
     *(f"medication:{c.value}" for c in DrugClass),
+    *(f"substance:{s.value}" for s in Substance),
 )
 ROW = MappingProxyType({name: i for i, name in enumerate(ROWS)})
 #: Rows an attack can mark, in the order of the attack flag matrix.
@@ -424,6 +425,8 @@ def _points(
     for m, d in zip(diary.intakes, intake_days, strict=True):
         day = d.toordinal() - origin
         marks = [ROW["acute_medication"], ROW[f"medication:{m.drug_class.value}"]]
+        if m.substance is not None:
+            marks.append(ROW[f"substance:{m.substance.value}"])
         if p.medication_day_is_headache_day:
             marks.append(ROW["headache"])
         if m.drug_class in p.migraine_specific_classes:

@@ -65,10 +65,13 @@ class Parameters:
     chronic_window_periods
         ">3 months" is judged over this many consecutive full 28-day periods: 4, the smallest
         whole number of 28-day periods that exceeds 3 months (engine choice).
+    year_days, frequent_tension_days_per_year, chronic_tension_days_per_year
+        ICHD-3 words 2.1-2.3 per year: 2.1 < 12 days/year, 2.2 >= 12 and < 180, 2.3 >= 180;
+        a diary's rate per year is its tension-type days / its days x ``year_days`` (365).
     overuse_thresholds
         ICHD-3 8.2 days of intake per month per class.
     multiple_class_threshold
-        ICHD-3 8.2.6, several classes none overused alone, together >=10 days/month **(verify)**.
+        ICHD-3 8.2.6 B, two or more classes none overused alone, together >=10 days/month.
     chronic_migraine_excludes_tension_type
         ICHD-3 1.3 note 1: "the diagnosis of 1.3 Chronic migraine excludes the diagnosis of
         2. Tension-type headache". CLINICAL.md says 2.3 and 1.3 may coexist; the engine follows
@@ -105,6 +108,9 @@ class Parameters:
     migraine_attacks_required: int = 5
     aura_attacks_required: int = 2
     tension_episodes_required: int = 10
+    year_days: float = 365.0
+    frequent_tension_days_per_year: float = 12.0
+    chronic_tension_days_per_year: float = 180.0
     overuse_thresholds: Mapping[DrugClass, int] = field(default_factory=_thresholds)
     multiple_class_threshold: int = 10
     chronic_migraine_excludes_tension_type: bool = True
