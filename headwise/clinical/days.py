@@ -9,6 +9,7 @@ monthly rates are normalised per recorded day (rate = days with X / recorded day
 from __future__ import annotations
 
 import bisect
+import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -114,8 +115,10 @@ class DayTable:
 class Period:
     """Counts over a run of days (a 28-day period or a calendar month).
 
-    ``rates`` are per 28 recorded days (CLINICAL.md section 2, "month", **verify**); ``None``
-    when no day was recorded.
+    ``rates`` are per 28 recorded days (docs/clinical-definitions.md, "month"); ``None`` when
+    no day was recorded. ``full_days`` is how many days the period has when whole (28, or the
+    calendar month's length); a period cut by the diary's start or end is :attr:`short`, and
+    its rate rests on fewer days.
     """
 
     index: int
@@ -125,6 +128,12 @@ class Period:
     recorded_days: int
     counts: Mapping[str, int]
     rates: Mapping[str, float | None]
+    full_days: int = 28
+
+    @property
+    def short(self) -> bool:
+        """Fewer days than a whole period: the diary starts or ends inside it."""
+        return self.n_days < self.full_days
 
     @property
     def completeness(self) -> float:
@@ -448,14 +457,16 @@ def _specific_counts(m: MedicationIntake, p: Parameters) -> bool:
     return bool(m.effective) and p.medication_day_is_headache_day
 
 
-def _aggregate(table: DayTable, bounds: Sequence[int], first_index: int, month: int) -> tuple[Period, ...]:
+def _aggregate(
+    table: DayTable, bounds: Sequence[int], first_index: int, month: int, full: Sequence[int]
+) -> tuple[Period, ...]:
     if table.n_days == 0:
         return ()
     sums = np.add.reduceat(table.flags, np.asarray(bounds), axis=1, dtype=np.int64)
     ends = [*bounds[1:], table.n_days]
     recorded = sums[ROW["recorded"]]
     out = []
-    for j, (b, e) in enumerate(zip(bounds, ends, strict=True)):
+    for j, (b, e, whole) in enumerate(zip(bounds, ends, full, strict=True)):
         rec = int(recorded[j])
         counts = {name: int(sums[i, j]) for i, name in enumerate(ROWS) if name != "recorded"}
         rates = {k: (v / rec * month if rec else None) for k, v in counts.items()}
@@ -468,6 +479,7 @@ def _aggregate(table: DayTable, bounds: Sequence[int], first_index: int, month: 
                 recorded_days=rec,
                 counts=MappingProxyType(counts),
                 rates=MappingProxyType(rates),
+                full_days=whole,
             )
         )
     return tuple(out)
@@ -480,7 +492,8 @@ def periods(
 
     Period 0 starts at ``anchor`` (default: the first diary day); periods before the anchor
     (e.g. a baseline before the first session) have negative indices. The first and last
-    periods may be shorter than 28 days; rates are per recorded day, so they stay comparable.
+    periods may be shorter than 28 days (:attr:`Period.short`): their rates are per recorded
+    day, so they stay comparable, but rest on fewer days.
 
     Examples
     --------
@@ -489,15 +502,15 @@ def periods(
     >>> flags[ROW["recorded"], :] = True
     >>> flags[ROW["headache"], :7] = True
     >>> ps = periods(DayTable(date(2026, 1, 1), flags, MigraineDayDefinition.DEFAULT))
-    >>> [(p.n_days, p.counts["headache"], p.rates["headache"]) for p in ps]
-    [(28, 7, 7.0), (28, 0, 0.0), (4, 0, 0.0)]
+    >>> [(p.n_days, p.counts["headache"], p.rates["headache"], p.short) for p in ps]
+    [(28, 7, 7.0, False), (28, 0, 0.0, False), (4, 0, 0.0, True)]
     """
     length = parameters.month_days
     offset = 0 if anchor is None else (anchor - table.start).days
     lead = offset % length
     bounds = [0, *range(lead if lead else length, table.n_days, length)]
     first_index = (-offset) // length
-    return _aggregate(table, bounds, first_index, length)
+    return _aggregate(table, bounds, first_index, length, [length] * len(bounds))
 
 
 def calendar_months(table: DayTable, *, parameters: Parameters = DEFAULT_PARAMETERS) -> tuple[Period, ...]:
@@ -512,7 +525,10 @@ def calendar_months(table: DayTable, *, parameters: Parameters = DEFAULT_PARAMET
         if b >= table.n_days:
             break
         bounds.append(b)
-    return _aggregate(table, bounds, 0, parameters.month_days)
+    full = [
+        calendar.monthrange(d.year, d.month)[1] for d in (table.start + timedelta(days=b) for b in bounds)
+    ]
+    return _aggregate(table, bounds, 0, parameters.month_days, full)
 
 
 def cohort_period_counts(

@@ -437,8 +437,8 @@ def _tension(
         return [Suggestion(c, nm, episodes, why, evidence) for c, nm in names.items()]
     days_tth = int(np.count_nonzero(table.column("tension_type")))
     missing = int(np.count_nonzero(~table.column("recorded")))
-    lo = days_tth / table.n_days * p.year_days
-    hi = (days_tth + missing) / table.n_days * p.year_days
+    lo = days_tth * p.year_days / table.n_days  # multiply first: 12 * 365 / 365 is exactly 12
+    hi = (days_tth + missing) * p.year_days / table.n_days
     frequent, chronic_days = p.frequent_tension_days_per_year, p.chronic_tension_days_per_year
     rate = (
         f"{lo:.1f}-{hi:.1f} tension-type days per year over the whole diary "

@@ -27,6 +27,7 @@ from headwise.clinical import (
     Quality,
     Side,
     Status,
+    Substance,
     classify_diary,
     days,
     link_intakes,
@@ -126,11 +127,14 @@ def intakes(draw: st.DrawFn, ident: str, atts: tuple[Attack, ...]) -> Medication
         when, attack_id = linked.start + timedelta(minutes=draw(st.integers(0, 300))), linked.id
     else:
         when, attack_id = BASE + timedelta(minutes=draw(st.integers(0, 60 * 24 * 40))), None
+    drug_class = draw(st.sampled_from(DrugClass))
+    simple = drug_class is DrugClass.SIMPLE_ANALGESIC
     return MedicationIntake(
         ident,
         "x",
-        draw(st.sampled_from(DrugClass)),
+        drug_class,
         when,
+        substance=draw(st.none() | st.sampled_from(Substance)) if simple else None,
         pain_before=draw(pain),
         pain_at_2h=draw(pain),
         relief_at_2h=draw(tri),
