@@ -1,6 +1,6 @@
 """Calendar days and 28-day periods, computed with vectorised NumPy.
 
-A *day* is a local calendar date in the client's time zone (CLINICAL.md section 2; Leiden
+A *day* is a local calendar date in the client's time zone (docs/clinical-definitions.md; Leiden
 e-diary practice). An attack counts on every local day it touches, so an attack spanning
 midnight counts on both days. A day with no entry is *missing*, never headache-free: all
 monthly rates are normalised per recorded day (rate = days with X / recorded days x 28).
@@ -364,7 +364,7 @@ def days(
     *,
     classifications: Sequence[AttackClassification] | None = None,
 ) -> DayTable:
-    """Classify every local day of the diary (CLINICAL.md section 2).
+    """Classify every local day of the diary (docs/clinical-definitions.md).
 
     Parameters
     ----------
@@ -488,7 +488,7 @@ def _aggregate(
 def periods(
     table: DayTable, *, anchor: date | None = None, parameters: Parameters = DEFAULT_PARAMETERS
 ) -> tuple[Period, ...]:
-    """Split the day table into 28-day periods (IHS convention, **verify**).
+    """Split the day table into 28-day periods (IHS trial guidelines; docs/clinical-definitions.md).
 
     Period 0 starts at ``anchor`` (default: the first diary day); periods before the anchor
     (e.g. a baseline before the first session) have negative indices. The first and last

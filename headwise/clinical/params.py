@@ -1,8 +1,8 @@
 """Every configurable clinical definition in one place.
 
-Values that CLINICAL.md marks **(verify)** are parameters with the default shown there; the
-remaining fields are operational choices the engine had to make, each documented in
-``docs/clinical-engine.md``.
+Values the published sources leave open are parameters with the default and source given in
+``docs/clinical-definitions.md``; the remaining fields are operational choices the engine had to
+make, each documented in ``docs/clinical-engine.md``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ __all__ = ["MigraineDayDefinition", "Parameters", "DEFAULT_PARAMETERS"]
 
 
 class MigraineDayDefinition(StrEnum):
-    """Which migraine-day definition the day counts use (CLINICAL.md section 2)."""
+    """Which migraine-day definition the day counts use (docs/clinical-definitions.md)."""
 
     DEFAULT = "default"
     ALTERNATIVE = "alternative"
@@ -74,8 +74,8 @@ class Parameters:
         ICHD-3 8.2.6 B, two or more classes none overused alone, together >=10 days/month.
     chronic_migraine_excludes_tension_type
         ICHD-3 1.3 note 1: "the diagnosis of 1.3 Chronic migraine excludes the diagnosis of
-        2. Tension-type headache". CLINICAL.md says 2.3 and 1.3 may coexist; the engine follows
-        the ICHD-3 text by default and flags the disagreement.
+        2. Tension-type headache". A common reading lets 2.3 and 1.3 coexist; the engine follows
+        the ICHD-3 text by default.
     baseline_min_days, baseline_min_completeness
         Baseline of >=28 consecutive diary days, warn below 80 % complete **(verify)**.
     red_flag_onset_age

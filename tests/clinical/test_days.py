@@ -1,4 +1,4 @@
-"""Days and periods (CLINICAL.md section 2): midnight, DST, missing days, rates."""
+"""Days and periods (docs/clinical-definitions.md): midnight, DST, missing days, rates."""
 
 from __future__ import annotations
 
