@@ -1,4 +1,4 @@
-"""Safety screen: SNNOOP10 headache red flags and CST contraindications (docs/clinical-definitions.md section 4).
+"""Safety screen: SNNOOP10 red flags and CST contraindications (docs/clinical-definitions.md section 4).
 
 The rules are data (:func:`builtin_rules`). A practice may switch built-in rules off or add
 its own, but never edit a built-in rule silently: a switched-off rule is reported as disabled
