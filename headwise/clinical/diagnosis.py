@@ -617,9 +617,12 @@ def _multiple(
     together_all = all3(per_period)
     none_alone = all3(not v if v is not None else None for v in single)
     value = all3([a, primary, together_all, none_alone])
+    totals = [(c, sum(q.counts[r] for q in window)) for c, r in zip(names, rows, strict=True)]
+    adding = ", ".join(f"{c} {k}" for c, k in totals if k) or "none"
     reason = (
         f"{base}; two or more classes, none overused alone, together >= "
-        f"{p.multiple_class_threshold} days each period: {_word(all3([together_all, none_alone]))}"
+        f"{p.multiple_class_threshold} days each period: {_word(all3([together_all, none_alone]))} "
+        f"(intake days in the window: {adding})"
     )
     return Suggestion("8.2.6", _MULTI, _status(value), reason, tuple(ev))
 

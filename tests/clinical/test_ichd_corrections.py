@@ -88,6 +88,7 @@ def test_two_classes_that_add_up_to_10_days_give_8_2_6_and_name_the_classes() ->
     s = _suggest(d)["8.2.6"]
     assert s.status is S.SUGGESTED
     assert all("triptan 5 + simple_analgesic 5: 10 days together" in e for e in s.evidence)
+    assert "triptan 20, simple_analgesic 20" in s.reason
     nine = _suggest(_heavy(per_period={DrugClass.TRIPTAN: 5, DrugClass.SIMPLE_ANALGESIC: 4}))
     assert nine["8.2.6"].status is S.NOT_SUGGESTED
 
