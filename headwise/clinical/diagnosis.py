@@ -234,8 +234,17 @@ def _migraine(classes: Sequence[AttackClassification], diagnosed: Tri, p: Parame
     prob_plain = [c.attack_id for c in prob if c.criterion("1.2 B").value is not True]
     s11 = _count_status(len(ml), _possible(classes, AttackType.MIGRAINE_LIKE), p.migraine_attacks_required)
     s12 = _count_status(len(mwa), _possible(classes, AttackType.MIGRAINE_WITH_AURA), p.aura_attacks_required)
-    why11 = _why_unknown(classes, AttackType.MIGRAINE_LIKE, ("1.1 B", "1.1 C", "1.1 D"))
-    why12 = _why_unknown(classes, AttackType.MIGRAINE_WITH_AURA, ("1.2 B", "1.2 C"))
+    # Say why only where it matters: when the undecided attacks leave the answer open.
+    why11 = (
+        _why_unknown(classes, AttackType.MIGRAINE_LIKE, ("1.1 B", "1.1 C", "1.1 D"))
+        if s11 is SuggestionStatus.UNKNOWN
+        else ""
+    )
+    why12 = (
+        _why_unknown(classes, AttackType.MIGRAINE_WITH_AURA, ("1.2 B", "1.2 C"))
+        if s12 is SuggestionStatus.UNKNOWN
+        else ""
+    )
     out = [
         Suggestion(
             "1.1",
