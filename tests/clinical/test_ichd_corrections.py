@@ -340,3 +340,17 @@ def test_a_short_period_is_flagged_in_the_report() -> None:
     ]
     assert out["calendar_months"][0]["short"] is True  # the diary starts on 5 January
     assert out["calendar_months"][0]["full_days"] == 31
+
+
+def test_the_cli_text_flags_the_short_period_and_names_the_medication_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from headwise import analyse_cli
+
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(diary_to_dict(_heavy(3, per_period={DrugClass.TRIPTAN: 2}, n_days=30))))
+    assert analyse_cli.main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "* short: rests on 2 of 28 days" in out
+    last = START + timedelta(days=29)
+    assert f"last 28 days {last - timedelta(days=27)}..{last}" in out
