@@ -89,10 +89,11 @@ def _text(a: DiaryAnalysis, out: TextIO) -> None:
     w("\n28-day periods (days with X / recorded days x 28)\n")
     w("  period  start       days recorded  headache  migraine  medication\n")
     for q in a.periods:
+        mark = f"  * short: rests on {q.n_days} of {q.full_days} days" if q.short else ""
         w(
             f"  {q.index:6}  {q.start}  {q.n_days:4} {q.recorded_days:8}  "
             f"{_rate(q.rates['headache']):>8}  {_rate(q.rates['migraine']):>8}  "
-            f"{_rate(q.rates['acute_medication']):>10}\n"
+            f"{_rate(q.rates['acute_medication']):>10}{mark}\n"
         )
     w("\nDiagnosis suggestions (suggestion for a clinician)\n")
     for g in a.suggestions:
@@ -101,7 +102,13 @@ def _text(a: DiaryAnalysis, out: TextIO) -> None:
             w(f"         - {e}\n")
         if len(g.evidence) > 8:
             w(f"         - ... and {len(g.evidence) - 8} more\n")
-    w("\nMedication overuse (last 28 days, ICHD-3 8.2 thresholds)\n")
+    mo = a.medication_overuse
+    last = f"{mo.last_period[0]}..{mo.last_period[1]}" if mo.last_period else "no days"
+    judged = f"{mo.window[0]}..{mo.window[1]}" if mo.window else "no days"
+    w(
+        f"\nMedication overuse (last 28 days {last}, ICHD-3 8.2 thresholds; 8.2 judged on "
+        f"{judged}, full 28-day periods counted back from the last diary day)\n"
+    )
     for m in a.medication_overuse.classes:
         w(f"  {m.drug_class.value:22} {m.days_last_28:3} / {m.threshold} days  {m.status}\n")
     for warning in a.medication_overuse.warnings:

@@ -242,5 +242,5 @@ LOGGING = {
 # The address people use to reach Headwise, for links in e-mails (reminders).
 HEADWISE_BASE_URL = os.environ.get("HEADWISE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Clinical parameters a practice may change (CLINICAL.md marks them "verify") live on the
+# Clinical parameters a practice may change (docs/clinical-definitions.md) live on the
 # Practice (e.g. red_flag_onset_age), not here.

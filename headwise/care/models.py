@@ -46,7 +46,7 @@ class TreatmentPlan(PracticeScoped, Public, Audited):
 
 
 class PhaseKind(models.TextChoices):
-    """The cadence in phases the seeds describe (seed 001)."""
+    """The cadence of a course of craniosacral therapy in phases, as practices plan it."""
 
     INTENSIVE = "intensive", _("Frequent migraines: weekly")
     STABILISING = "stabilising", _("Stabilising: every 2–3 weeks")
@@ -146,7 +146,7 @@ class Appointment(PracticeScoped, Public, Audited):
 
 
 class BodyRegion(models.TextChoices):
-    """Contact regions named in the seeds (001, 003)."""
+    """Contact regions a craniosacral therapist records for a session."""
 
     SKULL_BASE = "skull_base", _("Base of the skull")
     SIDES_OF_HEAD = "sides_of_head", _("Sides of the head")

@@ -5,6 +5,12 @@ No Django, no I/O. Every rule cites its source (ICHD-3, Cephalalgia 2018;38(1):1
 guidelines; SNNOOP10); see ``docs/clinical-engine.md``.
 """
 
+from headwise.clinical._vectorised import (
+    CohortColumns,
+    classify_columns,
+    cohort_analyse,
+    columns_from_diaries,
+)
 from headwise.clinical.classify import (
     PRECEDENCE,
     AttackClassification,
@@ -18,16 +24,11 @@ from headwise.clinical.days import (
     calendar_months,
     classify_diary,
     cohort_period_counts,
-    count_periods,
     days,
     link_intakes,
     mark_days,
-    mark_runs,
     merged_attack_count,
-    or_at,
-    or_runs,
     periods,
-    unpack_byte_rows,
 )
 from headwise.clinical.diagnosis import (
     SUGGESTION_LABEL,
@@ -84,7 +85,6 @@ from headwise.clinical.safety import (
     builtin_rules,
     evaluate_safety,
 )
-from headwise.clinical.vectorised import CohortColumns, classify_columns, cohort_analyse, columns_from_diaries
 
 __all__ = [
     "DEFAULT_PARAMETERS",
@@ -151,14 +151,9 @@ __all__ = [
     "diary_to_dict",
     "evaluate_safety",
     "link_intakes",
-    "count_periods",
     "mark_days",
-    "mark_runs",
     "medication_overuse",
     "merged_attack_count",
-    "or_at",
-    "or_runs",
-    "unpack_byte_rows",
     "parse_diary",
     "periods",
     "score_midas",

@@ -1,6 +1,6 @@
 """Calendar days and 28-day periods, computed with vectorised NumPy.
 
-A *day* is a local calendar date in the client's time zone (CLINICAL.md section 2; Leiden
+A *day* is a local calendar date in the client's time zone (docs/clinical-definitions.md; Leiden
 e-diary practice). An attack counts on every local day it touches, so an attack spanning
 midnight counts on both days. A day with no entry is *missing*, never headache-free: all
 monthly rates are normalised per recorded day (rate = days with X / recorded days x 28).
@@ -9,7 +9,8 @@ monthly rates are normalised per recorded day (rate = days with X / recorded day
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping, Sequence
+import calendar
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -18,11 +19,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
+from headwise.clinical._cohort import count_periods, mark_runs
 from headwise.clinical.classify import AttackClassification, AttackType, classify_attack
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.localdays import attack_local_days, local_date
 from headwise.clinical.logic import Tri, all3, any3
-from headwise.clinical.model import Attack, Diary, DrugClass, MedicationIntake
+from headwise.clinical.model import Attack, Diary, DrugClass, MedicationIntake, Substance
 from headwise.clinical.params import DEFAULT_PARAMETERS, MigraineDayDefinition, Parameters
 
 __all__ = [
@@ -35,12 +37,6 @@ __all__ = [
     "periods",
     "calendar_months",
     "mark_days",
-    "mark_runs",
-    "BYTE_ROWS",
-    "or_at",
-    "or_runs",
-    "unpack_byte_rows",
-    "count_periods",
     "cohort_period_counts",
     "merged_attack_count",
 ]
@@ -58,6 +54,7 @@ ROWS: tuple[str, ...] = (
     "acute_medication",
     "migraine_specific_medication",
     *(f"medication:{c.value}" for c in DrugClass),
+    *(f"substance:{s.value}" for s in Substance),
 )
 ROW = MappingProxyType({name: i for i, name in enumerate(ROWS)})
 #: Rows an attack can mark, in the order of the attack flag matrix.
@@ -70,7 +67,7 @@ ATTACK_ROWS: tuple[str, ...] = (
     "tension_type",
     "chronic_migraine_feature",
 )
-_ATTACK_ROW_IDX = np.array([ROW[r] for r in ATTACK_ROWS], dtype=np.int64)
+ATTACK_ROW_IDX = np.array([ROW[r] for r in ATTACK_ROWS], dtype=np.int64)
 _MIGRAINE_TYPES = frozenset(
     {AttackType.MIGRAINE_LIKE, AttackType.MIGRAINE_WITH_AURA, AttackType.PROBABLE_MIGRAINE}
 )
@@ -85,7 +82,8 @@ class DayTable:
     """One boolean row per category (:data:`ROWS`) and one column per local day.
 
     Columns run from ``start`` for ``n_days`` consecutive days. Every category is a subset of
-    ``recorded``; ``migraine`` is a subset of ``headache``.
+    ``recorded``; ``migraine`` is a subset of ``headache`` except on days with an aura without
+    headache (a migraine day, not a headache day: ICHD-3 1.2.1.2, 1.3 A).
     """
 
     start: date
@@ -118,8 +116,10 @@ class DayTable:
 class Period:
     """Counts over a run of days (a 28-day period or a calendar month).
 
-    ``rates`` are per 28 recorded days (CLINICAL.md section 2, "month", **verify**); ``None``
-    when no day was recorded.
+    ``rates`` are per 28 recorded days (docs/clinical-definitions.md, "month"); ``None`` when
+    no day was recorded. ``full_days`` is how many days the period has when whole (28, or the
+    calendar month's length); a period cut by the diary's start or end is :attr:`short`, and
+    its rate rests on fewer days.
     """
 
     index: int
@@ -129,6 +129,12 @@ class Period:
     recorded_days: int
     counts: Mapping[str, int]
     rates: Mapping[str, float | None]
+    full_days: int = 28
+
+    @property
+    def short(self) -> bool:
+        """Fewer days than a whole period: the diary starts or ends inside it."""
+        return self.n_days < self.full_days
 
     @property
     def completeness(self) -> float:
@@ -196,20 +202,31 @@ def _local_span(attack: Attack, zone: ZoneInfo) -> tuple[date, date]:
     return attack_local_days(attack.start, attack.end, zone)
 
 
-def _attack_flags(
+#: The first and last local day an attack touches (shared with the cohort path).
+local_span = _local_span
+
+
+def attack_flags(
     attack: Attack,
     cls: AttackClassification,
     intakes: Sequence[MedicationIntake],
     diagnosed: Tri,
     p: Parameters,
 ) -> tuple[bool, ...]:
-    """The per-attack day flags in :data:`ATTACK_ROWS` order (CLINICAL.md section 2)."""
+    """The per-attack day flags in :data:`ATTACK_ROWS` order (docs/clinical-definitions.md).
+
+    An attack without headache (an aura alone, peak intensity 0) marks no headache day, even
+    when it marks a migraine day.
+    """
     hours = attack.duration_hours
-    headache = cls.headache and (hours is None or hours * 60 >= p.headache_min_minutes)
     if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
         migraine = _migraine_default(attack, cls, intakes, diagnosed, p)
     else:
         migraine = _migraine_alternative(attack, cls, intakes, diagnosed, p)
+    # A headache day needs a headache (not an aura alone) of >=30 min, or one that makes a
+    # migraine day (a shorter headache with aura, or treated with a migraine-specific drug).
+    long_enough = hours is None or hours * 60 >= p.headache_min_minutes
+    headache = cls.headache and (long_enough or migraine is True)
     peak = attack.peak_intensity
     chronic = any3(
         [
@@ -293,128 +310,6 @@ def _migraine_alternative(
     return any3([all3([cls.headache, long_enough, features]), cls.headache and effective])
 
 
-#: Days of a span marked one step at a time before the rest are expanded with np.repeat.
-_STEPPED_DAYS = 4
-
-#: ``recorded`` and the rows an attack marks are rows 0-7: one byte per day holds them, with
-#: bit ``ROW[name]`` for each (:func:`or_runs`, :func:`unpack_byte_rows`).
-BYTE_ROWS: tuple[str, ...] = ROWS[:8]
-if {"recorded", *ATTACK_ROWS} != set(BYTE_ROWS):  # pragma: no cover - a guard on the row order
-    raise ImportError("recorded and ATTACK_ROWS must be the first eight rows")
-
-U8Array = npt.NDArray[np.uint8]
-
-
-def _run_days(first: IntArray, last: IntArray) -> Iterator[tuple[IntArray | None, IntArray, IntArray | None]]:
-    """The days of the runs ``first..last`` (inclusive), in steps: ``(which, day, repeat)``.
-
-    Day 0 of every run (``which`` None), then day 1 of the runs that have one (``which`` their
-    indices), and so on: attacks rarely span more than a day or two, so this beats expanding
-    every run up front. Runs still going after ``_STEPPED_DAYS`` days come in one last step,
-    expanded with ``np.repeat`` (``repeat``: how many days each of ``which`` has in ``day``).
-    """
-    yield None, first, None
-    extra = last - first
-    longer = np.flatnonzero(extra > 0)
-    for k in range(1, _STEPPED_DAYS + 1):
-        if longer.size == 0:
-            return
-        if k < _STEPPED_DAYS:
-            yield longer, first[longer] + k, None
-            longer = longer[extra[longer] > k]
-        else:
-            lengths = extra[longer] - k + 1
-            starts = np.repeat(first[longer] + k - np.cumsum(lengths) + lengths, lengths)
-            yield longer, np.arange(int(lengths.sum())) + starts, lengths
-
-
-def mark_runs(
-    flags: BoolArray,
-    row: int | IntArray,
-    first: IntArray,
-    last: IntArray,
-    *,
-    and_recorded: bool = False,
-) -> None:
-    """Set ``flags[row, first..last]`` (inclusive) for every run, in place.
-
-    ``row`` is one row for all runs or one per run; ``and_recorded`` also marks the days in
-    the ``recorded`` row.
-    """
-    if first.size == 0:
-        return
-    one_row = np.ndim(row) == 0
-    target = flags[int(row)] if one_row else flags  # a view: writing it writes flags
-    rows = np.asarray(row)
-    recorded = flags[ROW["recorded"]]
-    for which, day, repeat in _run_days(first, last):
-        if one_row:
-            target[day] = True
-        else:
-            r = rows if which is None else rows[which]
-            target[r if repeat is None else np.repeat(r, repeat), day] = True
-        if and_recorded:
-            recorded[day] = True
-
-
-def or_runs(plane: U8Array, first: IntArray, last: IntArray, bits: U8Array) -> None:
-    """OR each run's ``bits`` into ``plane[first..last]`` (inclusive), in place.
-
-    ``plane`` holds one byte per day (:data:`BYTE_ROWS`); runs may share days (two attacks on
-    one day), and their bits combine.
-    """
-    if first.size == 0:
-        return
-    for which, day, repeat in _run_days(first, last):
-        b = bits if which is None else bits[which]
-        or_at(plane, day, b if repeat is None else np.repeat(b, repeat))
-
-
-def or_at(out: U8Array, index: IntArray, values: U8Array) -> None:
-    """``np.bitwise_or.at(out, index, values)``: OR each value into ``out[index]``, in place.
-
-    NumPy's ``bitwise_or.at`` has no fast loop (``maximum.at`` and ``add.at`` do); it is
-    several times slower than fancy indexing. So this ORs with fancy indexing first, where the
-    last of repeated indices wins, then uses ``bitwise_or.at`` only for the values that lost
-    (``out[i] | v != out[i]``). Repeated indices are rare (two attacks on one day, two
-    intakes on one day).
-    """
-    out[index] |= values
-    now = out[index]
-    lost = (now | values) != now
-    np.bitwise_or.at(out, index[lost], values[lost])
-
-
-def unpack_byte_rows(plane: U8Array, flags: BoolArray) -> None:
-    """Write the bits of ``plane`` (one byte per day) into rows 0-7 of ``flags``, in place."""
-    out = flags.view(np.uint8)
-    for row in range(len(BYTE_ROWS)):
-        np.bitwise_and(plane >> np.uint8(row), np.uint8(1), out=out[row])
-
-
-def count_periods(
-    flags: BoolArray, diary_days: IntArray, length: int
-) -> tuple[npt.NDArray[np.int64], IntArray]:
-    """Sum each row of a cohort's day matrix over every diary's ``length``-day periods.
-
-    Diary ``i`` occupies ``diary_days[i]`` consecutive columns; its periods start on its first
-    day, and the last one may be short. Returns ``(counts, period_diary)``.
-    """
-    offsets = np.concatenate(([0], np.cumsum(diary_days)))
-    per_diary = (diary_days + length - 1) // length
-    period_diary = np.repeat(np.arange(len(diary_days)), per_diary)
-    first_period = np.concatenate(([0], np.cumsum(per_diary)))[:-1]
-    within = np.arange(int(per_diary.sum())) - np.repeat(first_period, per_diary)
-    bounds = offsets[:-1][period_diary] + within * length
-    if bounds.size == 0:
-        return np.zeros((flags.shape[0], 0), dtype=np.int64), period_diary
-    # Sum bytes when a period's count fits in one (28 days do): a quarter of the memory traffic.
-    small = length <= np.iinfo(np.uint8).max
-    summed = flags.view(np.uint8) if small else flags
-    counts = np.add.reduceat(summed, bounds, axis=1, dtype=np.uint8 if small else np.int32)
-    return counts.astype(np.int64), period_diary
-
-
 def mark_days(
     n_days: int,
     span_row: IntArray,
@@ -427,9 +322,8 @@ def mark_days(
 
     Spans (an attack's rows over its first..last day, inclusive) are expanded to their days
     with ``np.repeat``; points (recorded days, intakes) by fancy indexing. Then the
-    derived rules are applied: a migraine day or medication day is a headache day
-    (CLINICAL.md section 2), ``migraine_uncertain`` excludes definite migraine days, and every
-    category is a recorded day.
+    derived rules are applied (:func:`derive_rows`): ``migraine_uncertain`` excludes definite
+    migraine days, and every category is a recorded day.
 
     Examples
     --------
@@ -441,18 +335,23 @@ def mark_days(
     ([True, True, False], [True, True, True])
     """
     flags: BoolArray = np.zeros((len(ROWS), n_days), dtype=np.bool_)
-    mark_runs(flags, span_row, span_first, span_last, and_recorded=True)
+    mark_runs(flags, span_row, span_first, span_last, recorded_row=ROW["recorded"])
     flags[point_row, point_day] = True
     flags[ROW["recorded"]][point_day[point_row != ROW["recorded"]]] = True
-    return _derive(flags)
+    return derive_rows(flags)
 
 
-def _derive(flags: BoolArray) -> BoolArray:
-    med = flags[ROW["acute_medication"]]
-    flags[ROW["headache"]] |= flags[ROW["migraine"]]
+def derive_rows(flags: BoolArray) -> BoolArray:
+    """Apply the rules between rows, in place: ``migraine_uncertain`` excludes definite
+    migraine days, and a moderate/severe day is a headache day.
+
+    A migraine day is *not* made a headache day here: an aura without headache is a migraine
+    day (van der Arend et al., Cephalalgia 2023) but no headache day (ICHD-3 1.3 A, 8.2 A);
+    every other migraine day is a headache day already (:func:`attack_flags`, and an intake
+    marks a migraine day only where it marks a headache day).
+    """
     flags[ROW["migraine_uncertain"]] &= ~flags[ROW["migraine"]]
     flags[ROW["moderate_severe"]] &= flags[ROW["headache"]]
-    flags[ROW["acute_medication"]] = med
     return flags
 
 
@@ -462,7 +361,7 @@ def days(
     *,
     classifications: Sequence[AttackClassification] | None = None,
 ) -> DayTable:
-    """Classify every local day of the diary (CLINICAL.md section 2).
+    """Classify every local day of the diary (docs/clinical-definitions.md).
 
     Parameters
     ----------
@@ -505,7 +404,7 @@ def days(
     o = origin.toordinal()
     flags = np.array(
         [
-            _attack_flags(a, by_id[a.id], linked[a.id], diary.client.migraine_diagnosed, p)
+            attack_flags(a, by_id[a.id], linked[a.id], diary.client.migraine_diagnosed, p)
             for a in diary.attacks
         ],
         dtype=np.bool_,
@@ -515,7 +414,7 @@ def days(
     last = np.array([s[1].toordinal() - o for s in spans], dtype=np.int64)
     point_row, point_day = _points(diary, intake_days, o, linked, p)
     # Every attack records its days, whatever it marks: the client told us about them.
-    span_row = np.concatenate((_ATTACK_ROW_IDX[col], np.full(first.size, ROW["recorded"], dtype=np.int64)))
+    span_row = np.concatenate((ATTACK_ROW_IDX[col], np.full(first.size, ROW["recorded"], dtype=np.int64)))
     span_first = np.concatenate((first[which], first))
     span_last = np.concatenate((last[which], last))
     matrix = mark_days(n_days, span_row, span_first, span_last, point_row, point_day)
@@ -539,6 +438,8 @@ def _points(
     for m, d in zip(diary.intakes, intake_days, strict=True):
         day = d.toordinal() - origin
         marks = [ROW["acute_medication"], ROW[f"medication:{m.drug_class.value}"]]
+        if m.substance is not None:
+            marks.append(ROW[f"substance:{m.substance.value}"])
         if p.medication_day_is_headache_day:
             marks.append(ROW["headache"])
         if m.drug_class in p.migraine_specific_classes:
@@ -560,14 +461,16 @@ def _specific_counts(m: MedicationIntake, p: Parameters) -> bool:
     return bool(m.effective) and p.medication_day_is_headache_day
 
 
-def _aggregate(table: DayTable, bounds: Sequence[int], first_index: int, month: int) -> tuple[Period, ...]:
+def _aggregate(
+    table: DayTable, bounds: Sequence[int], first_index: int, month: int, full: Sequence[int]
+) -> tuple[Period, ...]:
     if table.n_days == 0:
         return ()
     sums = np.add.reduceat(table.flags, np.asarray(bounds), axis=1, dtype=np.int64)
     ends = [*bounds[1:], table.n_days]
     recorded = sums[ROW["recorded"]]
     out = []
-    for j, (b, e) in enumerate(zip(bounds, ends, strict=True)):
+    for j, (b, e, whole) in enumerate(zip(bounds, ends, full, strict=True)):
         rec = int(recorded[j])
         counts = {name: int(sums[i, j]) for i, name in enumerate(ROWS) if name != "recorded"}
         rates = {k: (v / rec * month if rec else None) for k, v in counts.items()}
@@ -580,6 +483,7 @@ def _aggregate(table: DayTable, bounds: Sequence[int], first_index: int, month: 
                 recorded_days=rec,
                 counts=MappingProxyType(counts),
                 rates=MappingProxyType(rates),
+                full_days=whole,
             )
         )
     return tuple(out)
@@ -588,11 +492,12 @@ def _aggregate(table: DayTable, bounds: Sequence[int], first_index: int, month: 
 def periods(
     table: DayTable, *, anchor: date | None = None, parameters: Parameters = DEFAULT_PARAMETERS
 ) -> tuple[Period, ...]:
-    """Split the day table into 28-day periods (IHS convention, **verify**).
+    """Split the day table into 28-day periods (IHS trial guidelines; docs/clinical-definitions.md).
 
     Period 0 starts at ``anchor`` (default: the first diary day); periods before the anchor
     (e.g. a baseline before the first session) have negative indices. The first and last
-    periods may be shorter than 28 days; rates are per recorded day, so they stay comparable.
+    periods may be shorter than 28 days (:attr:`Period.short`): their rates are per recorded
+    day, so they stay comparable, but rest on fewer days.
 
     Examples
     --------
@@ -601,15 +506,15 @@ def periods(
     >>> flags[ROW["recorded"], :] = True
     >>> flags[ROW["headache"], :7] = True
     >>> ps = periods(DayTable(date(2026, 1, 1), flags, MigraineDayDefinition.DEFAULT))
-    >>> [(p.n_days, p.counts["headache"], p.rates["headache"]) for p in ps]
-    [(28, 7, 7.0), (28, 0, 0.0), (4, 0, 0.0)]
+    >>> [(p.n_days, p.counts["headache"], p.rates["headache"], p.short) for p in ps]
+    [(28, 7, 7.0, False), (28, 0, 0.0, False), (4, 0, 0.0, True)]
     """
     length = parameters.month_days
     offset = 0 if anchor is None else (anchor - table.start).days
     lead = offset % length
     bounds = [0, *range(lead if lead else length, table.n_days, length)]
     first_index = (-offset) // length
-    return _aggregate(table, bounds, first_index, length)
+    return _aggregate(table, bounds, first_index, length, [length] * len(bounds))
 
 
 def calendar_months(table: DayTable, *, parameters: Parameters = DEFAULT_PARAMETERS) -> tuple[Period, ...]:
@@ -624,7 +529,10 @@ def calendar_months(table: DayTable, *, parameters: Parameters = DEFAULT_PARAMET
         if b >= table.n_days:
             break
         bounds.append(b)
-    return _aggregate(table, bounds, 0, parameters.month_days)
+    full = [
+        calendar.monthrange(d.year, d.month)[1] for d in (table.start + timedelta(days=b) for b in bounds)
+    ]
+    return _aggregate(table, bounds, 0, parameters.month_days, full)
 
 
 def cohort_period_counts(

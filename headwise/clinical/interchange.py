@@ -46,7 +46,17 @@ _ATTACK_KEYS = frozenset(
 )
 _AURA_KEYS = frozenset({"type", "start", "duration_minutes", "spread_gradually", "unilateral", "positive"})
 _INTAKE_KEYS = frozenset(
-    {"id", "name", "drug_class", "taken_at", "pain_before", "pain_at_2h", "relief_at_2h", "attack_id"}
+    {
+        "id",
+        "name",
+        "drug_class",
+        "substance",
+        "taken_at",
+        "pain_before",
+        "pain_at_2h",
+        "relief_at_2h",
+        "attack_id",
+    }
 )
 _BOOLS = (
     "aggravated_by_activity",
@@ -163,6 +173,7 @@ def _intake(value: object, path: str) -> MedicationIntake:
             id=d["id"],
             name=d["name"],
             drug_class=d["drug_class"],
+            substance=d.get("substance"),
             taken_at=taken,
             pain_before=d.get("pain_before"),
             pain_at_2h=d.get("pain_at_2h"),
@@ -271,7 +282,7 @@ def _attack_dict(a: Attack, z: ZoneInfo) -> dict[str, Any]:
 
 
 def _intake_dict(m: MedicationIntake, z: ZoneInfo) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "id": m.id,
         "name": m.name,
         "drug_class": m.drug_class.value,
@@ -281,6 +292,9 @@ def _intake_dict(m: MedicationIntake, z: ZoneInfo) -> dict[str, Any]:
         "relief_at_2h": m.relief_at_2h,
         "attack_id": m.attack_id,
     }
+    if m.substance is not None:  # absent when not known: files stay readable by older readers
+        out["substance"] = m.substance.value
+    return out
 
 
 def diary_to_dict(diary: Diary) -> dict[str, Any]:

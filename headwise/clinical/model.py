@@ -254,7 +254,7 @@ class MedicationIntake:
     def effective(self) -> bool | None:
         """Pain freedom or relief at 2 h: moderate/severe before, none/mild at 2 h.
 
-        Source: IHS acute-trial guideline (Cephalalgia 2019;39:687); CLINICAL.md section 2
+        Source: IHS acute-trial guideline (Cephalalgia 2019;39:687); docs/clinical-definitions.md
         (alternative migraine day: "moderate/severe -> mild/none at 2 h").
 
         Examples

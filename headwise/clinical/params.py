@@ -1,8 +1,8 @@
 """Every configurable clinical definition in one place.
 
-Values that CLINICAL.md marks **(verify)** are parameters with the default shown there; the
-remaining fields are operational choices the engine had to make, each documented in
-``docs/clinical-engine.md``.
+Values the published sources leave open are parameters with the default and source given in
+``docs/clinical-definitions.md``; the remaining fields are operational choices the engine had to
+make, each documented in ``docs/clinical-engine.md``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ __all__ = ["MigraineDayDefinition", "Parameters", "DEFAULT_PARAMETERS"]
 
 
 class MigraineDayDefinition(StrEnum):
-    """Which migraine-day definition the day counts use (CLINICAL.md section 2)."""
+    """Which migraine-day definition the day counts use (docs/clinical-definitions.md)."""
 
     DEFAULT = "default"
     ALTERNATIVE = "alternative"
@@ -65,14 +65,17 @@ class Parameters:
     chronic_window_periods
         ">3 months" is judged over this many consecutive full 28-day periods: 4, the smallest
         whole number of 28-day periods that exceeds 3 months (engine choice).
+    year_days, frequent_tension_days_per_year, chronic_tension_days_per_year
+        ICHD-3 words 2.1-2.3 per year: 2.1 < 12 days/year, 2.2 >= 12 and < 180, 2.3 >= 180;
+        a diary's rate per year is its tension-type days / its days x ``year_days`` (365).
     overuse_thresholds
         ICHD-3 8.2 days of intake per month per class.
     multiple_class_threshold
-        ICHD-3 8.2.6, several classes none overused alone, together >=10 days/month **(verify)**.
+        ICHD-3 8.2.6 B, two or more classes none overused alone, together >=10 days/month.
     chronic_migraine_excludes_tension_type
         ICHD-3 1.3 note 1: "the diagnosis of 1.3 Chronic migraine excludes the diagnosis of
-        2. Tension-type headache". CLINICAL.md says 2.3 and 1.3 may coexist; the engine follows
-        the ICHD-3 text by default and flags the disagreement.
+        2. Tension-type headache". A common reading lets 2.3 and 1.3 coexist; the engine follows
+        the ICHD-3 text by default.
     baseline_min_days, baseline_min_completeness
         Baseline of >=28 consecutive diary days, warn below 80 % complete **(verify)**.
     red_flag_onset_age
@@ -105,6 +108,9 @@ class Parameters:
     migraine_attacks_required: int = 5
     aura_attacks_required: int = 2
     tension_episodes_required: int = 10
+    year_days: float = 365.0
+    frequent_tension_days_per_year: float = 12.0
+    chronic_tension_days_per_year: float = 180.0
     overuse_thresholds: Mapping[DrugClass, int] = field(default_factory=_thresholds)
     multiple_class_threshold: int = 10
     chronic_migraine_excludes_tension_type: bool = True

@@ -1,4 +1,4 @@
-"""Questionnaire scoring (CLINICAL.md section 4). No copyrighted item wording is shipped."""
+"""Questionnaire scoring (docs/clinical-definitions.md section 5). No copyrighted item wording is shipped."""
 
 from __future__ import annotations
 

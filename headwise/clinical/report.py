@@ -122,11 +122,17 @@ def _period_dict(q: Period) -> dict[str, Any]:
         "start": q.start.isoformat(),
         "end": q.end.isoformat(),
         "days": q.n_days,
+        "full_days": q.full_days,
+        "short": q.short,
         "recorded_days": q.recorded_days,
         "completeness": round(q.completeness, 4),
         "counts": dict(q.counts),
         "rates_per_28_days": {k: None if v is None else round(v, 4) for k, v in q.rates.items()},
     }
+
+
+def _span(span: tuple[date, date] | None) -> dict[str, str] | None:
+    return None if span is None else {"start": span[0].isoformat(), "end": span[1].isoformat()}
 
 
 def _suggestion_dict(s: Suggestion) -> dict[str, Any]:
@@ -186,5 +192,7 @@ def analysis_to_dict(a: DiaryAnalysis) -> dict[str, Any]:
                 for c in a.medication_overuse.classes
             ],
             "warnings": list(a.medication_overuse.warnings),
+            "window": _span(a.medication_overuse.window),
+            "last_period": _span(a.medication_overuse.last_period),
         },
     }

@@ -1,4 +1,4 @@
-"""Safety screen: SNNOOP10 headache red flags and CST contraindications (CLINICAL.md section 3).
+"""Safety screen: SNNOOP10 red flags and CST contraindications (docs/clinical-definitions.md section 4).
 
 The rules are data (:func:`builtin_rules`). A practice may switch built-in rules off or add
 its own, but never edit a built-in rule silently: a switched-off rule is reported as disabled
@@ -215,7 +215,7 @@ def evaluate_safety(
     rules: RuleSet | None = None,
     parameters: Parameters = DEFAULT_PARAMETERS,
 ) -> SafetyResult:
-    """Evaluate a screen to *cleared*, *caution* or *refer* (CLINICAL.md section 3).
+    """Evaluate a screen to *cleared*, *caution* or *refer* (docs/clinical-definitions.md section 4).
 
     A *yes* on a refer rule (any SNNOOP10 red flag: "refer, do not treat the headache as
     primary") or a defer rule (treatment deferred until a clinician clears it) gives *refer*;

@@ -1,7 +1,7 @@
 """What a client records: attacks, aura, acute medication, daily check-ins, trigger exposures.
 
 The fields are those ``headwise.clinical`` needs for ICHD-3 classification and the IHS
-endpoints (CLINICAL.md §1–2). A feature left unanswered is stored as NULL (unknown), never as
+endpoints (docs/clinical-definitions.md). A feature left unanswered is stored as NULL (unknown), never as
 "no". Instants are stored in UTC; the client's zone gives the diary day.
 """
 
@@ -56,7 +56,7 @@ class WarningSign(models.TextChoices):
 
 
 class Trigger(models.TextChoices):
-    """Triggers named in the seeds (001) and the daily check-in."""
+    """Triggers a client can note, as the daily check-in asks them."""
 
     SLEEP = "sleep", _("Poor or irregular sleep")
     HORMONES = "hormones", _("Hormonal change, menstruation")

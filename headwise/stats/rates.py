@@ -10,7 +10,7 @@ from scipy.stats import norm
 from headwise.stats.errors import AnalysisError
 
 DAYS_PER_MONTH = 28
-"""IHS convention: a month is 28 days (CLINICAL.md §2, marked *verify*)."""
+"""IHS convention: a month is 28 days (IHS trial guidelines; docs/clinical-definitions.md)."""
 
 
 @dataclass(frozen=True)

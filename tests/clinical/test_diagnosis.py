@@ -128,7 +128,8 @@ def test_it_needs_2_aura_attacks_for_migraine_with_aura() -> None:
     assert _suggest(diary(one))["1.2"].status is S.APPROACHING
     assert _suggest(diary(one))["1.5.2"].status is S.SUGGESTED
     assert _suggest(diary(two))["1.2"].status is S.SUGGESTED
-    assert _suggest(diary(two))["1.2.1"].status is S.SUGGESTED
+    assert _suggest(diary(two))["1.2.1.1"].status is S.SUGGESTED
+    assert _suggest(diary(two))["1.2.1.2"].status is S.NOT_SUGGESTED
 
 
 def test_it_suggests_frequent_episodic_tension_type_headache() -> None:

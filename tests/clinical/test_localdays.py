@@ -13,13 +13,14 @@ from headwise.clinical import (
     Diary,
     attack_dates,
     attack_local_days,
+    cohort_analyse,
+    columns_from_diaries,
     day_state,
     days,
     diary_to_dict,
     parse_diary,
     periods,
 )
-from headwise.clinical.vectorised import cohort_analyse, columns_from_diaries
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NY = ZoneInfo("America/New_York")

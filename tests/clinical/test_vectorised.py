@@ -27,20 +27,21 @@ from headwise.clinical import (
     Quality,
     Side,
     Status,
+    Substance,
     classify_diary,
     days,
     link_intakes,
     periods,
 )
-from headwise.clinical.days import ATTACK_ROWS, _attack_flags
-from headwise.clinical.errors import AnalysisError
-from headwise.clinical.vectorised import (
+from headwise.clinical._vectorised import (
     CRITERIA,
     CohortColumns,
     classify_columns,
     cohort_analyse,
     columns_from_diaries,
 )
+from headwise.clinical.days import ATTACK_ROWS, attack_flags
+from headwise.clinical.errors import AnalysisError
 
 BASE = datetime(2026, 3, 1, tzinfo=UTC)
 ALTERNATIVE = replace(DEFAULT_PARAMETERS, migraine_day_definition=MigraineDayDefinition.ALTERNATIVE)
@@ -126,11 +127,14 @@ def intakes(draw: st.DrawFn, ident: str, atts: tuple[Attack, ...]) -> Medication
         when, attack_id = linked.start + timedelta(minutes=draw(st.integers(0, 300))), linked.id
     else:
         when, attack_id = BASE + timedelta(minutes=draw(st.integers(0, 60 * 24 * 40))), None
+    drug_class = draw(st.sampled_from(DrugClass))
+    simple = drug_class is DrugClass.SIMPLE_ANALGESIC
     return MedicationIntake(
         ident,
         "x",
-        draw(st.sampled_from(DrugClass)),
+        drug_class,
         when,
+        substance=draw(st.none() | st.sampled_from(Substance)) if simple else None,
         pain_before=draw(pain),
         pain_at_2h=draw(pain),
         relief_at_2h=draw(tri),
@@ -168,7 +172,7 @@ def assert_equal_to_scalar(cohort: list[Diary], p: Parameters) -> None:
             assert [int(got.criteria[k][i]) for k in CRITERIA] == statuses, where
             assert got.types()[i] is cls.type, where
             assert tuple(PRECEDENCE[k] for k in np.flatnonzero(got.possible[i])) == cls.possible_types, where
-            flags = _attack_flags(a, cls, linked[a.id], d.client.migraine_diagnosed, p)
+            flags = attack_flags(a, cls, linked[a.id], d.client.migraine_diagnosed, p)
             assert tuple(row_flags[i].tolist()) == flags, where
             i += 1
     assert i == got.type.size

@@ -2,8 +2,11 @@
 
 The same rules as :func:`headwise.clinical.classify.classify_attack` and the day derivation of
 :func:`headwise.clinical.days.days`, over columns instead of objects, so that many diaries are
-classified and counted in one call. The results are *equal* to the scalar path element by
-element (a hypothesis property test holds them to it); this module adds no rule of its own.
+classified and counted in one call. A private module of the clinical package: its entry points
+(:class:`CohortColumns`, :func:`columns_from_diaries`, :func:`classify_columns`,
+:func:`cohort_analyse`) are exported from :mod:`headwise.clinical`; import them from there.
+The results are *equal* to the scalar path element by element (a hypothesis property test
+holds them to it); this module adds no rule of its own.
 
 Columnar input (:class:`CohortColumns`)
 ---------------------------------------
@@ -28,23 +31,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from headwise.clinical._cohort import BYTE_BITS, count_periods, or_at, or_runs, unpack_byte_rows
 from headwise.clinical.classify import PRECEDENCE, AttackType
 from headwise.clinical.days import (
-    _ATTACK_ROW_IDX,
+    ATTACK_ROW_IDX,
     ATTACK_ROWS,
     ROW,
     ROWS,
-    _derive,
-    _local_span,
-    count_periods,
+    derive_rows,
     link_intakes,
-    or_at,
-    or_runs,
-    unpack_byte_rows,
+    local_span,
 )
 from headwise.clinical.errors import AnalysisError
 from headwise.clinical.localdays import local_date
-from headwise.clinical.model import AuraType, Diary, DrugClass, Quality, Side
+from headwise.clinical.model import AuraType, Diary, DrugClass, Quality, Side, Substance
 from headwise.clinical.params import DEFAULT_PARAMETERS, MigraineDayDefinition, Parameters
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "CRITERIA",
     "AURA_TYPES",
     "DRUG_CLASSES",
+    "SUBSTANCES",
     "CohortColumns",
     "ColumnClassification",
     "CohortAnalysis",
@@ -69,6 +70,8 @@ CRITERIA: tuple[str, ...] = ("1.1 B", "1.1 C", "1.1 D", "1.2 B", "1.2 C", "1.2.1
 AURA_TYPES: tuple[AuraType, ...] = tuple(AuraType)
 #: ``intake_class`` codes index this tuple.
 DRUG_CLASSES: tuple[DrugClass, ...] = tuple(DrugClass)
+#: ``intake_substance`` codes index this tuple (``-1``: not given).
+SUBSTANCES: tuple[Substance, ...] = tuple(Substance)
 
 Int8Array = npt.NDArray[np.int8]
 IntArray = npt.NDArray[np.int64]
@@ -83,7 +86,14 @@ _TYPICAL = np.array([t in (AuraType.VISUAL, AuraType.SENSORY, AuraType.SPEECH) f
 _MOTOR = AURA_TYPES.index(AuraType.MOTOR)
 _SPEECH = AURA_TYPES.index(AuraType.SPEECH)
 _TRIPTAN_ERGOT = np.array([c in (DrugClass.TRIPTAN, DrugClass.ERGOT) for c in DRUG_CLASSES])
+#: ``recorded`` and the rows an attack marks are rows 0-7: one byte per day holds them, with
+#: bit ``ROW[name]`` for each (:func:`~headwise.clinical._cohort.or_runs`,
+#: :func:`~headwise.clinical._cohort.unpack_byte_rows`).
+BYTE_ROWS: tuple[str, ...] = ROWS[:BYTE_BITS]
+if {"recorded", *ATTACK_ROWS} != set(BYTE_ROWS):  # pragma: no cover - a guard on the row order
+    raise ImportError("recorded and ATTACK_ROWS must be the first eight rows")
 _CLASS_ROW = np.array([ROW[f"medication:{c.value}"] for c in DRUG_CLASSES], dtype=np.int64)
+_SUBSTANCE_ROW = np.array([ROW[f"substance:{x.value}"] for x in SUBSTANCES], dtype=np.int64)
 
 # Column groups: (name, dtype, group). Groups share a length.
 _TRI = "tri"
@@ -120,6 +130,7 @@ _SPEC: tuple[tuple[str, type[np.generic], str, str], ...] = (
     ("intake_attack", np.int64, "intake", "attack_or_none"),
     ("intake_class", np.int8, "intake", "drug_class"),
     ("intake_effective", np.int8, "intake", _TRI),
+    ("intake_substance", np.int8, "intake", "substance"),
     ("recorded_diary", np.int64, "recorded", "diary"),
     ("recorded_day", np.int64, "recorded", "day"),
     ("recorded_headache", np.int8, "recorded", "flag"),
@@ -172,6 +183,9 @@ class CohortColumns:
         Per acute-medication intake: its diary, its local day, the attack it is linked to
         (:func:`~headwise.clinical.days.link_intakes`; ``-1`` none), its class (an index into
         :data:`DRUG_CLASSES`) and :attr:`MedicationIntake.effective`.
+    intake_substance
+        Per intake: :attr:`MedicationIntake.substance` as an index into :data:`SUBSTANCES`,
+        ``-1`` not given (ICHD-3 8.2.3.1-8.2.3.3). Optional: ``None`` means not given for any.
     recorded_diary, recorded_day, recorded_headache
         The diary's recorded dates (``Diary.recorded_dates`` and ``Diary.headache_dates``) as
         day offsets, and ``1`` where the check-in said "headache" (a headache day), else ``0``.
@@ -212,8 +226,12 @@ class CohortColumns:
     recorded_diary: IntArray
     recorded_day: IntArray
     recorded_headache: Int8Array
+    intake_substance: Int8Array | None = None
 
     def __post_init__(self) -> None:
+        if self.intake_substance is None:
+            n_intakes = np.asarray(self.intake_class).size
+            object.__setattr__(self, "intake_substance", np.full(n_intakes, -1, dtype=np.int8))
         lengths: dict[str, int] = {}
         for name, dtype, group, _kind in _SPEC:
             raw = getattr(self, name)
@@ -249,6 +267,7 @@ class CohortColumns:
             "attack_or_none": (-1, lengths["attack"] - 1),
             "aura_type": (0, len(AURA_TYPES) - 1),
             "drug_class": (0, len(DRUG_CLASSES) - 1),
+            "substance": (-1, len(SUBSTANCES) - 1),
             "day": (0, np.inf),
         }
         if kind in limits and arr.size:
@@ -327,7 +346,7 @@ class ColumnClassification:
     @property
     def row_flags(self) -> BoolArray:
         """``(n_attacks, len(ATTACK_ROWS))``: :attr:`row_bits` as one column per attack row."""
-        flags: BoolArray = (self.row_bits[:, None] >> _ATTACK_ROW_IDX.astype(np.uint8)) & 1 == 1
+        flags: BoolArray = (self.row_bits[:, None] >> ATTACK_ROW_IDX.astype(np.uint8)) & 1 == 1
         return flags
 
 
@@ -543,7 +562,7 @@ def classify_columns(
 
     Equal, element by element, to :func:`~headwise.clinical.classify.classify_attack` (age
     and linked intakes as :func:`~headwise.clinical.days.classify_diary` passes them) and to
-    the per-attack day flags of :func:`~headwise.clinical.days.days` (CLINICAL.md section 2).
+    the per-attack day flags of :func:`~headwise.clinical.days.days` (docs/clinical-definitions.md).
     Types in order of precedence: migraine with aura (1.2 B-C), migraine-like (1.1 B-D),
     tension-type-like (2 B-D), probable migraine (1.5.1/1.5.2), unclassifiable.
 
@@ -616,7 +635,7 @@ def classify_columns(
     migraine_features = _all(h, c11, d11)
     aura_features = _all(b12, c12)
 
-    # Day rows (days._attack_flags).
+    # Day rows (days.attack_flags).
     diagnosed = _rank(c.diagnosed[c.attack_diary])
     is_migraine_type = _IS_MIGRAINE_TYPE[kind]
     probable_kind = _b(is_migraine_type) + (
@@ -625,8 +644,7 @@ def classify_columns(
     probable = _all(diagnosed, probable_kind)
     specific_class = _specific_classes(p)
     with np.errstate(invalid="ignore"):
-        min_length_met = hours * 60 >= p.headache_min_minutes  # CLINICAL.md 2 (30 min by default)
-        headache_row = headache & (unknown_end | min_length_met)
+        min_length_met = hours * 60 >= p.headache_min_minutes  # 30 min by default
         if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
             long_enough = _b(min_length_met) + unknown_end.view(np.int8)
             specific = _marked(n, ig[specific_class[icls]])
@@ -642,6 +660,8 @@ def classify_columns(
             sel = specific_class[icls]
             effective = _group_any(n, ig[sel], ieff[sel])
             migraine = _any(_all(h, long_enough, features), np.where(headache, effective, _F))
+    # A headache (not an aura alone) of >=30 min, or one that makes a migraine day.
+    headache_row = headache & (unknown_end | min_length_met | (migraine == _T))
     relieved = _marked(n, ig[_TRIPTAN_ERGOT[icls] & (ieff == _T)])
     chronic = _any(migraine_features, aura_features, _b(relieved))
     rows = (
@@ -682,10 +702,10 @@ def _known_peak(c: CohortColumns, mask: BoolArray) -> Int8Array:
 
 
 def _intake_byte_bits(c: CohortColumns, p: Parameters, specific: BoolArray) -> npt.NDArray[np.uint8]:
-    """The rows 0-7 (:data:`~headwise.clinical.days.BYTE_ROWS`) each intake marks on its day,
-    as bits (``days._points``): recorded; headache when a medication day is one; migraine for
-    an unlinked migraine-specific intake that counts; a chronic-migraine feature for a
-    triptan or ergot with effect."""
+    """The rows 0-7 (:data:`BYTE_ROWS`) each intake marks on its day, as bits, as
+    :func:`~headwise.clinical.days.days` marks them: recorded; headache when a medication day
+    is one; migraine for an unlinked migraine-specific intake that counts; a chronic-migraine
+    feature for a triptan or ergot with effect."""
     effective = c.intake_effective == YES
     if p.migraine_day_definition is MigraineDayDefinition.DEFAULT:
         counts = np.full(c.intake_class.size, p.medication_day_is_headache_day)
@@ -707,6 +727,9 @@ def _mark_intake_rows(flags: BoolArray, c: CohortColumns, at: IntArray, specific
     flags[ROW["acute_medication"]][at] = True
     flags[_CLASS_ROW[c.intake_class], at] = True
     flags[ROW["migraine_specific_medication"]][at[specific]] = True
+    substance: Int8Array = np.asarray(c.intake_substance, dtype=np.int8)
+    given = substance >= 0
+    flags[_SUBSTANCE_ROW[substance[given]], at[given]] = True
 
 
 def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMETERS) -> CohortAnalysis:
@@ -714,7 +737,7 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
 
     :func:`classify_columns` then :func:`~headwise.clinical.days.cohort_period_counts`; the
     counts equal :func:`~headwise.clinical.days.periods` of :func:`~headwise.clinical.days.days`
-    for each diary (periods anchored on the diary's first day; CLINICAL.md section 2).
+    for each diary (periods anchored on the diary's first day; docs/clinical-definitions.md).
 
     Rows 0-7 (recorded and the attack rows) are first gathered as one byte per day, each
     attack and intake OR-ing its bits into its days, then unpacked into the day matrix.
@@ -746,7 +769,7 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     flags[ROW["recorded"]][recorded_at] = True
     flags[ROW["headache"]][recorded_at[c.recorded_headache == 1]] = True
     _mark_intake_rows(flags, c, at, specific)
-    counts, period_diary = count_periods(_derive(flags), c.diary_days, p.month_days)
+    counts, period_diary = count_periods(derive_rows(flags), c.diary_days, p.month_days)
     return CohortAnalysis(cls, counts, period_diary)
 
 
@@ -760,13 +783,13 @@ def columns_from_diaries(diaries: Sequence[Diary]) -> CohortColumns:
     Attacks keep each diary's order; intakes are linked with
     :func:`~headwise.clinical.days.link_intakes`, ages and local days are computed as
     :func:`~headwise.clinical.days.classify_diary` and :func:`~headwise.clinical.days.days`
-    do. The Django side builds the same columns from database columns.
+    do.
     """
     col: dict[str, list[Any]] = {name: [] for name, *_ in _SPEC}
     n_attacks = 0
     for k, diary in enumerate(diaries):
         zone = diary.client.zone
-        spans = [_local_span(a, zone) for a in diary.attacks]
+        spans = [local_span(a, zone) for a in diary.attacks]
         intake_days = [local_date(m.taken_at, zone) for m in diary.intakes]
         every = [*diary.recorded_dates, *diary.headache_dates, *intake_days, *(d for s in spans for d in s)]
         origin = min(every).toordinal() if every else 0
@@ -808,6 +831,7 @@ def columns_from_diaries(diaries: Sequence[Diary]) -> CohortColumns:
             col["intake_attack"].append(-1 if owner is None else index[owner])
             col["intake_class"].append(DRUG_CLASSES.index(m.drug_class))
             col["intake_effective"].append(_tri(m.effective))
+            col["intake_substance"].append(-1 if m.substance is None else SUBSTANCES.index(m.substance))
         for d in sorted(diary.recorded_dates | diary.headache_dates):
             col["recorded_diary"].append(k)
             col["recorded_day"].append(d.toordinal() - origin)
