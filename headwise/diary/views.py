@@ -72,6 +72,7 @@ def attack_start(request: HttpRequest) -> HttpResponse:
                 client=client,
                 by=request.user,  # type: ignore[arg-type]
                 started_at=data["started_at"],
+                ended_at=data["ended_at"],
                 request_id=data["request_id"],
                 time_zone=data["time_zone"] or client.time_zone,
             )

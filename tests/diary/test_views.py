@@ -58,7 +58,7 @@ def test_it_asks_which_time_in_the_autumn_overlap_and_refuses_the_spring_gap(
         assert asked.status_code == 422 and "happened twice" in asked.content.decode()
         assert 'name="started_at_fold"' in asked.content.decode()
         assert not Attack.objects.filter(request_id=body["request_id"]).exists()
-        answered = as_client.post("/diary/attack/", {**body, "started_at_fold": "1"})
+        answered = as_client.post("/diary/attack/", {**body, "started_at_fold": "1", "still_going": "on"})
         assert answered.status_code == 302
         assert Attack.objects.get(request_id=body["request_id"]).started_at == dt.datetime(
             2026, 10, 25, 1, 30, tzinfo=dt.UTC
@@ -67,6 +67,33 @@ def test_it_asks_which_time_in_the_autumn_overlap_and_refuses_the_spring_gap(
             "/diary/attack/", {"request_id": str(uuid.uuid4()), "started_at_local": "2026-03-29T02:30"}
         )
         assert gap.status_code == 422 and "did not exist" in gap.content.decode()
+
+
+def test_it_adds_a_finished_past_attack_before_a_later_one(
+    world: PracticeWorld, as_client: HttpClient
+) -> None:
+    """An earlier attack with its end is saved as over; without an end the form asks (no guess)."""
+    services.attack_start(client=world.client, by=None, started_at=NOW - dt.timedelta(hours=3))
+    body = {"request_id": str(uuid.uuid4()), "started_at_local": "2026-05-05T09:00", "time_zone": ""}
+    asked = as_client.post("/diary/attack/", body)
+    assert asked.status_code == 422 and "It is still going" in asked.content.decode()
+    assert not Attack.objects.filter(request_id=body["request_id"]).exists()
+    both = as_client.post(
+        "/diary/attack/", {**body, "ended_at_local": "2026-05-05T11:00", "still_going": "on"}
+    )
+    assert both.status_code == 422
+    saved = as_client.post("/diary/attack/", {**body, "ended_at_local": "2026-05-05T11:00"})
+    assert saved.status_code == 302, re.findall(
+        r'<ul class="errorlist".*?</ul>', saved.content.decode(), re.S
+    )
+    attack = Attack.objects.get(request_id=body["request_id"])
+    assert (attack.started_at, attack.ended_at) == (
+        dt.datetime(2026, 5, 5, 7, tzinfo=dt.UTC),
+        dt.datetime(2026, 5, 5, 9, tzinfo=dt.UTC),
+    )
+    backwards = {"request_id": str(uuid.uuid4()), "started_at_local": "2026-05-04T09:00"}
+    refused = as_client.post("/diary/attack/", {**backwards, "ended_at_local": "2026-05-04T08:00"})
+    assert refused.status_code == 422 and "ends after it starts" in refused.content.decode()
 
 
 def test_it_completes_an_attack_and_keeps_unanswered_as_unknown(
