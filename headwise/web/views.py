@@ -91,7 +91,12 @@ def client_list(request: StaffRequest) -> HttpResponse:
 @staff_required
 def client_new(request: StaffRequest) -> HttpResponse:
     practice = request.practice
-    form = ClientForm(request.POST or None, practice=practice)
+    form = ClientForm(
+        request.POST or None,
+        practice=practice,
+        clinical=request.membership.sees_clinical_records,
+        initial={"time_zone": client_services.default_time_zone(practice)},
+    )
     if request.method == "POST" and form.is_valid():
         client = client_services.client_create(practice=practice, by=request.user, **form.cleaned_data)
         messages.success(request, _("Client record created."))
@@ -103,7 +108,12 @@ def client_new(request: StaffRequest) -> HttpResponse:
 def client_edit(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     practice = request.practice
     client = client_selectors.client_get(practice=practice, client_id=client_id)
-    form = ClientForm(request.POST or None, instance=client, practice=practice)
+    form = ClientForm(
+        request.POST or None,
+        instance=client,
+        practice=practice,
+        clinical=request.membership.sees_clinical_records,
+    )
     if request.method == "POST" and form.is_valid():
         client_services.client_update(client=client, by=request.user, **form.cleaned_data)
         messages.success(request, _("Changes saved; the earlier version is kept in the history."))

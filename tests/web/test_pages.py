@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client as HttpClient
 
 from headwise.accounts.models import User
-from headwise.clients.models import Client
+from headwise.clients.models import CLINICAL_FIELDS, Client
 from headwise.practice.models import Location, Membership, Role
 from tests.conftest import PracticeWorld, login
 from tests.factories import PASSWORD, AppointmentFactory, ClientFactory
@@ -83,6 +84,58 @@ def test_it_hides_clinical_records_from_the_front_desk(
     assert response.status_code == 200
     assert "Diary, last 28 days" not in response.text
     assert "Migraine diagnosed" not in response.text
+
+
+def test_it_neither_shows_nor_accepts_clinical_fields_on_the_front_desk_edit_page(
+    as_front_desk: HttpClient, world: PracticeWorld
+) -> None:
+    client = world.client
+    Client.objects.filter(pk=client.pk).update(
+        diagnosis_text="Migraine without aura", acute_medication="sumatriptan", notes="private"
+    )
+    page = as_front_desk.get(f"/clients/{client.uuid}/edit/")
+    assert page.status_code == 200
+    for name in CLINICAL_FIELDS:
+        assert f'name="{name}"' not in page.text
+    assert "sumatriptan" not in page.text and "private" not in page.text
+    data = {
+        "given_name": client.given_name,
+        "family_name": "Renamed",
+        "date_of_birth": "1988-05-17",
+        "sex": client.sex,
+        "time_zone": client.time_zone,
+        "diagnosis_text": "changed",
+        "acute_medication": "",
+        "recent_head_injury_on": "2026-01-02",
+        "notes": "",
+    }
+    response = as_front_desk.post(f"/clients/{client.uuid}/edit/", data)
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.family_name == "Renamed"  # the contact details still change
+    assert (client.diagnosis_text, client.acute_medication, client.notes, client.recent_head_injury_on) == (
+        "Migraine without aura",
+        "sumatriptan",
+        "private",
+        None,
+    )
+
+
+def test_it_shows_clinical_fields_on_the_edit_page_to_practitioners(
+    as_practitioner: HttpClient, world: PracticeWorld
+) -> None:
+    page = as_practitioner.get(f"/clients/{world.client.uuid}/edit/")
+    assert all(f'name="{name}"' in page.text for name in CLINICAL_FIELDS if name != "known_triggers")
+
+
+def test_it_gives_a_new_client_the_practice_zone(as_practitioner: HttpClient, world: PracticeWorld) -> None:
+    world.practice.time_zone = "America/New_York"
+    world.practice.save(update_fields=["time_zone"])
+    page = as_practitioner.get("/clients/new/")
+    assert re.search(r'<input[^>]*name="time_zone"[^>]*value="America/New_York"', page.text)
+    data = {"given_name": "Nia", "family_name": "Brooks", "date_of_birth": "1990-02-01", "sex": "female"}
+    assert as_practitioner.post("/clients/new/", {**data, "time_zone": "America/New_York"}).status_code == 302
+    assert Client.objects.get(given_name="Nia").time_zone == "America/New_York"
 
 
 def test_it_shows_the_diary_strip_to_practitioners(as_practitioner: HttpClient, world: PracticeWorld) -> None:
