@@ -29,7 +29,7 @@ $(STAMP): $(LOCK) pyproject.toml
 demo: install
 	HEADWISE_DEMO=1 $(BIN)/headwise migrate --noinput
 	HEADWISE_DEMO=1 $(BIN)/headwise collectstatic --noinput --verbosity 0
-	HEADWISE_DEMO=1 $(BIN)/headwise demo-data --clients $(DEMO_CLIENTS) --days $(DEMO_DAYS) --seed $(DEMO_SEED) --if-absent
+	HEADWISE_DEMO=1 $(BIN)/headwise demo-data --clients $(DEMO_CLIENTS) --days $(DEMO_DAYS) --seed $(DEMO_SEED) --if-absent --base-url http://$(HOST):$(PORT)
 	@echo "Headwise serves the demo practice at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	HEADWISE_DEMO=1 $(BIN)/headwise runserver $(HOST):$(PORT)
 

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from headwise.accounts.access import client_required
@@ -356,7 +357,9 @@ def backfill(request: HttpRequest) -> HttpResponse:
             if value in ("yes", "no"):
                 answers[day] = value == "yes"
         saved = services.checkins_backfill(client=client, by=request.user, answers=answers)  # type: ignore[arg-type]
-        messages.success(request, _("%(n)d days saved.") % {"n": len(saved)})
+        messages.success(
+            request, ngettext("%(n)d day saved.", "%(n)d days saved.", len(saved)) % {"n": len(saved)}
+        )
         return redirect("diary:backfill")
     return render(request, "diary/backfill.html", {"days": list(reversed(days))})
 

@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,11 @@ from headwise.practice.models import Location, Membership
 
 #: Clients on one page of the client list.
 CLIENTS_PER_PAGE = 50
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever a page's ``<link rel="icon">`` says."""
+    return redirect(static("web/favicon.svg"), permanent=True)
 
 
 def home(request: HeadwiseRequest) -> HttpResponse:

@@ -367,3 +367,17 @@ def test_the_attack_page_gives_every_field_its_own_id(world: PracticeWorld, as_c
     assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
         assert target in ids, target
+
+
+def test_the_backfill_says_one_day_in_the_singular(world: PracticeWorld, as_client: HttpClient) -> None:
+    from headwise.diary import selectors
+
+    first, second, third = [d.date for d in selectors.missing_days(client=world.client)][:3]
+    one = as_client.post("/diary/backfill/", {f"day-{first.isoformat()}": "no"}, follow=True)
+    assert "1 day saved." in one.content.decode()
+    two = as_client.post(
+        "/diary/backfill/",
+        {f"day-{second.isoformat()}": "no", f"day-{third.isoformat()}": "yes"},
+        follow=True,
+    )
+    assert "2 days saved." in two.content.decode()

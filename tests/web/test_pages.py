@@ -387,3 +387,36 @@ def test_it_refuses_staff_changes_from_a_practitioner(
     assert response.status_code == 403
     membership.refresh_from_db()
     assert membership.role == Role.FRONT_DESK
+
+
+def test_it_answers_403_404_and_500_in_the_sites_look(
+    as_practitioner: HttpClient, as_client: HttpClient, world: PracticeWorld
+) -> None:
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    missing = as_client.get("/no-such-page/")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+    assert "web/headwise.css" in missing.text and "My diary" in missing.text  # the site's menu
+    refused = as_practitioner.get("/practice/")  # owners only
+    assert refused.status_code == 403 and "Not for your role" in refused.text
+    assert "web/headwise.css" in refused.text
+    failed = server_error(RequestFactory().get("/"))
+    assert failed.status_code == 500 and "Something went wrong" in failed.content.decode()
+    world.client_user.language = "nl"
+    world.client_user.save(update_fields=["language"])
+    dutch = login(world.client_user).get("/no-such-page/")
+    assert dutch.status_code == 404 and "Pagina niet gevonden" in dutch.text
+
+
+def test_it_serves_a_favicon_and_the_api_docs_without_a_cdn(as_practitioner: HttpClient) -> None:
+    from django.contrib.staticfiles import finders
+
+    icon = HttpClient().get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith("web/favicon.svg")
+    assert finders.find("web/favicon.svg")
+    assert 'rel="icon"' in HttpClient().get("/login/").text
+    docs = as_practitioner.get("/api/docs")
+    assert docs.status_code == 200
+    assert "ninja/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text.lower()
+    assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui.css")
