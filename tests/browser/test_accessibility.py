@@ -81,6 +81,10 @@ def assert_clean(found: dict[str, Any]) -> None:
     )
 
 
+def _last_month() -> dt.date:
+    return timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+
+
 def _diary(world: PracticeWorld) -> None:
     """A month with every kind of day: migraine, headache, free, missing, a session, medication."""
     today = timezone.localdate()
@@ -105,6 +109,12 @@ def _diary(world: PracticeWorld) -> None:
             warning_signs=["neck_stiffness"],
             suspected_triggers=["sleep"],
         )
+    f.SessionRecordFactory(
+        client=world.client,
+        practice=world.practice,
+        practitioner=world.records["practitioner"],
+        started_at=timezone.now() - dt.timedelta(days=3, hours=5),
+    )
 
 
 @pytest.mark.parametrize("themed", THEMES, indirect=True)
@@ -139,6 +149,7 @@ def test_the_clients_pages_pass_axe(themed: Any, live_server: Any, world: Practi
         "checkin": "/diary/checkin/",
         "backfill": "/diary/backfill/",
         "month": "/diary/month/",
+        "month-before": f"/diary/month/{_last_month():%Y-%m}/",
         "reminders": "/diary/reminders/",
         "settings": "/settings/",
     }
@@ -166,6 +177,7 @@ def test_the_staff_pages_pass_axe(themed: Any, live_server: Any, world: Practice
         "client-edit": f"/clients/{c}/edit/",
         "client-new": "/clients/new/",
         "staff-month": f"/clients/{c}/diary/",
+        "staff-month-before": f"/clients/{c}/diary/{_last_month():%Y-%m}/",
     }
     for name, path in pages.items():
         check(themed, base + path, name, theme, found)
