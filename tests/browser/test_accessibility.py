@@ -36,6 +36,14 @@ _RUN = """async () => {
 }"""
 
 
+#: Radios, boxes and the month arrows narrower or lower than 24 CSS px.
+_SMALL_TARGETS = """() => [...document.querySelectorAll(
+  'input[type=radio], input[type=checkbox], .monthnav a')]
+  .map(e => [e.outerHTML.slice(0, 60), e.getBoundingClientRect()])
+  .filter(([, r]) => r.width > 0 && (r.width < 24 || r.height < 24))
+  .map(([html, r]) => `${html} ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """The serious and critical violations axe finds on the page as it is now."""
     if not AXE.exists():
@@ -64,6 +72,8 @@ def check(page: Any, url: str, name: str, theme: str, found: dict[str, Any], sta
     found[name] = axe_violations(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"a11y-{name}-{theme}-390.png"), full_page=True)
+    small = page.evaluate(_SMALL_TARGETS)
+    assert not small, f"{name}: targets under 24 px (WCAG 2.5.8): {small}"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{name}: the page is {width} px wide on a 390 px phone"
     if theme == "light":
