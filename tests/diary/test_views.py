@@ -381,3 +381,26 @@ def test_the_backfill_says_one_day_in_the_singular(world: PracticeWorld, as_clie
         follow=True,
     )
     assert "2 days saved." in two.content.decode()
+
+
+def test_the_attack_page_refuses_a_2_hour_answer_given_with_the_dose(
+    world: PracticeWorld, as_client: HttpClient
+) -> None:
+    from headwise.diary.models import MedicationIntake
+
+    attack, _ = services.attack_start(client=world.client, by=None, started_at=NOW - dt.timedelta(minutes=30))
+    body = {
+        "request_id": str(uuid.uuid4()),
+        "name": "sumatriptan",
+        "drug_class": "triptan",
+        "taken_at_local": "2026-05-10T13:55",  # 11:55 UTC, five minutes ago
+        "pain_before": "severe",
+        "pain_at_2h": "none",
+    }
+    refused = as_client.post(f"/diary/attacks/{attack.uuid}/medication/", body)
+    assert refused.status_code == 422
+    assert 'id="id_pain_at_2h_errors"' in refused.content.decode()
+    assert "2 hours after taking it" in refused.content.decode()
+    assert not MedicationIntake.objects.filter(request_id=body["request_id"]).exists()
+    saved = as_client.post(f"/diary/attacks/{attack.uuid}/medication/", {**body, "pain_at_2h": ""})
+    assert saved.status_code == 302
