@@ -13,8 +13,9 @@ DEMO_CLIENTS ?= 40
 DEMO_DAYS ?= 400
 DEMO_SEED ?= 7
 CHROMIUM := /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium clean
+.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium axe clean
 
 install: $(STAMP)
 
@@ -29,7 +30,7 @@ $(STAMP): $(LOCK) pyproject.toml
 demo: install
 	HEADWISE_DEMO=1 $(BIN)/headwise migrate --noinput
 	HEADWISE_DEMO=1 $(BIN)/headwise collectstatic --noinput --verbosity 0
-	HEADWISE_DEMO=1 $(BIN)/headwise demo-data --clients $(DEMO_CLIENTS) --days $(DEMO_DAYS) --seed $(DEMO_SEED) --if-absent
+	HEADWISE_DEMO=1 $(BIN)/headwise demo-data --clients $(DEMO_CLIENTS) --days $(DEMO_DAYS) --seed $(DEMO_SEED) --if-absent --base-url http://$(HOST):$(PORT)
 	@echo "Headwise serves the demo practice at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	HEADWISE_DEMO=1 $(BIN)/headwise runserver $(HOST):$(PORT)
 
@@ -38,6 +39,13 @@ chromium:
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+
+# axe-core for the browser tests' accessibility checks, exactly as package-lock.json pins it.
+axe: $(AXE)
+
+$(AXE): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 lint: install
 	$(BIN)/ruff check .
@@ -57,7 +65,7 @@ unit-postgres: install
 	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser" tests; \
 	else echo "PostgreSQL at $(PG_URL) does not answer: SKIPPING the PostgreSQL run (the SQLite run still counts)."; fi
 
-browser: install chromium
+browser: install chromium axe
 	$(BIN)/pytest -m browser tests
 
 test: lint typecheck contracts unit unit-postgres browser
@@ -66,4 +74,4 @@ bench: install
 	$(BIN)/python -m bench $(BENCH)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache artifacts
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache artifacts node_modules

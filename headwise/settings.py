@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Swagger UI's files for /api/docs, served from here rather than a CDN (works offline).
+    "ninja",
     "axes",
     "simple_history",
     "django_tasks",

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from headwise.clients.models import Client
+from headwise.clients.models import CLINICAL_FIELDS, Client
 from headwise.practice.models import Practice, Practitioner
 
 
@@ -44,8 +44,13 @@ class ClientForm(forms.ModelForm[Client]):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, practice: Practice, clinical: bool, **kwargs: Any) -> None:
+        """``clinical``: whether the user sees clinical records; if not, the form has none of
+        the clinical fields, so it neither shows nor accepts them."""
         super().__init__(*args, **kwargs)
+        if not clinical:
+            for name in CLINICAL_FIELDS:
+                self.fields.pop(name, None)
         self.fields["assigned_practitioner"].queryset = Practitioner.objects.for_practice(  # type: ignore[attr-defined]
             practice
         ).filter(is_active=True)

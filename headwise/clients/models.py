@@ -26,6 +26,25 @@ class ClientStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+#: The migraine history and clinical notes of a client record: only those whose membership
+#: ``sees_clinical_records`` read or change them (front desk sees contact details only).
+CLINICAL_FIELDS = (
+    "migraine_diagnosed",
+    "diagnosis_text",
+    "age_at_onset",
+    "has_aura_history",
+    "headache_days_per_month_reported",
+    "preventive_medication",
+    "acute_medication",
+    "known_triggers",
+    "recent_head_injury_on",
+    "sensitivities",
+    "physician_name",
+    "physician_contact",
+    "notes",
+)
+
+
 class Client(PracticeScoped, Public, Audited):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -92,7 +92,9 @@ class ClientIn(Schema):
     phone: str = Field("", max_length=40, description="Phone")
     date_of_birth: dt.date = Field(..., description="Date of birth, YYYY-MM-DD")
     sex: Sex = Field(Sex.NOT_STATED, description="female, male, intersex or not_stated")
-    time_zone: str = Field("Europe/Amsterdam", description="IANA time zone of the client")
+    time_zone: str | None = Field(
+        None, max_length=64, description="IANA time zone of the client; the practice's zone when left out"
+    )
     assigned_practitioner_id: uuid.UUID | None = Field(None, description="A practitioner of the practice")
     reminders_enabled: bool = Field(True, description="Send diary reminders")
     reminder_time: dt.time | None = Field(dt.time(20, 30), description="Local time of the diary reminder")

@@ -19,8 +19,15 @@ from headwise.clients.models import Client, Consent, ConsentText, SafetyScreenin
 from headwise.practice.models import Practice
 
 
+def default_time_zone(practice: Practice) -> str:
+    """A new client's zone unless told: the practice's (a New York practice's clients live there)."""
+    return practice.time_zone
+
+
 @transaction.atomic
 def client_create(*, practice: Practice, by: User, **fields: Any) -> Client:
+    if not fields.get("time_zone"):
+        fields["time_zone"] = default_time_zone(practice)
     client = Client(practice=practice, created_by=by, updated_by=by, **fields)
     client.full_clean()
     client.save()

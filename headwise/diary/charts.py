@@ -9,7 +9,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 from django.utils.translation import gettext as _  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402 - the backend is chosen first
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from headwise.diary.selectors import MonthView  # noqa: E402
@@ -29,7 +31,7 @@ DARK = {
     "text": "#d9dadc",
     "muted": "#9aa0a8",
     "line": "#30343a",
-    "headache": "#8a6a35",
+    "headache": "#6b5127",
     "migraine": "#a3553f",
     "missing": "#2a2d31",
     "session": "#6fb3aa",
@@ -37,11 +39,23 @@ DARK = {
 
 
 def month_chart(view: MonthView, *, dark: bool = False) -> bytes:
+    """The month chart as SVG (see :func:`month_figure`)."""
+    buffer = io.BytesIO()
+    month_figure(view, dark=dark).savefig(buffer, format="svg")
+    return buffer.getvalue()
+
+
+def month_figure(view: MonthView, *, dark: bool = False) -> Figure:
     """Worst pain per day of the month: bars coloured by headache or migraine day, missing days
-    shaded (never drawn as zero), therapy sessions marked with a triangle."""
+    shaded (never drawn as zero), therapy sessions marked with a triangle above their day.
+
+    The layout is constrained (nothing is clipped, the axis label included); the legend sits
+    below the axes, the session marks in a band of their own above the bars (y > 10).
+    """
     c = DARK if dark else LIGHT
-    fig = Figure(figsize=(3.9, 2.2), dpi=100, facecolor=c["bg"])
-    ax = fig.add_axes((0.09, 0.2, 0.89, 0.66), facecolor=c["bg"])
+    fig = Figure(figsize=(3.9, 2.2), dpi=100, facecolor=c["bg"], layout="constrained")
+    ax = fig.add_subplot(facecolor=c["bg"])
+    sessions = [d.date.day for d in view.days if d.session and not d.future]
     for d in view.days:
         x = d.date.day
         if d.future:
@@ -51,24 +65,36 @@ def month_chart(view: MonthView, *, dark: bool = False) -> bytes:
         elif d.headache:
             colour = c["migraine"] if d.migraine else c["headache"]
             ax.bar(x, d.peak if d.peak is not None else 0.4, width=0.8, color=colour)
-        if d.session:
-            ax.plot([x], [10.6], marker="v", color=c["session"], markersize=5, clip_on=False)
+    if sessions:
+        ax.plot(
+            sessions, [11] * len(sessions), linestyle="none", marker="v", color=c["session"], markersize=6
+        )
     ax.set_xlim(0.3, len(view.days) + 0.7)
-    ax.set_ylim(0, 10)
+    ax.set_ylim(0, 11.8)
     ax.set_yticks([0, 5, 10])
     ax.set_xticks([1, 8, 15, 22, len(view.days)])
-    ax.tick_params(colors=c["muted"], labelsize=8, length=2)
+    ax.tick_params(colors=c["muted"], labelsize=9, length=2)
     for spine in ax.spines.values():
         spine.set_color(c["line"])
-    ax.set_ylabel(_("worst pain"), color=c["muted"], fontsize=8)
-    handles = [
+    ax.set_ylabel(_("worst pain"), color=c["muted"], fontsize=9)
+    handles: list[Artist] = [
         Patch(color=c["headache"], label=_("headache")),
         Patch(color=c["migraine"], label=_("migraine")),
         Patch(facecolor=c["missing"], hatch="//", edgecolor=c["line"], label=_("no entry")),
     ]
-    legend = fig.legend(handles=handles, loc="upper center", ncol=3, fontsize=7, frameon=False)
+    if sessions:
+        handles.append(
+            Line2D([], [], linestyle="none", marker="v", color=c["session"], markersize=6, label=_("session"))
+        )
+    legend = fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncol=len(handles),
+        fontsize=8,
+        frameon=False,
+        handlelength=1.2,
+        columnspacing=1.0,
+    )
     for text in legend.get_texts():
         text.set_color(c["muted"])
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", facecolor=c["bg"])
-    return buffer.getvalue()
+    return fig

@@ -156,12 +156,33 @@ class ZonedForm(forms.Form):
 
 
 class AttackStartForm(ZonedForm):
-    local_fields = ("started_at",)
+    """Tap one, or an attack that started earlier: then when it ended, or that it is still going.
+
+    An earlier start without an end would be an attack open until now, which overlaps every
+    later attack: the form asks, rather than guessing.
+    """
+
+    local_fields = ("started_at", "ended_at")
 
     request_id = forms.UUIDField(widget=forms.HiddenInput)
     started_at_local = LocalDateTimeField(label=_("It began at"), required=False)
     started_at_fold = forms.ChoiceField(label=_("Which one?"), choices=FOLD, required=False)
+    ended_at_local = LocalDateTimeField(label=_("It ended at"), required=False)
+    ended_at_fold = forms.ChoiceField(label=_("Which one?"), choices=FOLD, required=False)
+    still_going = forms.BooleanField(label=_("It is still going"), required=False)
     time_zone = forms.CharField(label=_("Time zone where you were"), required=False, max_length=64)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        ended, going = data.get("ended_at_local"), data.get("still_going")
+        if ended is not None and going:
+            self.add_error("ended_at_local", _("Give the end, or tick “It is still going”, not both."))
+        elif data.get("started_at_local") is not None and ended is None and not going:
+            if "ended_at_local" not in self.errors:
+                self.add_error("ended_at_local", _("When did it end? Or tick “It is still going”."))
+        elif data.get("started_at_local") is None and ended is not None:
+            self.add_error("started_at_local", _("When did it begin?"))
+        return data
 
 
 class IntensityForm(forms.Form):

@@ -25,6 +25,8 @@ from headwise.diary.models import (
     AuraSymptom,
     DailyCheckIn,
     MedicationIntake,
+    Trigger,
+    WarningSign,
 )
 
 
@@ -432,8 +434,13 @@ def _shown(record: Any, name: str) -> str:
     if choices:
         return str(dict(choices).get(value, value))
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        # Lists of codes (warning signs, triggers) read as their labels, in the page's language.
+        labels = dict(_LIST_CHOICES[name].choices) if name in _LIST_CHOICES else {}
+        return ", ".join(str(labels.get(v, v)) for v in value)
     return str(value)
+
+
+_LIST_CHOICES = {"warning_signs": WarningSign, "suspected_triggers": Trigger}
 
 
 def missing_days(*, client: Client, days: int = 14) -> list[DiaryDay]:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
@@ -347,9 +348,23 @@ def _name_gives_substance(intake: MedicationIntake) -> None:
             intake.substance = known.value
 
 
+#: The pain "2 hours later" (IHS guidelines for acute treatment trials: pain at 2 h) can be
+#: told only once 2 hours have passed since the dose.
+PAIN_AT_2H_AFTER = dt.timedelta(hours=2)
+
+
 def _validate_intake(intake: MedicationIntake) -> None:
     errors: dict[str, list[str]] = {}
     _not_future(errors, "taken_at", intake.taken_at)
+    if intake.pain_at_2h and intake.taken_at is not None:
+        due = intake.taken_at + PAIN_AT_2H_AFTER
+        if due > timezone.now() + FUTURE_TOLERANCE:
+            zone = intake.attack.time_zone if intake.attack is not None else intake.client.time_zone
+            local = due.astimezone(zone_of(zone))
+            errors.setdefault("pain_at_2h", []).append(
+                _("Answer this 2 hours after taking it, from %(due)s; leave it empty until then.")
+                % {"due": date_format(local, "j M, H:i")}
+            )
     if errors:
         raise ValidationError(errors)
     intake.full_clean(exclude=["practice", "client", "created_by", "updated_by"], validate_constraints=False)

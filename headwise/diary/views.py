@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from headwise.accounts.access import ClientRequest, client_required
@@ -73,6 +74,7 @@ def attack_start(request: ClientRequest) -> HttpResponse:
                 client=client,
                 by=request.user,
                 started_at=data["started_at"],
+                ended_at=data["ended_at"],
                 request_id=data["request_id"],
                 time_zone=data["time_zone"] or client.time_zone,
             )
@@ -356,7 +358,9 @@ def backfill(request: ClientRequest) -> HttpResponse:
             if value in ("yes", "no"):
                 answers[day] = value == "yes"
         saved = services.checkins_backfill(client=client, by=request.user, answers=answers)
-        messages.success(request, _("%(n)d days saved.") % {"n": len(saved)})
+        messages.success(
+            request, ngettext("%(n)d day saved.", "%(n)d days saved.", len(saved)) % {"n": len(saved)}
+        )
         return redirect("diary:backfill")
     return render(request, "diary/backfill.html", {"days": list(reversed(days))})
 

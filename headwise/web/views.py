@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,11 @@ from headwise.practice.models import Location, Membership
 
 #: Clients on one page of the client list.
 CLIENTS_PER_PAGE = 50
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever a page's ``<link rel="icon">`` says."""
+    return redirect(static("web/favicon.svg"), permanent=True)
 
 
 def home(request: HeadwiseRequest) -> HttpResponse:
@@ -92,7 +98,12 @@ def client_list(request: StaffRequest) -> HttpResponse:
 @staff_required
 def client_new(request: StaffRequest) -> HttpResponse:
     practice = request.practice
-    form = ClientForm(request.POST or None, practice=practice)
+    form = ClientForm(
+        request.POST or None,
+        practice=practice,
+        clinical=request.membership.sees_clinical_records,
+        initial={"time_zone": client_services.default_time_zone(practice)},
+    )
     if request.method == "POST" and form.is_valid():
         client = client_services.client_create(practice=practice, by=request.user, **form.cleaned_data)
         messages.success(request, _("Client record created."))
@@ -104,7 +115,12 @@ def client_new(request: StaffRequest) -> HttpResponse:
 def client_edit(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     practice = request.practice
     client = client_selectors.client_get(practice=practice, client_id=client_id)
-    form = ClientForm(request.POST or None, instance=client, practice=practice)
+    form = ClientForm(
+        request.POST or None,
+        instance=client,
+        practice=practice,
+        clinical=request.membership.sees_clinical_records,
+    )
     if request.method == "POST" and form.is_valid():
         client_services.client_update(client=client, by=request.user, **form.cleaned_data)
         messages.success(request, _("Changes saved; the earlier version is kept in the history."))

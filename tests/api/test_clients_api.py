@@ -30,6 +30,15 @@ def test_it_finds_clients_by_name(as_front_desk, world: PracticeWorld, outsider)
     assert everyone == {str(world.client.uuid), str(world.other_client.uuid)}
 
 
+def test_it_gives_a_new_client_the_practice_zone_unless_told(as_front_desk, world: PracticeWorld) -> None:
+    world.practice.time_zone = "America/New_York"
+    world.practice.save(update_fields=["time_zone"])
+    response = call(as_front_desk, "post", "/api/clients", NEW)
+    assert response.status_code == 201 and response.json()["time_zone"] == "America/New_York"
+    told = call(as_front_desk, "post", "/api/clients", {**NEW, "time_zone": "Asia/Tokyo"})
+    assert told.status_code == 201 and told.json()["time_zone"] == "Asia/Tokyo"
+
+
 def test_it_registers_a_client_for_front_desk(as_front_desk, world: PracticeWorld) -> None:
     body = {**NEW, "assigned_practitioner_id": str(world.records["practitioner"].uuid)}
     response = call(as_front_desk, "post", "/api/clients", body)

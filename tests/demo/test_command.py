@@ -125,3 +125,15 @@ def test_it_stores_which_simple_analgesic_was_taken(tmp_path: Path) -> None:
         assert stored <= {(usual["class"], usual["substance"] or "")}
     said = MedicationIntake.objects.filter(practice=practice).exclude(substance="")
     assert said.exists() and not said.exclude(drug_class="simple_analgesic").exists()
+
+
+def test_it_prints_the_sign_in_address_where_the_demo_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.delenv("HOST", raising=False)
+    assert "Sign in at http://127.0.0.1:8123/login/" in run(tmp_path, clients=2, days=42)
+    told = run(tmp_path, "--if-absent", clients=2, days=42, base_url="http://demo.example:9000")
+    assert "Sign in at http://demo.example:9000/login/" in told
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert "--base-url http://$(HOST):$(PORT)" in makefile

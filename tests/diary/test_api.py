@@ -137,6 +137,12 @@ def test_it_adds_aura_and_medication(world: PracticeWorld, as_client: HttpClient
         ).json()["pain_at_2h"]
         == "mild"
     )
+    soon = post(
+        as_client,
+        f"/api/clients/{world.client.uuid}/medications",
+        {**body, "taken_at": "2026-05-10T13:45", "pain_at_2h": "none", "request_id": str(uuid.uuid4())},
+    )
+    assert soon.status_code == 422 and [e["field"] for e in soon.json()["errors"]] == ["pain_at_2h"]
     assert as_client.delete(f"/api/medications/{intake}").status_code == 204
     assert intake not in [
         m["uuid"] for m in as_client.get(f"/api/clients/{world.client.uuid}/medications").json()["items"]

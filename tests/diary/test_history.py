@@ -120,3 +120,26 @@ def test_an_attack_created_with_history_keeps_its_own_recorded_row(client: Any) 
     services.attack_update(attack=attack, by=None, peak_intensity=3)
     assert [r.history_uuid for r in history_rows(attack)][:1] == [first[0].history_uuid]
     assert len(history_rows(attack)) == 2
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_history_shows_warning_signs_and_triggers_by_their_labels_in_the_users_language(
+    client: Any,
+) -> None:
+    from django.utils import translation
+
+    attack, _ = services.attack_start(client=client, by=None, started_at=MORNING)
+    services.attack_update(
+        attack=attack, by=None, warning_signs=["neck_stiffness", "yawning"], suspected_triggers=["sleep"]
+    )
+
+    def changed_of() -> dict[str, str]:
+        newest, _recorded = selectors.attack_history(attack=attack)
+        return {c.field: c.new for c in newest.changes}
+
+    changed = changed_of()
+    assert changed["warning_signs"] == "Stiff neck, Yawning"
+    assert changed["suspected_triggers"] == "Poor or irregular sleep"
+    with translation.override("nl"):
+        dutch = changed_of()
+    assert "neck_stiffness" not in dutch["warning_signs"] and dutch["warning_signs"] != "Stiff neck, Yawning"

@@ -341,3 +341,24 @@ def test_it_uses_the_clinical_engine_for_migraine_days(client: Any) -> None:
     assert by_day[4].migraine and by_day[4].state == "migraine"
     assert by_day[6].headache and not by_day[6].migraine and by_day[6].state == "headache"
     assert view.summary.headache_days == 2 and view.summary.migraine_days == 1
+
+
+@time_machine.travel(dt.datetime(2026, 5, 10, 12, tzinfo=UTC), tick=False)
+def test_it_takes_the_2_hour_pain_answer_only_2_hours_after_the_dose(client: Any) -> None:
+    dose = {"name": "sumatriptan", "drug_class": "triptan", "pain_before": "moderate"}
+    now = dt.datetime(2026, 5, 10, 12, tzinfo=UTC)
+    with pytest.raises(ValidationError) as refused:
+        services.intake_record(client=client, by=None, taken_at=now, pain_at_2h="mild", **dose)
+    assert list(errors_of(refused)) == ["pain_at_2h"]
+    assert "10 May, 16:00" in errors_of(refused)["pain_at_2h"][0]  # 14:00 UTC, in the client's zone
+    almost = now - dt.timedelta(hours=1, minutes=57)
+    with pytest.raises(ValidationError):
+        services.intake_record(client=client, by=None, taken_at=almost, pain_at_2h="mild", **dose)
+    early, _ = services.intake_record(client=client, by=None, taken_at=now - dt.timedelta(minutes=30), **dose)
+    with pytest.raises(ValidationError) as later:
+        services.intake_update(intake=early, by=None, pain_at_2h="none")
+    assert list(errors_of(later)) == ["pain_at_2h"]
+    on_time, _ = services.intake_record(
+        client=client, by=None, taken_at=now - dt.timedelta(hours=2), pain_at_2h="mild", **dose
+    )
+    assert on_time.pain_at_2h == "mild"

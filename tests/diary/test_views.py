@@ -58,7 +58,7 @@ def test_it_asks_which_time_in_the_autumn_overlap_and_refuses_the_spring_gap(
         assert asked.status_code == 422 and "happened twice" in asked.content.decode()
         assert 'name="started_at_fold"' in asked.content.decode()
         assert not Attack.objects.filter(request_id=body["request_id"]).exists()
-        answered = as_client.post("/diary/attack/", {**body, "started_at_fold": "1"})
+        answered = as_client.post("/diary/attack/", {**body, "started_at_fold": "1", "still_going": "on"})
         assert answered.status_code == 302
         assert Attack.objects.get(request_id=body["request_id"]).started_at == dt.datetime(
             2026, 10, 25, 1, 30, tzinfo=dt.UTC
@@ -67,6 +67,33 @@ def test_it_asks_which_time_in_the_autumn_overlap_and_refuses_the_spring_gap(
             "/diary/attack/", {"request_id": str(uuid.uuid4()), "started_at_local": "2026-03-29T02:30"}
         )
         assert gap.status_code == 422 and "did not exist" in gap.content.decode()
+
+
+def test_it_adds_a_finished_past_attack_before_a_later_one(
+    world: PracticeWorld, as_client: HttpClient
+) -> None:
+    """An earlier attack with its end is saved as over; without an end the form asks (no guess)."""
+    services.attack_start(client=world.client, by=None, started_at=NOW - dt.timedelta(hours=3))
+    body = {"request_id": str(uuid.uuid4()), "started_at_local": "2026-05-05T09:00", "time_zone": ""}
+    asked = as_client.post("/diary/attack/", body)
+    assert asked.status_code == 422 and "It is still going" in asked.content.decode()
+    assert not Attack.objects.filter(request_id=body["request_id"]).exists()
+    both = as_client.post(
+        "/diary/attack/", {**body, "ended_at_local": "2026-05-05T11:00", "still_going": "on"}
+    )
+    assert both.status_code == 422
+    saved = as_client.post("/diary/attack/", {**body, "ended_at_local": "2026-05-05T11:00"})
+    assert saved.status_code == 302, re.findall(
+        r'<ul class="errorlist".*?</ul>', saved.content.decode(), re.S
+    )
+    attack = Attack.objects.get(request_id=body["request_id"])
+    assert (attack.started_at, attack.ended_at) == (
+        dt.datetime(2026, 5, 5, 7, tzinfo=dt.UTC),
+        dt.datetime(2026, 5, 5, 9, tzinfo=dt.UTC),
+    )
+    backwards = {"request_id": str(uuid.uuid4()), "started_at_local": "2026-05-04T09:00"}
+    refused = as_client.post("/diary/attack/", {**backwards, "ended_at_local": "2026-05-04T08:00"})
+    assert refused.status_code == 422 and "ends after it starts" in refused.content.decode()
 
 
 def test_it_completes_an_attack_and_keeps_unanswered_as_unknown(
@@ -340,3 +367,40 @@ def test_the_attack_page_gives_every_field_its_own_id(world: PracticeWorld, as_c
     assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
         assert target in ids, target
+
+
+def test_the_backfill_says_one_day_in_the_singular(world: PracticeWorld, as_client: HttpClient) -> None:
+    from headwise.diary import selectors
+
+    first, second, third = [d.date for d in selectors.missing_days(client=world.client)][:3]
+    one = as_client.post("/diary/backfill/", {f"day-{first.isoformat()}": "no"}, follow=True)
+    assert "1 day saved." in one.content.decode()
+    two = as_client.post(
+        "/diary/backfill/",
+        {f"day-{second.isoformat()}": "no", f"day-{third.isoformat()}": "yes"},
+        follow=True,
+    )
+    assert "2 days saved." in two.content.decode()
+
+
+def test_the_attack_page_refuses_a_2_hour_answer_given_with_the_dose(
+    world: PracticeWorld, as_client: HttpClient
+) -> None:
+    from headwise.diary.models import MedicationIntake
+
+    attack, _ = services.attack_start(client=world.client, by=None, started_at=NOW - dt.timedelta(minutes=30))
+    body = {
+        "request_id": str(uuid.uuid4()),
+        "name": "sumatriptan",
+        "drug_class": "triptan",
+        "taken_at_local": "2026-05-10T13:55",  # 11:55 UTC, five minutes ago
+        "pain_before": "severe",
+        "pain_at_2h": "none",
+    }
+    refused = as_client.post(f"/diary/attacks/{attack.uuid}/medication/", body)
+    assert refused.status_code == 422
+    assert 'id="id_pain_at_2h_errors"' in refused.content.decode()
+    assert "2 hours after taking it" in refused.content.decode()
+    assert not MedicationIntake.objects.filter(request_id=body["request_id"]).exists()
+    saved = as_client.post(f"/diary/attacks/{attack.uuid}/medication/", {**body, "pain_at_2h": ""})
+    assert saved.status_code == 302

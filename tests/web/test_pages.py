@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client as HttpClient
 
 from headwise.accounts.models import User
-from headwise.clients.models import Client
+from headwise.clients.models import CLINICAL_FIELDS, Client
 from headwise.practice.models import Location, Membership, Role
 from tests.conftest import PracticeWorld, login
 from tests.factories import PASSWORD, AppointmentFactory, ClientFactory
@@ -83,6 +84,58 @@ def test_it_hides_clinical_records_from_the_front_desk(
     assert response.status_code == 200
     assert "Diary, last 28 days" not in response.text
     assert "Migraine diagnosed" not in response.text
+
+
+def test_it_neither_shows_nor_accepts_clinical_fields_on_the_front_desk_edit_page(
+    as_front_desk: HttpClient, world: PracticeWorld
+) -> None:
+    client = world.client
+    Client.objects.filter(pk=client.pk).update(
+        diagnosis_text="Migraine without aura", acute_medication="sumatriptan", notes="private"
+    )
+    page = as_front_desk.get(f"/clients/{client.uuid}/edit/")
+    assert page.status_code == 200
+    for name in CLINICAL_FIELDS:
+        assert f'name="{name}"' not in page.text
+    assert "sumatriptan" not in page.text and "private" not in page.text
+    data = {
+        "given_name": client.given_name,
+        "family_name": "Renamed",
+        "date_of_birth": "1988-05-17",
+        "sex": client.sex,
+        "time_zone": client.time_zone,
+        "diagnosis_text": "changed",
+        "acute_medication": "",
+        "recent_head_injury_on": "2026-01-02",
+        "notes": "",
+    }
+    response = as_front_desk.post(f"/clients/{client.uuid}/edit/", data)
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.family_name == "Renamed"  # the contact details still change
+    assert (client.diagnosis_text, client.acute_medication, client.notes, client.recent_head_injury_on) == (
+        "Migraine without aura",
+        "sumatriptan",
+        "private",
+        None,
+    )
+
+
+def test_it_shows_clinical_fields_on_the_edit_page_to_practitioners(
+    as_practitioner: HttpClient, world: PracticeWorld
+) -> None:
+    page = as_practitioner.get(f"/clients/{world.client.uuid}/edit/")
+    assert all(f'name="{name}"' in page.text for name in CLINICAL_FIELDS if name != "known_triggers")
+
+
+def test_it_gives_a_new_client_the_practice_zone(as_practitioner: HttpClient, world: PracticeWorld) -> None:
+    world.practice.time_zone = "America/New_York"
+    world.practice.save(update_fields=["time_zone"])
+    page = as_practitioner.get("/clients/new/")
+    assert re.search(r'<input[^>]*name="time_zone"[^>]*value="America/New_York"', page.text)
+    data = {"given_name": "Nia", "family_name": "Brooks", "date_of_birth": "1990-02-01", "sex": "female"}
+    assert as_practitioner.post("/clients/new/", {**data, "time_zone": "America/New_York"}).status_code == 302
+    assert Client.objects.get(given_name="Nia").time_zone == "America/New_York"
 
 
 def test_it_shows_the_diary_strip_to_practitioners(as_practitioner: HttpClient, world: PracticeWorld) -> None:
@@ -334,3 +387,36 @@ def test_it_refuses_staff_changes_from_a_practitioner(
     assert response.status_code == 403
     membership.refresh_from_db()
     assert membership.role == Role.FRONT_DESK
+
+
+def test_it_answers_403_404_and_500_in_the_sites_look(
+    as_practitioner: HttpClient, as_client: HttpClient, world: PracticeWorld
+) -> None:
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    missing = as_client.get("/no-such-page/")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+    assert "web/headwise.css" in missing.text and "My diary" in missing.text  # the site's menu
+    refused = as_practitioner.get("/practice/")  # owners only
+    assert refused.status_code == 403 and "Not for your role" in refused.text
+    assert "web/headwise.css" in refused.text
+    failed = server_error(RequestFactory().get("/"))
+    assert failed.status_code == 500 and "Something went wrong" in failed.content.decode()
+    world.client_user.language = "nl"
+    world.client_user.save(update_fields=["language"])
+    dutch = login(world.client_user).get("/no-such-page/")
+    assert dutch.status_code == 404 and "Pagina niet gevonden" in dutch.text
+
+
+def test_it_serves_a_favicon_and_the_api_docs_without_a_cdn(as_practitioner: HttpClient) -> None:
+    from django.contrib.staticfiles import finders
+
+    icon = HttpClient().get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith("web/favicon.svg")
+    assert finders.find("web/favicon.svg")
+    assert 'rel="icon"' in HttpClient().get("/login/").text
+    docs = as_practitioner.get("/api/docs")
+    assert docs.status_code == 200
+    assert "ninja/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text.lower()
+    assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui.css")

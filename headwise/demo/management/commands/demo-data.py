@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from argparse import ArgumentParser
 from pathlib import Path
@@ -17,6 +18,11 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from headwise.demo import generator, loader
+
+
+def default_base_url() -> str:
+    """Where `make demo` serves: its HOST and PORT, as the server that follows is started."""
+    return f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
 
 
 class Command(BaseCommand):
@@ -43,7 +49,11 @@ class Command(BaseCommand):
             default=None,
             help="where to write the ground truth JSON (default VAR_DIR/demo-truth.json)",
         )
-        parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="URL printed for signing in")
+        parser.add_argument(
+            "--base-url",
+            default=None,
+            help="URL printed for signing in (default http://$HOST:$PORT/, else http://127.0.0.1:8000/)",
+        )
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument("--if-absent", action="store_true", help="do nothing if the demo practice exists")
         mode.add_argument("--replace", action="store_true", help="delete the demo practice (only it) first")
@@ -60,6 +70,7 @@ class Command(BaseCommand):
             config.validate()
         except generator.DemoConfigError as err:
             raise CommandError(f"--{err.field.replace('_', '-')}: {str(err).split(': ', 1)[1]}") from err
+        options["base_url"] = options["base_url"] or default_base_url()
         truth_out = options["truth_out"] or Path(settings.VAR_DIR) / "demo-truth.json"
         existing = loader.demo_practice()
         if existing is not None and options["if_absent"]:
