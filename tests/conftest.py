@@ -1,23 +1,63 @@
 """Personas, as in healthchecks' tests: an owner, a practitioner, the front desk and a client
-of one practice, and an outsider practice with its own staff, clients and records."""
+of one practice, and an outsider practice with its own staff, clients and records.
+
+Every test runs at the test's now, ``tests.clock.NOW`` (``HEADWISE_TEST_NOW``), never at the
+wall clock: the autouse ``clock`` fixture travels there. Tests that touch the database are
+marked ``clock`` (see CONTRIBUTING.md) and ``make test-clock`` runs them at hostile instants.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
 from hypothesis import settings as hypothesis_settings
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.practice.models import Practice, Role
+from tests import clock as test_clock
 from tests import factories as f
 
 # A loaded CI machine must not turn a slow example into a failure: no per-example deadline.
 hypothesis_settings.register_profile("headwise", deadline=None)
 hypothesis_settings.load_profile("headwise")
+
+# Fixtures through which a test reaches the database, whose records carry instants and whose
+# pages, reminders and reports count local days: such a test depends on the date.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "live_server"})
+
+
+def pytest_report_header() -> str:
+    return test_clock.describe()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(test_clock.describe())  # also under -q: CI output names the instant
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that touches the database ``clock``: chosen by rule, not by hand."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & DATABASE_FIXTURES or item.get_closest_marker("django_db") is not None:
+            item.add_marker(pytest.mark.clock)
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[time_machine.Coordinates]:
+    """Hold the clock at the test's now for the whole test, its fixtures and server threads.
+
+    ``tick=False``: every call to ``timezone.now()`` in a test answers the same instant. A test
+    that needs another instant travels from here (``clock.move_to(...)`` or its own
+    ``time_machine.travel``); on leaving, time-machine puts the test's now back.
+    """
+    with time_machine.travel(test_clock.NOW, tick=False) as traveller:
+        yield traveller
 
 
 @dataclass

@@ -17,13 +17,15 @@ from headwise.care.models import (
     SessionRecord,
     TreatmentPlan,
 )
+from tests import clock
 from tests import factories as f
 from tests.api.conftest import call, fields_of
 from tests.conftest import PracticeWorld
 
 pytestmark = pytest.mark.django_db
 
-SOON = (timezone.now() + dt.timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
+# Built from the test's now, not the wall clock: this line runs at import, before any test travels.
+SOON = (clock.NOW + dt.timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture

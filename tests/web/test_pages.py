@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
@@ -279,7 +280,7 @@ def test_it_counts_an_attack_over_midnight_on_both_days(as_client: HttpClient, w
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(world.client.time_zone)
-    today = dt.datetime.now(zone).date()
+    today = timezone.now().astimezone(zone).date()
     start = dt.datetime.combine(today - dt.timedelta(days=5), dt.time(22, 0), tzinfo=zone)
     world.records["attack"].started_at = start
     world.records["attack"].ended_at = start + dt.timedelta(hours=5)
