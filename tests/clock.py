@@ -49,6 +49,6 @@ def describe() -> str:
     """The instant in words, for the test report header: CI output shows which clock a run used."""
     source = ENV if os.environ.get(ENV) else "default"
     return (
-        f"clock: tests run at {NOW:%Y-%m-%dT%H:%M:%SZ} UTC = {NOW.astimezone(ZONE):%Y-%m-%d %H:%M %Z} "
+        f"clock: tests run at {NOW:%Y-%m-%d %H:%M:%S} UTC = {NOW.astimezone(ZONE):%Y-%m-%d %H:%M %Z} "
         f"{ZONE.key} ({source})"
     )

@@ -118,7 +118,10 @@ def build_world(name: str) -> PracticeWorld:
         "appointment": appointment,
         "session": session,
         "follow_up": f.FollowUpFactory(session=session, practice=practice),
-        "screening": f.SafetyScreeningFactory(client=client, practice=practice),
+        # a week before the test's now, so a screening a test adds at now is the latest one
+        "screening": f.SafetyScreeningFactory(
+            client=client, practice=practice, screened_at=f.local_at(client.time_zone, days=-7, hour=11)
+        ),
         "attack": attack,
         "aura": f.AuraSymptomFactory(attack=attack, practice=practice),
         "intake": f.MedicationIntakeFactory(client=client, practice=practice, attack=attack),
