@@ -106,7 +106,9 @@ def test_it_changes_a_plan(as_practitioner, world: PracticeWorld) -> None:
 def test_it_defaults_the_interval_from_the_phase_kind(as_owner, world, kind, interval) -> None:
     plan = world.records["plan"]
     starts_on = (plan.started_on + dt.timedelta(days=56)).isoformat()
-    response = call(as_owner, "post", f"/api/plans/{plan.uuid}/phases", {"kind": kind, "starts_on": starts_on})
+    response = call(
+        as_owner, "post", f"/api/plans/{plan.uuid}/phases", {"kind": kind, "starts_on": starts_on}
+    )
     assert response.status_code == 201
     phase = PlanPhase.objects.get(uuid=response.json()["id"])
     assert (phase.interval_days_min, phase.interval_days_max) == interval

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
 from django.utils import timezone
 
@@ -13,6 +15,10 @@ from headwise.clients.models import Client
 from headwise.practice.models import Location, Membership, Role
 from tests.conftest import PracticeWorld, login
 from tests.factories import PASSWORD, AppointmentFactory, ClientFactory
+
+NEW_YEAR = dt.date(2027, 1, 1)
+DAY = dt.timedelta(days=1)
+HOUR = dt.timedelta(hours=1)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +44,26 @@ def test_it_lists_todays_appointments_on_the_staff_home(
     # and the practice's clients, to search or to page through
     assert f"{world.other_client.family_name}, {world.other_client.given_name}" in response.text
     assert 'id="client-results"' in response.text
+
+
+def test_it_lists_the_staff_members_today_when_utc_is_still_yesterday(
+    world: PracticeWorld, clock: time_machine.Coordinates
+) -> None:
+    """At 00:30 on 1 January in Amsterdam it is 23:30 on 31 December in UTC, the server's zone:
+    the staff home shows 1 January's appointments, not those of the day before."""
+    zone = ZoneInfo(world.front_desk.time_zone)
+    clock.move_to(dt.datetime(2027, 1, 1, 0, 30, tzinfo=zone))
+    at = {day: dt.datetime.combine(day, dt.time(9), tzinfo=zone) for day in (NEW_YEAR, NEW_YEAR - DAY)}
+    booked = {
+        day: AppointmentFactory(
+            client=world.other_client, practice=world.practice, starts_at=start, ends_at=start + HOUR
+        )
+        for day, start in at.items()
+    }
+    response = login(world.front_desk).get("/staff/")  # a fresh session at this date
+    assert response.status_code == 200 and response.context["today"] == NEW_YEAR
+    shown = list(response.context["appointments"])
+    assert booked[NEW_YEAR] in shown and booked[NEW_YEAR - DAY] not in shown
 
 
 def test_it_searches_clients_with_htmx(as_practitioner: HttpClient, world: PracticeWorld) -> None:
