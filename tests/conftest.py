@@ -27,9 +27,27 @@ from tests import factories as f
 hypothesis_settings.register_profile("headwise", deadline=None)
 hypothesis_settings.load_profile("headwise")
 
-# Fixtures through which a test reaches the database, whose records carry instants and whose
-# pages, reminders and reports count local days: such a test depends on the date.
+# The rule for the marker ``clock`` (date-sensitive; make test-clock runs these at hostile
+# instants): a test that reaches the database through these fixtures, in a directory whose code
+# turns instants into local days (the diary, the pages, the API) or in this directory's own
+# tests of the test world, unless it pins its own instant with a ``frozen`` fixture (then the
+# test's now does not reach it). Pure-core tests take their dates as arguments; the tenancy walk
+# answers 404 on any day; the demo generator takes ``now`` as an argument.
 DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "live_server"})
+DATE_SENSITIVE = (
+    "tests/diary/",
+    "tests/web/",
+    "tests/api/",
+    "tests/test_factories.py",
+    "tests/test_smoke_world.py",
+)
+
+
+def date_sensitive(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    path = item.path.relative_to(item.config.rootpath).as_posix()
+    uses_database = bool(names & DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
+    return uses_database and path.startswith(DATE_SENSITIVE) and "frozen" not in names
 
 
 def pytest_report_header() -> str:
@@ -41,10 +59,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that touches the database ``clock``: chosen by rule, not by hand."""
+    """Mark the date-sensitive tests ``clock``: chosen by the rule above, not by hand."""
     for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        if names & DATABASE_FIXTURES or item.get_closest_marker("django_db") is not None:
+        if date_sensitive(item):
             item.add_marker(pytest.mark.clock)
 
 

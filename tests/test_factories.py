@@ -121,6 +121,7 @@ def test_it_reads_the_tests_now_from_the_environment() -> None:
         clock.parse("tonight")
 
 
+@pytest.mark.clock
 def test_every_test_runs_at_the_tests_now() -> None:
     assert timezone.now() == clock.NOW
     assert dt.date.today() == clock.NOW.date()  # noqa: DTZ011 - the process runs in UTC, as the server
