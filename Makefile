@@ -60,11 +60,12 @@ unit-postgres: install
 browser: install chromium
 	$(BIN)/pytest -m browser tests
 
-# The date-sensitive tests (marker `clock`: they touch the database) once per hostile instant:
+# The date-sensitive tests (marker `clock`, see CONTRIBUTING.md) once per hostile instant:
 # 23:30 local on 31 December; both DST change days of Europe/Amsterdam (03:30, just after the
 # spring gap; 02:30, the first pass of the repeated autumn hour); 00:30 UTC, when Amsterdam and
-# New York are on different dates; 29 February. CLOCK_INSTANTS="..." runs others.
-CLOCK_INSTANTS ?= 2026-12-31T23:30:00+01:00 2026-03-29T01:30:00Z 2026-10-25T00:30:00Z 2026-06-15T00:30:00Z 2028-02-29T23:30:00+01:00
+# New York are on different dates; 00:30 on 29 February (UTC still on the 28th).
+# CLOCK_INSTANTS="..." runs others.
+CLOCK_INSTANTS ?= 2026-12-31T23:30:00+01:00 2026-03-29T01:30:00Z 2026-10-25T00:30:00Z 2026-06-15T00:30:00Z 2028-02-29T00:30:00+01:00
 
 test-clock: install
 	@failed=""; for instant in $(CLOCK_INSTANTS); do \
