@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from headwise.diary.models import Attack
 from tests import factories as f
@@ -61,7 +60,7 @@ def test_it_records_an_attack_in_two_taps_and_completes_it_later(
 
 def _some_past_days(world: PracticeWorld) -> None:
     """A few answered days and two earlier attacks, so the month view has something to show."""
-    today = timezone.localdate()
+    today = f.local_today(world.client.time_zone)  # the client's day, not the server's (UTC)
     for back in range(1, 12):
         day = today - dt.timedelta(days=back)
         if day.month == today.month and back not in (1, 4, 5):
@@ -69,7 +68,7 @@ def _some_past_days(world: PracticeWorld) -> None:
                 client=world.client, practice=world.practice, date=day, had_headache=back in (2, 7)
             )
     for back, peak, hours in ((2, 8, 9), (7, 4, 3)):
-        start = timezone.now().replace(microsecond=0) - dt.timedelta(days=back)
+        start = f.local_at(world.client.time_zone, days=-back, hour=9)  # ends the same day
         if start.month == today.month:
             f.AttackFactory(
                 client=world.client,
