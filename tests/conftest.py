@@ -2,8 +2,8 @@
 of one practice, and an outsider practice with its own staff, clients and records.
 
 Every test runs at the test's now, ``tests.clock.NOW`` (``HEADWISE_TEST_NOW``), never at the
-wall clock: the autouse ``clock`` fixture travels there. Tests that touch the database are
-marked ``clock`` (see CONTRIBUTING.md) and ``make test-clock`` runs them at hostile instants.
+wall clock: the autouse ``clock`` fixture travels there. The date-sensitive tests are marked
+``clock`` by the rule below (see CONTRIBUTING.md); ``make test-clock`` runs them at hostile instants.
 """
 
 from __future__ import annotations
