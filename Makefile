@@ -15,7 +15,7 @@ DEMO_SEED ?= 7
 CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium axe clean
+.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium axe clean test-clock
 
 install: $(STAMP)
 
@@ -68,7 +68,22 @@ unit-postgres: install
 browser: install chromium axe
 	$(BIN)/pytest -m browser tests
 
-test: lint typecheck contracts unit unit-postgres browser
+# The date-sensitive tests (marker `clock`, see CONTRIBUTING.md) once per hostile instant:
+# 23:30 local on 31 December; both DST change days of Europe/Amsterdam (03:30, just after the
+# spring gap; 02:30, the first pass of the repeated autumn hour); 00:30 UTC, when Amsterdam and
+# New York are on different dates; 00:30 on 29 February (UTC still on the 28th).
+# CLOCK_INSTANTS="..." runs others.
+CLOCK_INSTANTS ?= 2026-12-31T23:30:00+01:00 2026-03-29T01:30:00Z 2026-10-25T00:30:00Z 2026-06-15T00:30:00Z 2028-02-29T00:30:00+01:00
+
+test-clock: install
+	@failed=""; for instant in $(CLOCK_INSTANTS); do \
+	  echo "== test-clock: HEADWISE_TEST_NOW=$$instant"; \
+	  HEADWISE_TEST_NOW=$$instant $(BIN)/pytest -q -n 2 -m "clock and not browser" tests \
+	    || failed="$$failed $$instant"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-clock FAILED at:$$failed"; exit 1; fi
+
+test: lint typecheck contracts unit unit-postgres test-clock browser
 
 bench: install
 	$(BIN)/python -m bench $(BENCH)

@@ -1,23 +1,80 @@
 """Personas, as in healthchecks' tests: an owner, a practitioner, the front desk and a client
-of one practice, and an outsider practice with its own staff, clients and records."""
+of one practice, and an outsider practice with its own staff, clients and records.
+
+Every test runs at the test's now, ``tests.clock.NOW`` (``HEADWISE_TEST_NOW``), never at the
+wall clock: the autouse ``clock`` fixture travels there. The date-sensitive tests are marked
+``clock`` by the rule below (see CONTRIBUTING.md); ``make test-clock`` runs them at hostile instants.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
 from hypothesis import settings as hypothesis_settings
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.practice.models import Practice, Role
+from tests import clock as test_clock
 from tests import factories as f
 
 # A loaded CI machine must not turn a slow example into a failure: no per-example deadline.
 hypothesis_settings.register_profile("headwise", deadline=None)
 hypothesis_settings.load_profile("headwise")
+
+# The rule for the marker ``clock`` (date-sensitive; make test-clock runs these at hostile
+# instants): a test that reaches the database through these fixtures, in a directory whose code
+# turns instants into local days (the diary, the pages, the API) or in this directory's own
+# tests of the test world, unless it pins its own instant with a ``frozen`` fixture (then the
+# test's now does not reach it). Pure-core tests take their dates as arguments; the tenancy walk
+# answers 404 on any day; the demo generator takes ``now`` as an argument.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "live_server"})
+DATE_SENSITIVE = (
+    "tests/diary/",
+    "tests/web/",
+    "tests/api/",
+    "tests/test_factories.py",
+    "tests/test_smoke_world.py",
+)
+
+
+def date_sensitive(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    path = item.path.relative_to(item.config.rootpath).as_posix()
+    uses_database = bool(names & DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
+    return uses_database and path.startswith(DATE_SENSITIVE) and "frozen" not in names
+
+
+def pytest_report_header() -> str:
+    return test_clock.describe()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(test_clock.describe())  # also under -q: CI output names the instant
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the date-sensitive tests ``clock``: chosen by the rule above, not by hand."""
+    for item in items:
+        if date_sensitive(item):
+            item.add_marker(pytest.mark.clock)
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[time_machine.Coordinates]:
+    """Hold the clock at the test's now for the whole test, its fixtures and server threads.
+
+    ``tick=False``: every call to ``timezone.now()`` in a test answers the same instant. A test
+    that needs another instant travels from here (``clock.move_to(...)`` or its own
+    ``time_machine.travel``); on leaving, time-machine puts the test's now back.
+    """
+    with time_machine.travel(test_clock.NOW, tick=False) as traveller:
+        yield traveller
 
 
 @dataclass
@@ -78,7 +135,10 @@ def build_world(name: str) -> PracticeWorld:
         "appointment": appointment,
         "session": session,
         "follow_up": f.FollowUpFactory(session=session, practice=practice),
-        "screening": f.SafetyScreeningFactory(client=client, practice=practice),
+        # a week before the test's now, so a screening a test adds at now is the latest one
+        "screening": f.SafetyScreeningFactory(
+            client=client, practice=practice, screened_at=f.local_at(client.time_zone, days=-7, hour=11)
+        ),
         "attack": attack,
         "aura": f.AuraSymptomFactory(attack=attack, practice=practice),
         "intake": f.MedicationIntakeFactory(client=client, practice=practice, attack=attack),

@@ -1,9 +1,17 @@
-"""Factories for every model: each builds a record that belongs to one practice."""
+"""Factories for every model: each builds a record that belongs to one practice.
+
+Times are relative to the test's now (``timezone.now()``, which the autouse ``clock`` fixture holds
+at ``tests.clock.NOW``) and laid at fixed wall-clock hours on whole local days of the record's own
+zone, so no record crosses a local midnight whatever the instant: an attack two days ago from
+09:00 to 15:00, yesterday's check-in, a session yesterday at 14:00, an appointment later today.
+tests/test_factories.py holds them to that.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
@@ -38,6 +46,43 @@ from headwise.practice.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def local_today(zone: str) -> dt.date:
+    """The date in ``zone`` at the test's now."""
+    return timezone.now().astimezone(ZoneInfo(zone)).date()
+
+
+def local_at(zone: str, *, days: int, hour: int, minute: int = 0) -> dt.datetime:
+    """``hour:minute`` wall time in ``zone``, ``days`` days from its local today (negative: before).
+
+    Fixed hours between 09:00 and 18:00 exist on every day, DST change days included.
+    """
+    day = local_today(zone) + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(zone))
+
+
+def later_today(zone: str) -> tuple[dt.datetime, dt.datetime]:
+    """A slot that starts after now and ends before the local midnight of ``zone``.
+
+    An hour from now where the day leaves room, else a third of the way to midnight for a third
+    of what is left (23:30 gives 23:40-23:50), so "today's appointments" hold it at any hour.
+    """
+    now = timezone.now()
+    zone_info = ZoneInfo(zone)
+    midnight = dt.datetime.combine(
+        now.astimezone(zone_info).date() + dt.timedelta(days=1), dt.time.min, tzinfo=zone_info
+    )
+    starts = (now + min(dt.timedelta(hours=1), (midnight - now) / 3)).replace(microsecond=0)
+    return starts, end_of_slot(zone, starts)
+
+
+def end_of_slot(zone: str, starts: dt.datetime) -> dt.datetime:
+    """An hour after ``starts``, or half way to the next local midnight if that comes sooner."""
+    zone_info = ZoneInfo(zone)
+    day = starts.astimezone(zone_info).date()
+    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone_info)
+    return (starts + min(dt.timedelta(hours=1), (midnight - starts) / 2)).replace(microsecond=0)
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -154,7 +199,7 @@ class TreatmentPlanFactory(factory.django.DjangoModelFactory[TreatmentPlan]):
     practitioner = factory.SubFactory(
         PractitionerFactory, membership__practice=factory.SelfAttribute("...practice")
     )
-    started_on = dt.date(2026, 1, 5)
+    started_on = factory.LazyAttribute(lambda o: local_today(o.client.time_zone) - dt.timedelta(days=28))
 
 
 class PlanPhaseFactory(factory.django.DjangoModelFactory[PlanPhase]):
@@ -179,8 +224,8 @@ class AppointmentFactory(factory.django.DjangoModelFactory[Appointment]):
         PractitionerFactory, membership__practice=factory.SelfAttribute("...practice")
     )
     location = factory.SubFactory(LocationFactory, practice=factory.SelfAttribute("..practice"))
-    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + dt.timedelta(hours=1))
-    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+    starts_at = factory.LazyAttribute(lambda o: later_today(o.practice.time_zone)[0])
+    ends_at = factory.LazyAttribute(lambda o: end_of_slot(o.practice.time_zone, o.starts_at))
 
 
 class SessionRecordFactory(factory.django.DjangoModelFactory[SessionRecord]):
@@ -192,7 +237,7 @@ class SessionRecordFactory(factory.django.DjangoModelFactory[SessionRecord]):
     practitioner = factory.SubFactory(
         PractitionerFactory, membership__practice=factory.SelfAttribute("...practice")
     )
-    started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    started_at = factory.LazyAttribute(lambda o: local_at(o.client.time_zone, days=-1, hour=14))
     style = CstStyle.BIODYNAMIC
     regions = factory.LazyFunction(lambda: ["skull_base", "sacrum"])
 
@@ -212,7 +257,7 @@ class AttackFactory(factory.django.DjangoModelFactory[Attack]):
 
     client = factory.SubFactory(ClientFactory)
     practice = factory.SelfAttribute("client.practice")
-    started_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) - dt.timedelta(days=2))
+    started_at = factory.LazyAttribute(lambda o: local_at(o.client.time_zone, days=-2, hour=9))
     ended_at = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(hours=6))
     time_zone = factory.SelfAttribute("client.time_zone")
     peak_intensity = 7
@@ -234,7 +279,7 @@ class MedicationIntakeFactory(factory.django.DjangoModelFactory[MedicationIntake
 
     client = factory.SubFactory(ClientFactory)
     practice = factory.SelfAttribute("client.practice")
-    taken_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2))
+    taken_at = factory.LazyAttribute(lambda o: local_at(o.client.time_zone, days=-2, hour=10))
     name = "sumatriptan"
     drug_class = "triptan"
 
@@ -245,7 +290,7 @@ class DailyCheckInFactory(factory.django.DjangoModelFactory[DailyCheckIn]):
 
     client = factory.SubFactory(ClientFactory)
     practice = factory.SelfAttribute("client.practice")
-    date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+    date = factory.LazyAttribute(lambda o: local_today(o.client.time_zone) - dt.timedelta(days=1))
     had_headache = False
 
 
@@ -256,7 +301,7 @@ class TriggerExposureFactory(factory.django.DjangoModelFactory[TriggerExposure])
     client = factory.SubFactory(ClientFactory)
     practice = factory.SelfAttribute("client.practice")
     trigger = "stress"
-    occurred_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    occurred_at = factory.LazyAttribute(lambda o: local_at(o.client.time_zone, days=-1, hour=18))
 
 
 class QuestionnaireResponseFactory(factory.django.DjangoModelFactory[QuestionnaireResponse]):
@@ -266,6 +311,6 @@ class QuestionnaireResponseFactory(factory.django.DjangoModelFactory[Questionnai
     client = factory.SubFactory(ClientFactory)
     practice = factory.SelfAttribute("client.practice")
     instrument = "midas"
-    answered_on = factory.LazyFunction(timezone.localdate)
+    answered_on = factory.LazyAttribute(lambda o: local_today(o.client.time_zone))
     total = 12
     band = "III"

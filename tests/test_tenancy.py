@@ -28,6 +28,7 @@ from django.apps import apps
 from django.db.models import Count, Max
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from headwise.api import api
 from tests.conftest import PracticeWorld, login
@@ -171,9 +172,9 @@ def sample(schema: dict[str, Any], components: dict[str, Any], ids: dict[str, An
     if fmt == "uuid":
         return str(ids.get(name, uuid.uuid4()))
     if fmt == "date-time":
-        return (dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)).isoformat()
+        return (timezone.now() - dt.timedelta(hours=3)).isoformat()
     if fmt == "date":
-        return (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)).isoformat()
+        return (timezone.now().date() - dt.timedelta(days=1)).isoformat()
     if fmt == "time":
         return "20:30:00"
     if fmt == "email":

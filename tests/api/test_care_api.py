@@ -17,13 +17,15 @@ from headwise.care.models import (
     SessionRecord,
     TreatmentPlan,
 )
+from tests import clock
 from tests import factories as f
 from tests.api.conftest import call, fields_of
 from tests.conftest import PracticeWorld
 
 pytestmark = pytest.mark.django_db
 
-SOON = (timezone.now() + dt.timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
+# Built from the test's now, not the wall clock: this line runs at import, before any test travels.
+SOON = (clock.NOW + dt.timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture
@@ -103,8 +105,9 @@ def test_it_changes_a_plan(as_practitioner, world: PracticeWorld) -> None:
 )
 def test_it_defaults_the_interval_from_the_phase_kind(as_owner, world, kind, interval) -> None:
     plan = world.records["plan"]
+    starts_on = (plan.started_on + dt.timedelta(days=56)).isoformat()
     response = call(
-        as_owner, "post", f"/api/plans/{plan.uuid}/phases", {"kind": kind, "starts_on": "2026-03-02"}
+        as_owner, "post", f"/api/plans/{plan.uuid}/phases", {"kind": kind, "starts_on": starts_on}
     )
     assert response.status_code == 201
     phase = PlanPhase.objects.get(uuid=response.json()["id"])
@@ -123,12 +126,14 @@ def test_it_resets_the_interval_when_the_kind_changes(as_owner, world: PracticeW
 def test_it_names_bad_phase_fields(as_owner, as_front_desk, world: PracticeWorld) -> None:
     plan, phase = world.records["plan"], world.records["phase"]
     url = f"/api/plans/{plan.uuid}/phases"
-    assert fields_of(call(as_owner, "post", url, {"kind": "intensive", "starts_on": "2025-01-01"})) == [
+    before_plan = (plan.started_on - dt.timedelta(days=1)).isoformat()
+    later = (plan.started_on + dt.timedelta(days=56)).isoformat()
+    assert fields_of(call(as_owner, "post", url, {"kind": "intensive", "starts_on": before_plan})) == [
         "starts_on"
     ]
-    body = {"kind": "intensive", "starts_on": "2026-03-02", "interval_days_min": 9, "interval_days_max": 3}
+    body = {"kind": "intensive", "starts_on": later, "interval_days_min": 9, "interval_days_max": 3}
     assert fields_of(call(as_owner, "post", url, body)) == ["interval_days_max"]
-    assert fields_of(call(as_owner, "post", url, {"kind": "weekly", "starts_on": "2026-03-02"})) == ["kind"]
+    assert fields_of(call(as_owner, "post", url, {"kind": "weekly", "starts_on": later})) == ["kind"]
     assert call(as_front_desk, "patch", f"/api/phases/{phase.uuid}", {"notes": "x"}).status_code == 403
     assert PlanPhase.objects.filter(plan=plan).count() == 1
 

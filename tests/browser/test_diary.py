@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from headwise.diary.models import Attack
 from tests import factories as f
@@ -18,7 +18,7 @@ from tests.factories import PASSWORD
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.django_db(transaction=True)
 def test_it_records_an_attack_in_two_taps_and_completes_it_later(
-    page: Any, live_server: Any, world: PracticeWorld, theme: str
+    page: Any, live_server: Any, world: PracticeWorld, theme: str, clock: time_machine.Coordinates
 ) -> None:
     world.client_user.theme = theme
     world.client_user.save(update_fields=["theme"])
@@ -36,7 +36,8 @@ def test_it_records_an_attack_in_two_taps_and_completes_it_later(
     attack.refresh_from_db()
     assert attack.peak_intensity == 7
     screenshot(page, f"diary-attack-saved-{theme}")
-    # Later: complete it from the attack page.
+    # Later: complete it from the attack page (the clock stands still in tests: move it on).
+    clock.shift(dt.timedelta(hours=2))
     page.goto(f"{live_server.url}/diary/attacks/{attack.uuid}/")
     page.locator("#id_nausea input[value='true']").check()
     page.get_by_label("Where was the pain?").select_option("unilateral")
@@ -45,8 +46,9 @@ def test_it_records_an_attack_in_two_taps_and_completes_it_later(
     attack.refresh_from_db()
     assert attack.nausea is True and attack.side == "unilateral" and attack.vomiting is None
     page.get_by_role("button", name="It is over now").click()
+    page.get_by_text("Noted: the attack is over.").wait_for()
     attack.refresh_from_db()
-    assert attack.ended_at is not None
+    assert attack.ended_at == attack.started_at + dt.timedelta(hours=2)
     # Every version is there, the recorded one (written before the first change) included.
     page.goto(f"{live_server.url}/diary/attacks/{attack.uuid}/history/")
     history = page.locator("main").inner_text()
@@ -61,7 +63,7 @@ def test_it_records_an_attack_in_two_taps_and_completes_it_later(
 
 def _some_past_days(world: PracticeWorld) -> None:
     """A few answered days and two earlier attacks, so the month view has something to show."""
-    today = timezone.localdate()
+    today = f.local_today(world.client.time_zone)  # the client's day, not the server's (UTC)
     for back in range(1, 12):
         day = today - dt.timedelta(days=back)
         if day.month == today.month and back not in (1, 4, 5):
@@ -69,7 +71,7 @@ def _some_past_days(world: PracticeWorld) -> None:
                 client=world.client, practice=world.practice, date=day, had_headache=back in (2, 7)
             )
     for back, peak, hours in ((2, 8, 9), (7, 4, 3)):
-        start = timezone.now().replace(microsecond=0) - dt.timedelta(days=back)
+        start = f.local_at(world.client.time_zone, days=-back, hour=9)  # ends the same day
         if start.month == today.month:
             f.AttackFactory(
                 client=world.client,

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from headwise.diary.models import Attack, DailyCheckIn
 from tests import factories as f
@@ -27,7 +26,7 @@ def _fits(page: Any) -> None:
 
 def _past_days(world: PracticeWorld) -> None:
     """A few answered days and one earlier attack, so the month view has something to show."""
-    today = timezone.localdate()
+    today = f.local_today(world.client.time_zone)  # the client's day, not the server's (UTC)
     taken = set(DailyCheckIn.objects.filter(client=world.client).values_list("date", flat=True))
     for back in range(1, 10):
         if today - dt.timedelta(days=back) in taken:
@@ -38,7 +37,7 @@ def _past_days(world: PracticeWorld) -> None:
             date=today - dt.timedelta(days=back),
             had_headache=back in (2, 6),
         )
-    start = timezone.now().replace(microsecond=0) - dt.timedelta(days=2)
+    start = f.local_at(world.client.time_zone, days=-2, hour=9)  # 09:00-18:00, within one day
     f.AttackFactory(
         client=world.client,
         practice=world.practice,

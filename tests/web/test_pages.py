@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from headwise.accounts.models import User
 from headwise.clients.models import CLINICAL_FIELDS, Client
 from headwise.practice.models import Location, Membership, Role
 from tests.conftest import PracticeWorld, login
 from tests.factories import PASSWORD, AppointmentFactory, ClientFactory
+
+NEW_YEAR = dt.date(2027, 1, 1)
+DAY = dt.timedelta(days=1)
+HOUR = dt.timedelta(hours=1)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +45,26 @@ def test_it_lists_todays_appointments_on_the_staff_home(
     # and the practice's clients, to search or to page through
     assert f"{world.other_client.family_name}, {world.other_client.given_name}" in response.text
     assert 'id="client-results"' in response.text
+
+
+def test_it_lists_the_staff_members_today_when_utc_is_still_yesterday(
+    world: PracticeWorld, clock: time_machine.Coordinates
+) -> None:
+    """At 00:30 on 1 January in Amsterdam it is 23:30 on 31 December in UTC, the server's zone:
+    the staff home shows 1 January's appointments, not those of the day before."""
+    zone = ZoneInfo(world.front_desk.time_zone)
+    clock.move_to(dt.datetime(2027, 1, 1, 0, 30, tzinfo=zone))
+    at = {day: dt.datetime.combine(day, dt.time(9), tzinfo=zone) for day in (NEW_YEAR, NEW_YEAR - DAY)}
+    booked = {
+        day: AppointmentFactory(
+            client=world.other_client, practice=world.practice, starts_at=start, ends_at=start + HOUR
+        )
+        for day, start in at.items()
+    }
+    response = login(world.front_desk).get("/staff/")  # a fresh session at this date
+    assert response.status_code == 200 and response.context["today"] == NEW_YEAR
+    shown = list(response.context["appointments"])
+    assert booked[NEW_YEAR] in shown and booked[NEW_YEAR - DAY] not in shown
 
 
 def test_it_searches_clients_with_htmx(as_practitioner: HttpClient, world: PracticeWorld) -> None:
@@ -332,7 +359,7 @@ def test_it_counts_an_attack_over_midnight_on_both_days(as_client: HttpClient, w
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(world.client.time_zone)
-    today = dt.datetime.now(zone).date()
+    today = timezone.now().astimezone(zone).date()
     start = dt.datetime.combine(today - dt.timedelta(days=5), dt.time(22, 0), tzinfo=zone)
     world.records["attack"].started_at = start
     world.records["attack"].ended_at = start + dt.timedelta(hours=5)
