@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
@@ -35,13 +36,18 @@ class ErrorItem(Schema):
 
 
 class Error(Schema):
+    """Every 4xx answer: 400 (not JSON), 401, 403, 404, 405 and 422 alike."""
+
     detail: str = Field(..., description="A short summary: Invalid input, Not found, …")
     errors: list[ErrorItem] = Field(
-        default_factory=list, description="One entry per invalid field (422 only)"
+        ..., description="One entry per invalid field (400 and 422); empty for the others"
     )
 
 
-ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: Error}
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+
+#: The furthest a list may be paged: far beyond any practice's records, inside every database.
+MAX_OFFSET = 1_000_000
 
 
 class StablePages(LimitOffsetPagination):
@@ -50,8 +56,18 @@ class StablePages(LimitOffsetPagination):
     The list's own order, then the primary key: rows that tie (two attacks at one minute, two
     clients of one name) keep their places, so walking the pages neither repeats nor skips one.
     ``limit`` defaults to ``NINJA_PAGINATION_PER_PAGE`` and may not exceed
-    ``NINJA_PAGINATION_MAX_LIMIT`` (422 naming ``limit``).
+    ``NINJA_PAGINATION_MAX_LIMIT``, ``offset`` not :data:`MAX_OFFSET` (422 naming the parameter;
+    an unbounded number would reach the database and fail there).
     """
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE,
+            ge=1,
+            le=settings.NINJA_PAGINATION_MAX_LIMIT,
+            description="How many to answer",
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many to skip")
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any

@@ -18,6 +18,8 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from headwise.common import dates
+
 
 class AmbiguousTimeError(ValidationError):
     """A wall-clock time that happened twice; the caller should ask which one."""
@@ -43,7 +45,13 @@ def does_not_exist(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> bool:
 def to_utc(
     value: dt.datetime, *, zone: zoneinfo.ZoneInfo, field: str, fold: int | None = None
 ) -> dt.datetime:
-    """The UTC instant of ``value``: aware values as sent, naive ones read in ``zone``."""
+    """The UTC instant of ``value``: aware values as sent, naive ones read in ``zone``.
+
+    A value outside the calendar of :mod:`headwise.common.dates` is refused naming ``field``.
+    """
+    problem = dates.calendar_problem(value)
+    if problem is not None:
+        raise ValidationError({field: problem})
     if value.tzinfo is not None and value.utcoffset() is not None:
         return value.astimezone(dt.UTC)
     shown = value.strftime("%Y-%m-%d %H:%M")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
+from headwise.common import dates
 from headwise.diary.history import UNDO_REASON_PREFIX, ensure_baseline
 from headwise.diary.localtime import zone_of
 from headwise.diary.models import (
@@ -37,8 +38,7 @@ from headwise.diary.models import (
 )
 from headwise.diary.selectors import client_today
 
-#: Clock skew allowed between a phone and the server before a time counts as "in the future".
-FUTURE_TOLERANCE = dt.timedelta(minutes=2)
+FUTURE_TOLERANCE = dates.FUTURE_TOLERANCE
 
 AURA_FIELDS = ("type", "started_at", "duration_minutes", "spread_gradually", "unilateral", "positive")
 INTAKE_FIELDS = ("taken_at", "name", "drug_class", "dose", "pain_before", "pain_at_2h", "attack")
@@ -50,9 +50,11 @@ def _unknown_fields(given: Iterable[str], allowed: Iterable[str]) -> None:
         raise ValidationError({name: _("This field cannot be set here.") for name in extra})
 
 
-def _not_future(errors: dict[str, list[str]], field: str, value: dt.datetime | None) -> None:
-    if value is not None and value > timezone.now() + FUTURE_TOLERANCE:
-        errors.setdefault(field, []).append(_("This time is in the future."))
+def _not_future(errors: dict[str, list[str]], field: str, value: dt.datetime | None, client: Client) -> None:
+    """The one rule of :mod:`headwise.common.dates` for a diary time: not ahead, not before birth."""
+    problem = dates.diary_time_problem(value, now=timezone.now(), born=client.date_of_birth)
+    if problem is not None:
+        errors.setdefault(field, []).append(problem)
 
 
 def _choices_list(errors: dict[str, list[str]], field: str, values: Any, allowed: Iterable[str]) -> None:
@@ -117,8 +119,8 @@ def _overlap_error(attack: Attack, other_started_at: dt.datetime) -> ValidationE
 def _validate_attack(attack: Attack, *, check_overlap: bool = True) -> None:
     errors: dict[str, list[str]] = {}
     zone_of(attack.time_zone)
-    _not_future(errors, "started_at", attack.started_at)
-    _not_future(errors, "ended_at", attack.ended_at)
+    _not_future(errors, "started_at", attack.started_at, attack.client)
+    _not_future(errors, "ended_at", attack.ended_at, attack.client)
     if attack.ended_at is not None and attack.ended_at <= attack.started_at:
         errors.setdefault("ended_at", []).append(_("An attack ends after it starts."))
     _choices_list(errors, "warning_signs", attack.warning_signs, WarningSign.values)
@@ -293,7 +295,7 @@ def _owned_attack(client: Client, attack: Attack | None, field: str = "attack") 
 
 def _validate_aura(aura: AuraSymptom) -> None:
     errors: dict[str, list[str]] = {}
-    _not_future(errors, "started_at", aura.started_at)
+    _not_future(errors, "started_at", aura.started_at, aura.attack.client)
     if aura.duration_minutes is not None and aura.duration_minutes > 72 * 60:
         errors["duration_minutes"] = [_("An aura symptom lasts at most 72 hours (4320 minutes).")]
     if errors:
@@ -331,7 +333,7 @@ def aura_delete(*, aura: AuraSymptom, by: User | None) -> None:
 
 def _validate_intake(intake: MedicationIntake) -> None:
     errors: dict[str, list[str]] = {}
-    _not_future(errors, "taken_at", intake.taken_at)
+    _not_future(errors, "taken_at", intake.taken_at, intake.client)
     if errors:
         raise ValidationError(errors)
     intake.full_clean(exclude=["practice", "client", "created_by", "updated_by"], validate_constraints=False)
@@ -438,7 +440,7 @@ def exposure_record(
 ) -> TriggerExposure:
     _owned_attack(client, attack)
     errors: dict[str, list[str]] = {}
-    _not_future(errors, "occurred_at", occurred_at)
+    _not_future(errors, "occurred_at", occurred_at, client)
     if errors:
         raise ValidationError(errors)
     exposure = TriggerExposure(

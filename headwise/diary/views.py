@@ -299,10 +299,10 @@ def attack_undo(request: HttpRequest, attack_id: uuid.UUID, history_id: uuid.UUI
 
 
 def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Http404 from None
+    day = selectors.parse_day(text)
+    if day is None:
+        raise Http404
+    return day
 
 
 @client_required
