@@ -312,19 +312,22 @@ def exposures_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Trigg
 
 
 @router.post(
-    "/clients/{client_id}/exposures", response=responses(ExposureOut, 201), summary="Note a trigger exposure"
+    "/clients/{client_id}/exposures",
+    response={**responses(ExposureOut), 201: ExposureOut},
+    summary="Note a trigger exposure (a repeated request_id answers 200 with the first one)",
 )
 def exposure_create(request: HttpRequest, client_id: uuid.UUID, payload: ExposureIn) -> Status[Any]:
     client = _client(request, client_id)
-    exposure = services.exposure_record(
+    exposure, created = services.exposure_record(
         client=client,
         by=request.user,  # type: ignore[arg-type]
         trigger=payload.trigger,
         occurred_at=_instant(payload.occurred_at, client.time_zone, "occurred_at"),  # type: ignore[arg-type]
         attack=_linked_attack(client, payload.attack),
         detail=payload.detail,
+        request_id=payload.request_id,
     )
-    return Status(201, exposure)
+    return Status(201 if created else 200, exposure)
 
 
 @router.get(

@@ -198,6 +198,9 @@ class ExposureIn(In):
     occurred_at: dt.datetime
     attack: UUID | None = None
     detail: str = Field("", max_length=200)
+    request_id: UUID | None = Field(
+        None, description="a second POST with the same id returns the first exposure"
+    )
 
 
 class ExposureOut(Schema):
@@ -206,6 +209,7 @@ class ExposureOut(Schema):
     occurred_at: dt.datetime
     attack: UUID | None = None
     detail: str
+    request_id: UUID | None
 
     @staticmethod
     def resolve_attack(obj: Any) -> UUID | None:

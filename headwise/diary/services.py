@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.common import dates
+from headwise.common.services import create_once
 from headwise.diary.history import UNDO_REASON_PREFIX, ensure_baseline
 from headwise.diary.localtime import zone_of
 from headwise.diary.models import (
@@ -346,27 +347,17 @@ def intake_record(
     _unknown_fields(fields, INTAKE_FIELDS)
     _owned_attack(client, fields.get("attack"))
 
-    def existing() -> MedicationIntake | None:
-        if request_id is None:
-            return None
-        return MedicationIntake.objects.filter(client=client, request_id=request_id).first()
+    def create() -> MedicationIntake:
+        intake = MedicationIntake(
+            practice_id=client.practice_id, client=client, request_id=request_id, created_by=by, **fields
+        )
+        _validate_intake(intake)
+        intake.updated_by = by
+        intake._history_user = by  # type: ignore[attr-defined]
+        intake.save()
+        return intake
 
-    if (found := existing()) is not None:
-        return found, False
-    try:
-        with transaction.atomic():
-            intake = MedicationIntake(
-                practice_id=client.practice_id, client=client, request_id=request_id, created_by=by, **fields
-            )
-            _validate_intake(intake)
-            intake.updated_by = by
-            intake._history_user = by  # type: ignore[attr-defined]
-            intake.save()
-            return intake, True
-    except IntegrityError:
-        if (found := existing()) is not None:
-            return found, False
-        raise
+    return create_once(MedicationIntake.objects.filter(client=client), request_id, create)
 
 
 @transaction.atomic
@@ -437,25 +428,35 @@ def exposure_record(
     occurred_at: dt.datetime,
     attack: Attack | None = None,
     detail: str = "",
-) -> TriggerExposure:
+    request_id: uuid.UUID | None = None,
+) -> tuple[TriggerExposure, bool]:
+    """Note an exposure; a repeated ``request_id`` returns the first one, ``created`` False."""
     _owned_attack(client, attack)
     errors: dict[str, list[str]] = {}
     _not_future(errors, "occurred_at", occurred_at, client)
     if errors:
         raise ValidationError(errors)
-    exposure = TriggerExposure(
-        practice_id=client.practice_id,
-        client=client,
-        trigger=trigger,
-        occurred_at=occurred_at,
-        attack=attack,
-        detail=detail,
-        created_by=by,
-        updated_by=by,
-    )
-    exposure.full_clean(exclude=["practice", "client", "created_by", "updated_by"])
-    exposure.save()
-    return exposure
+
+    def create() -> TriggerExposure:
+        exposure = TriggerExposure(
+            practice_id=client.practice_id,
+            client=client,
+            trigger=trigger,
+            occurred_at=occurred_at,
+            attack=attack,
+            detail=detail,
+            request_id=request_id,
+            created_by=by,
+            updated_by=by,
+        )
+        exposure.full_clean(
+            exclude=["practice", "client", "created_by", "updated_by", "request_id"],
+            validate_constraints=False,
+        )
+        exposure.save()
+        return exposure
+
+    return create_once(TriggerExposure.objects.filter(client=client), request_id, create)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ class QuestionnaireOut(Schema):
     )
     total: int = Field(..., description="The score computed by headwise.clinical")
     band: str = Field(..., description="MIDAS grade I–IV; PHQ-4 none/mild/moderate/severe; HIT-6 impact band")
+    request_id: uuid.UUID | None = Field(None, description="The id the app sent with it, if any")
 
 
 class QuestionnaireIn(In):
@@ -37,6 +38,9 @@ class QuestionnaireIn(In):
     )
     headache_days: int | None = Field(
         None, ge=0, le=90, description="MIDAS item A (unscored): headache days, 0–90"
+    )
+    request_id: uuid.UUID | None = Field(
+        None, description="a second POST with the same id returns the first response"
     )
     average_pain: int | None = Field(
         None, ge=0, le=10, description="MIDAS item B (unscored): average pain, 0–10"

@@ -1,0 +1,78 @@
+"""Two steps every app's services share: changing a record, and creating one a phone may retry.
+
+:func:`apply_changes` is the one way a service sets the fields of an update (the PATCH of the
+API, the edit form of a page): a name that is not a field of the record is refused naming it,
+``updated_by`` is set, nothing is saved. :func:`update` also validates and saves.
+
+:func:`create_once` makes a create idempotent on ``request_id``: a phone that lost the answer
+sends the same request again and gets the first record back, also when the two requests race
+(the database's unique constraint on the client and ``request_id`` decides).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _settable(instance: models.Model) -> set[str]:
+    names: set[str] = set()
+    for field in instance._meta.concrete_fields:
+        names.update({field.name, field.attname})
+    return names
+
+
+def apply_changes(
+    instance: M, changes: Mapping[str, Any], *, by: Any = None, allowed: Iterable[str] | None = None
+) -> M:
+    """Set ``changes`` on ``instance`` (unsaved); unknown names answer a ValidationError naming them."""
+    known = set(allowed) if allowed is not None else _settable(instance)
+    unknown = sorted(set(changes) - known)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in unknown})
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    if by is not None and hasattr(instance, "updated_by"):
+        instance.updated_by = by  # type: ignore[attr-defined]
+    return instance
+
+
+def update(
+    instance: M,
+    changes: Mapping[str, Any],
+    *,
+    by: Any = None,
+    allowed: Iterable[str] | None = None,
+    exclude: Iterable[str] | None = None,
+) -> M:
+    """:func:`apply_changes`, then the model's validation, then save."""
+    apply_changes(instance, changes, by=by, allowed=allowed)
+    instance.full_clean(exclude=list(exclude) if exclude is not None else None)
+    instance.save()
+    return instance
+
+
+def create_once(
+    existing: models.QuerySet[M], request_id: uuid.UUID | None, create: Callable[[], M]
+) -> tuple[M, bool]:
+    """``(record, created)``: the record ``existing`` holds with ``request_id``, else ``create()``."""
+
+    def found() -> M | None:
+        return None if request_id is None else existing.filter(request_id=request_id).first()
+
+    if (first := found()) is not None:
+        return first, False
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        if (first := found()) is not None:
+            return first, False
+        raise
