@@ -36,7 +36,7 @@ from headwise.care.models import (
 from headwise.clients.models import Client, ClientStatus
 from headwise.clients.selectors import latest_screening
 from headwise.clients.services import screening_blocker
-from headwise.common.api_access import pick, pick_one
+from headwise.common.services import pick, pick_one
 from headwise.practice.models import Location, Practice, Practitioner, Room
 
 FOLLOW_UP_AFTER = dt.timedelta(hours=24)

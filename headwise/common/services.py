@@ -7,6 +7,10 @@ API, the edit form of a page): a name that is not a field of the record is refus
 :func:`create_once` makes a create idempotent on ``request_id``: a phone that lost the answer
 sends the same request again and gets the first record back, also when the two requests race
 (the database's unique constraint on the client and ``request_id`` decides).
+
+:func:`pick` resolves an id sent in a request (a body, a form) within a scoped queryset, and
+answers a ValidationError naming the field when it is not there (422 on the API, a form error
+on a page).
 """
 
 from __future__ import annotations
@@ -76,3 +80,21 @@ def create_once(
         if (first := found()) is not None:
             return first, False
         raise
+
+
+def pick(queryset: models.QuerySet[M], *, field: str, record_id: uuid.UUID | None, what: str) -> M | None:
+    """Resolve an id sent in a body within an already scoped queryset, or 422 naming ``field``."""
+    if record_id is None:
+        return None
+    found = queryset.filter(uuid=record_id).first()
+    if found is None:
+        raise ValidationError({field: _("No %(what)s with this id in your practice.") % {"what": what}})
+    return found
+
+
+def pick_one(queryset: models.QuerySet[M], *, field: str, record_id: uuid.UUID, what: str) -> M:
+    """Like :func:`pick` for an id that must be given."""
+    found = pick(queryset, field=field, record_id=record_id, what=what)
+    if found is None:
+        raise ValidationError({field: _("This field is required.")})
+    return found
