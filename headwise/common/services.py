@@ -33,18 +33,22 @@ def _settable(instance: models.Model) -> set[str]:
     return names
 
 
+def refuse_unknown(names: Iterable[str], allowed: Iterable[str]) -> None:
+    """A ValidationError naming every name that is not among ``allowed``."""
+    unknown = sorted(set(names) - set(allowed))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in unknown})
+
+
 def apply_changes(
     instance: M, changes: Mapping[str, Any], *, by: Any = None, allowed: Iterable[str] | None = None
 ) -> M:
     """Set ``changes`` on ``instance`` (unsaved); unknown names answer a ValidationError naming them."""
-    known = set(allowed) if allowed is not None else _settable(instance)
-    unknown = sorted(set(changes) - known)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in unknown})
+    refuse_unknown(changes, allowed if allowed is not None else _settable(instance))
     for name, value in changes.items():
         setattr(instance, name, value)
     if by is not None and hasattr(instance, "updated_by"):
-        instance.updated_by = by  # type: ignore[attr-defined]
+        instance.updated_by = by
     return instance
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.common import dates
-from headwise.common.services import create_once
+from headwise.common.services import apply_changes, create_once, refuse_unknown
 from headwise.diary.history import UNDO_REASON_PREFIX, ensure_baseline
 from headwise.diary.localtime import zone_of
 from headwise.diary.models import (
@@ -45,10 +45,7 @@ AURA_FIELDS = ("type", "started_at", "duration_minutes", "spread_gradually", "un
 INTAKE_FIELDS = ("taken_at", "name", "drug_class", "dose", "pain_before", "pain_at_2h", "attack")
 
 
-def _unknown_fields(given: Iterable[str], allowed: Iterable[str]) -> None:
-    extra = sorted(set(given) - set(allowed))
-    if extra:
-        raise ValidationError({name: _("This field cannot be set here.") for name in extra})
+_unknown_fields = refuse_unknown
 
 
 def _not_future(errors: dict[str, list[str]], field: str, value: dt.datetime | None, client: Client) -> None:
@@ -239,8 +236,7 @@ def attack_update(*, attack: Attack, by: User | None, **changes: Any) -> Attack:
     changed = {name: value for name, value in changes.items() if getattr(fresh, name) != value}
     if not changed:
         return fresh
-    for name, value in changed.items():
-        setattr(fresh, name, value)
+    apply_changes(fresh, changed, allowed=ATTACK_FIELDS)
     _validate_attack(fresh)
     return _save_attack(fresh, by)
 
@@ -318,8 +314,7 @@ def aura_add(*, attack: Attack, by: User | None, **fields: Any) -> AuraSymptom:
 def aura_update(*, aura: AuraSymptom, by: User | None, **changes: Any) -> AuraSymptom:
     _unknown_fields(changes, AURA_FIELDS)
     fresh = AuraSymptom.objects.get(pk=aura.pk)
-    for name, value in changes.items():
-        setattr(fresh, name, value)
+    apply_changes(fresh, changes, allowed=AURA_FIELDS)
     _validate_aura(fresh)
     fresh._history_user = by  # type: ignore[attr-defined]
     fresh.save()
@@ -365,10 +360,8 @@ def intake_update(*, intake: MedicationIntake, by: User | None, **changes: Any) 
     _unknown_fields(changes, INTAKE_FIELDS)
     _owned_attack(intake.client, changes.get("attack"))
     fresh = MedicationIntake.objects.get(pk=intake.pk)
-    for name, value in changes.items():
-        setattr(fresh, name, value)
+    apply_changes(fresh, changes, by=by, allowed=INTAKE_FIELDS)
     _validate_intake(fresh)
-    fresh.updated_by = by
     fresh._history_user = by  # type: ignore[attr-defined]
     fresh.save()
     return fresh
@@ -395,10 +388,8 @@ def checkin_save(*, client: Client, by: User | None, date: dt.date, **fields: An
     checkin = DailyCheckIn.objects.select_for_update().filter(client=client, date=date).first()
     if checkin is None:
         checkin = DailyCheckIn(practice_id=client.practice_id, client=client, date=date, created_by=by)
-    for name, value in fields.items():
-        setattr(checkin, name, value)
+    apply_changes(checkin, fields, by=by)
     checkin.full_clean(exclude=["practice", "client", "created_by", "updated_by"], validate_constraints=False)
-    checkin.updated_by = by
     checkin._history_user = by  # type: ignore[attr-defined]
     checkin.save()
     return checkin
