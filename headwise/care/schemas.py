@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from headwise.care.models import AppointmentKind, AppointmentStatus, PhaseKind, PlanStatus, Position
-from headwise.common.schemas import ITEMS, NOTES, Code, In, Short
+from headwise.common.schemas import ITEMS, NOTES, Code, In, QueryIn, Short
 from headwise.practice.models import CstStyle
 
 
@@ -135,7 +135,7 @@ class AppointmentPatch(In):
     notes: str | None = Field(None, max_length=NOTES, description="Notes for the front desk")
 
 
-class AppointmentFilter(In):
+class AppointmentFilter(QueryIn):
     date: dt.date | None = Field(
         None, description="A day (YYYY-MM-DD) in the practice's time zone; default: from now on"
     )
@@ -232,7 +232,7 @@ class FollowUpOut(Schema):
     notes: str = Field(..., description="Notes")
 
 
-class FollowUpFilter(In):
+class FollowUpFilter(QueryIn):
     due: Literal["open", "all"] = Field("open", description="open: not yet completed; all: every one")
 
 

@@ -24,7 +24,7 @@ import typing
 import uuid
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import annotated_types
 from django.utils.translation import gettext as _
@@ -174,6 +174,8 @@ class In(Schema):
     """The base of every input schema of the API: see the module's docstring."""
 
     model_config = ConfigDict(extra="forbid")
+    #: Bodies are JSON, whose types are the client's to choose: refuse lax conversions.
+    strict_types: ClassVar[bool] = True
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -195,7 +197,7 @@ class In(Schema):
     @classmethod
     def _strict(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
-        if field is not None and value is not None:
+        if cls.strict_types and field is not None and value is not None:
             problem = _wrong_type(value, _kinds(field.annotation))
             if problem:
                 raise PydanticCustomError("wrong_type", problem)
@@ -212,3 +214,10 @@ class In(Schema):
             if problem:
                 raise PydanticCustomError("date_out_of_range", problem)
         return value
+
+
+class QueryIn(In):
+    """The base of every query-string schema: the same rules, but every value arrives as text,
+    so ``include_archived=true`` and ``limit=50`` are read as the schema's types."""
+
+    strict_types: ClassVar[bool] = False

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from headwise.common.schemas import CODE, ITEMS, NOTES, Code, In
+from headwise.common.schemas import CODE, ITEMS, NOTES, Code, In, QueryIn
 
 SideIn = Literal["unilateral", "bilateral", ""]
 QualityIn = Literal["pulsating", "pressing", "other", ""]
@@ -259,6 +259,6 @@ class SummaryOut(Schema):
     calendar: list[DayOut]
 
 
-class CheckInRange(In):
+class CheckInRange(QueryIn):
     from_: dt.date | None = Field(None, alias="from")
     to: dt.date | None = None

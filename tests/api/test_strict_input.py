@@ -285,3 +285,10 @@ def test_a_text_field_without_a_maximum_cannot_be_declared() -> None:
 
         class Boundless(In):
             count: int = 0
+
+
+def test_a_query_string_is_read_as_the_schemas_types(as_owner, world: PracticeWorld) -> None:
+    """Query values always arrive as text: strictness is for JSON bodies only."""
+    response = as_owner.get("/api/clients?include_archived=true&limit=5")
+    assert response.status_code == 200, response.content
+    assert fields_of(as_owner.get("/api/clients?q=a%00b")) == ["q"]
