@@ -1,11 +1,13 @@
 """What every request body and query of the JSON API must be, decided once for every route.
 
-Every input schema derives from :class:`In` (never from ``ninja.Schema`` directly):
+Every request body's schema derives from :class:`In`, every query string's from :class:`QueryIn`
+(never from ``ninja.Schema`` directly):
 
 * **A JSON object.** ``[]``, ``"hello"`` or ``5`` as a body answer 422 naming ``body``.
 * **Only the documented fields.** An unknown field answers 422 naming it.
 * **Strict types.** ``true`` is not a number, ``1`` is not a boolean, ``"5"`` is not a number and
   a number is not a date; pydantic's lax conversions are refused (422 naming the field).
+  (A query string's values are all text, so :class:`QueryIn` reads them as the schema's types.)
 * **Text with a documented maximum.** Every text field (also inside lists) declares a
   ``max_length``; a schema without one fails when it is defined, so a new field cannot forget it.
 * **Text that can be stored.** NUL characters and lone UTF-16 surrogates (what a JavaScript app
