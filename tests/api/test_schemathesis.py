@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import schemathesis
 import time_machine
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -100,8 +102,17 @@ _SETTINGS = hypothesis_settings(
 
 @pytest.fixture
 def fuzz_world(db: Any) -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield build_world("Fuzz")
+    # schemathesis calls the WSGI app itself, not through Django's test client, so Django would
+    # close the test's database connection after each request (on PostgreSQL, mid-transaction);
+    # like the test client, keep it open while the test runs.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with time_machine.travel(NOW, tick=False):
+            yield build_world("Fuzz")
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
