@@ -1,17 +1,23 @@
-"""Who may see what. Every view and API route goes through these helpers.
+"""Who may see what: the one access module. Every page and every API route goes through it.
 
 Outsiders get 404, never 403: a user of another practice, or another client, must not even
 learn that a record exists. Inside a practice, a role that may not do something gets 403.
+
+The decorators (``staff_required``, ``clinician_required``, …) guard whole pages; the lookups
+(``client_for``, ``get_staff``, ``get_clinical_or_own``, …) find one record for a page or a route
+and answer 404 or 403 by the same rule.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
@@ -22,6 +28,7 @@ if TYPE_CHECKING:
     from headwise.practice.models import Membership, Practice
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])
+M = TypeVar("M", bound=models.Model)
 
 
 class HeadwiseRequest(HttpRequest):
@@ -138,3 +145,144 @@ def client_required(view: F) -> F:
         return view(request, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+# --- lookups of one record, for pages and API routes alike ---------------------------------
+
+
+def membership_of(request: HttpRequest) -> Membership | None:
+    return getattr(request, "membership", None)
+
+
+def own_client_of(request: HttpRequest) -> Client | None:
+    return getattr(request, "client", None)
+
+
+def staff_or_404(request: HttpRequest) -> Membership:
+    """The caller's active membership; anyone who is not staff is told the route finds nothing."""
+    membership = membership_of(request)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def practice_of(request: HttpRequest) -> Practice:
+    return staff_or_404(request).practice
+
+
+def clinician_or_403(request: HttpRequest) -> Membership:
+    """Owners and practitioners; front desk gets 403, non-staff 404."""
+    membership = staff_or_404(request)
+    if not membership.sees_clinical_records:
+        raise PermissionDenied
+    return membership
+
+
+def owner_or_403(request: HttpRequest) -> Membership:
+    membership = staff_or_404(request)
+    if not membership.is_owner:
+        raise PermissionDenied
+    return membership
+
+
+def client_for(request: HttpRequest, client_id: uuid.UUID) -> Client:
+    """The client if the caller is staff of its practice or is that client; else Http404."""
+    from headwise.clients.models import Client
+
+    membership = membership_of(request)
+    if membership is not None:
+        found = Client.objects.for_practice(membership.practice).filter(uuid=client_id).first()
+        if found is not None:
+            return found
+        raise Http404
+    own = own_client_of(request)
+    if own is not None and own.uuid == client_id:
+        return own
+    raise Http404
+
+
+def clinical_client_for(request: HttpRequest, client_id: uuid.UUID) -> Client:
+    """A client whose clinical records only owners and practitioners may read or write.
+
+    Lookup first, role second: an outsider always gets 404, a front desk or the client
+    themself gets 403.
+    """
+    client = client_for(request, client_id)
+    if membership_of(request) is None:
+        raise PermissionDenied
+    clinician_or_403(request)
+    return client
+
+
+def visible(
+    request: HttpRequest, queryset: models.QuerySet[M], client_path: str = "client"
+) -> models.QuerySet[M]:
+    """Rows of a client-owned model the caller may read: the practice's, or the client's own.
+
+    ``client_path`` leads from a row to its client (``attack__client`` for an aura symptom).
+    """
+    membership = membership_of(request)
+    if membership is not None:
+        return queryset.filter(practice=membership.practice)
+    own = own_client_of(request)
+    if own is not None:
+        return queryset.filter(**{client_path: own})
+    return queryset.none()
+
+
+def get_visible(
+    request: HttpRequest, queryset: models.QuerySet[M], record_id: uuid.UUID, client_path: str = "client"
+) -> M:
+    found = visible(request, queryset, client_path).filter(uuid=record_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_staff(request: HttpRequest, queryset: models.QuerySet[M], record_id: uuid.UUID) -> M:
+    """A record of the caller's practice (staff only), or Http404."""
+    found = queryset.filter(practice=practice_of(request), uuid=record_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_clinical(request: HttpRequest, queryset: models.QuerySet[M], record_id: uuid.UUID) -> M:
+    """A clinical record of the caller's practice: 404 for outsiders, then 403 for front desk."""
+    found = get_staff(request, queryset, record_id)
+    clinician_or_403(request)
+    return found
+
+
+def writable_by_client(request: HttpRequest) -> None:
+    """Clients read their own plans and appointments; only staff change them."""
+    if membership_of(request) is None:
+        raise PermissionDenied
+
+
+def clinical_reader_for(request: HttpRequest, client_id: uuid.UUID) -> Client:
+    """A client whose clinical records owners, practitioners and the client themself may read."""
+    client = client_for(request, client_id)
+    if membership_of(request) is not None:
+        clinician_or_403(request)
+    return client
+
+
+def get_clinical_or_own(
+    request: HttpRequest, queryset: models.QuerySet[M], record_id: uuid.UUID, client_path: str = "client"
+) -> M:
+    """A clinical record the caller may read: a clinician of its practice, or its own client."""
+    found = get_visible(request, queryset, record_id, client_path)
+    if membership_of(request) is not None:
+        clinician_or_403(request)
+    return found
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user; every route is behind authentication, so never anonymous."""
+    from headwise.accounts.models import User
+
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user

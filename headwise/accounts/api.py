@@ -14,6 +14,7 @@ from ninja.responses import Status
 from headwise.accounts.access import HeadwiseRequest
 from headwise.accounts.models import ApiToken
 from headwise.common.api_access import responses
+from headwise.common.schemas import In
 
 router = Router(tags=["account"])
 
@@ -46,7 +47,7 @@ def me(request: HeadwiseRequest) -> MeOut:
     )
 
 
-class TokenIn(Schema):
+class TokenIn(In):
     name: str = Field(..., min_length=1, max_length=100)
     expires_in_days: int | None = Field(None, ge=1, le=366)
 

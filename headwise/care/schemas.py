@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from headwise.care.models import AppointmentKind, AppointmentStatus, PhaseKind, PlanStatus, Position
+from headwise.common.schemas import ITEMS, NOTES, Code, In, QueryIn, Short
 from headwise.practice.models import CstStyle
 
 
@@ -29,22 +30,22 @@ class PhaseOut(Schema):
     notes: str = Field(..., description="Notes")
 
 
-class PhaseIn(Schema):
+class PhaseIn(In):
     kind: PhaseKind = Field(..., description="intensive (7 days), stabilising (14–21), maintenance (28–31)")
     starts_on: dt.date = Field(..., description="First day, not before the plan started")
     ends_on: dt.date | None = Field(None, description="Last day, if known")
     interval_days_min: int | None = Field(None, ge=1, le=365, description="Default from the kind")
     interval_days_max: int | None = Field(None, ge=1, le=365, description="Default from the kind")
-    notes: str = Field("", description="Notes")
+    notes: str = Field("", max_length=NOTES, description="Notes")
 
 
-class PhasePatch(Schema):
+class PhasePatch(In):
     kind: PhaseKind | None = Field(None, description="New kind; resets the interval unless one is given")
     starts_on: dt.date | None = Field(None, description="First day")
     ends_on: dt.date | None = Field(None, description="Last day")
     interval_days_min: int | None = Field(None, ge=1, le=365, description="Sessions every … days, from")
     interval_days_max: int | None = Field(None, ge=1, le=365, description="Sessions every … days, to")
-    notes: str | None = Field(None, description="Notes")
+    notes: str | None = Field(None, max_length=NOTES, description="Notes")
 
 
 class PlanOut(Schema):
@@ -65,24 +66,24 @@ class PlanOut(Schema):
         return list(obj.phases.all())  # type: ignore[attr-defined]
 
 
-class PlanIn(Schema):
+class PlanIn(In):
     practitioner_id: uuid.UUID | None = Field(
         None, description="Practitioner in charge; default the client's, else the caller"
     )
     started_on: dt.date = Field(..., description="Start of the plan")
     ended_on: dt.date | None = Field(None, description="End of the plan")
     status: PlanStatus = Field(PlanStatus.ACTIVE, description="active, paused or ended")
-    goals: str = Field("", description="Goals in the client's words")
-    notes: str = Field("", description="Notes")
+    goals: str = Field("", max_length=NOTES, description="Goals in the client's words")
+    notes: str = Field("", max_length=NOTES, description="Notes")
 
 
-class PlanPatch(Schema):
+class PlanPatch(In):
     practitioner_id: uuid.UUID | None = Field(None, description="Practitioner in charge")
     started_on: dt.date | None = Field(None, description="Start of the plan")
     ended_on: dt.date | None = Field(None, description="End of the plan")
     status: PlanStatus | None = Field(None, description="active, paused or ended")
-    goals: str | None = Field(None, description="Goals in the client's words")
-    notes: str | None = Field(None, description="Notes")
+    goals: str | None = Field(None, max_length=NOTES, description="Goals in the client's words")
+    notes: str | None = Field(None, max_length=NOTES, description="Notes")
 
 
 class AppointmentOut(Schema):
@@ -110,7 +111,7 @@ class AppointmentOut(Schema):
         return _uuid_of(obj, "phase")
 
 
-class AppointmentIn(Schema):
+class AppointmentIn(In):
     client_id: uuid.UUID = Field(..., description="A client of the practice")
     practitioner_id: uuid.UUID = Field(..., description="A practitioner who works at the location")
     location_id: uuid.UUID = Field(..., description="A location of the practice")
@@ -119,10 +120,10 @@ class AppointmentIn(Schema):
     kind: AppointmentKind = Field(AppointmentKind.SESSION, description="intake, session or review")
     starts_at: AwareDatetime = Field(..., description="Start, ISO 8601 with offset")
     ends_at: AwareDatetime = Field(..., description="End, ISO 8601 with offset, after the start")
-    notes: str = Field("", description="Notes for the front desk")
+    notes: str = Field("", max_length=NOTES, description="Notes for the front desk")
 
 
-class AppointmentPatch(Schema):
+class AppointmentPatch(In):
     room_id: uuid.UUID | None = Field(None, description="Move to another room of the location")
     kind: AppointmentKind | None = Field(None, description="intake, session or review")
     starts_at: AwareDatetime | None = Field(None, description="New start (checked for overlaps)")
@@ -131,10 +132,10 @@ class AppointmentPatch(Schema):
         None, description="cancelled, attended or no_show (only from booked)"
     )
     cancellation_reason: str | None = Field(None, max_length=200, description="Why it is cancelled")
-    notes: str | None = Field(None, description="Notes for the front desk")
+    notes: str | None = Field(None, max_length=NOTES, description="Notes for the front desk")
 
 
-class AppointmentFilter(Schema):
+class AppointmentFilter(QueryIn):
     date: dt.date | None = Field(
         None, description="A day (YYYY-MM-DD) in the practice's time zone; default: from now on"
     )
@@ -156,8 +157,8 @@ class SessionOut(Schema):
     regions: list[str] = Field(..., description="Contact regions (BodyRegion codes)")
     techniques: list[str] = Field(..., description="Techniques used")
     pressure_grams: int = Field(..., description="Contact pressure in grams (CST: about 5)")
-    headache_at_start: int | None = Field(None, description="Headache 0–10 at the start")
-    headache_at_end: int | None = Field(None, description="Headache 0–10 at the end")
+    headache_at_start: int | None = Field(None, ge=0, le=10, description="Headache 0–10 at the start")
+    headache_at_end: int | None = Field(None, ge=0, le=10, description="Headache 0–10 at the end")
     sensations: str = Field(..., description="What the client described feeling")
     emotional_release: bool = Field(..., description="Whether an emotional release happened")
     side_effects: list[str] = Field(..., description="Side effects during the session (SideEffect codes)")
@@ -173,7 +174,7 @@ class SessionOut(Schema):
         return _uuid_of(obj, "follow_up")
 
 
-class SessionIn(Schema):
+class SessionIn(In):
     appointment_id: uuid.UUID | None = Field(None, description="The client's appointment this records")
     practitioner_id: uuid.UUID | None = Field(
         None, description="Who treated; default the appointment's practitioner, else the caller"
@@ -181,35 +182,41 @@ class SessionIn(Schema):
     started_at: AwareDatetime | None = Field(
         None, description="Start, ISO 8601 with offset; default the appointment's start"
     )
-    duration_minutes: int = Field(60, description="Length in minutes, 5–240")
+    duration_minutes: int = Field(60, ge=5, le=240, description="Length in minutes, 5–240")
     position: Position = Field(Position.SUPINE, description="supine, side, prone or seated")
     clothed: bool = Field(True, description="Client clothed")
     style: CstStyle | None = Field(None, description="Default: the practitioner's style")
-    regions: list[str] = Field(default_factory=list, description="BodyRegion codes, e.g. skull_base, sacrum")
-    techniques: list[str] = Field(default_factory=list, description="Techniques used, free text each")
-    pressure_grams: int = Field(5, description="Contact pressure in grams, 0–100 (default 5)")
-    headache_at_start: int | None = Field(None, description="Headache 0–10 at the start")
-    headache_at_end: int | None = Field(None, description="Headache 0–10 at the end")
-    sensations: str = Field("", description="What the client described feeling")
+    regions: list[Code] = Field(
+        default_factory=list, max_length=ITEMS, description="BodyRegion codes, e.g. skull_base, sacrum"
+    )
+    techniques: list[Short] = Field(
+        default_factory=list, max_length=ITEMS, description="Techniques used, free text each"
+    )
+    pressure_grams: int = Field(5, ge=0, le=100, description="Contact pressure in grams, 0–100 (default 5)")
+    headache_at_start: int | None = Field(None, ge=0, le=10, description="Headache 0–10 at the start")
+    headache_at_end: int | None = Field(None, ge=0, le=10, description="Headache 0–10 at the end")
+    sensations: str = Field("", max_length=NOTES, description="What the client described feeling")
     emotional_release: bool = Field(False, description="Whether an emotional release happened")
-    side_effects: list[str] = Field(default_factory=list, description="SideEffect codes, e.g. fatigue")
-    notes: str = Field("", description="Practitioner's notes")
+    side_effects: list[Code] = Field(
+        default_factory=list, max_length=ITEMS, description="SideEffect codes, e.g. fatigue"
+    )
+    notes: str = Field("", max_length=NOTES, description="Practitioner's notes")
 
 
-class SessionPatch(Schema):
-    duration_minutes: int | None = Field(None, description="Length in minutes, 5–240")
+class SessionPatch(In):
+    duration_minutes: int | None = Field(None, ge=5, le=240, description="Length in minutes, 5–240")
     position: Position | None = Field(None, description="supine, side, prone or seated")
     clothed: bool | None = Field(None, description="Client clothed")
     style: CstStyle | None = Field(None, description="Style")
-    regions: list[str] | None = Field(None, description="BodyRegion codes")
-    techniques: list[str] | None = Field(None, description="Techniques used")
-    pressure_grams: int | None = Field(None, description="Contact pressure in grams, 0–100")
-    headache_at_start: int | None = Field(None, description="Headache 0–10 at the start")
-    headache_at_end: int | None = Field(None, description="Headache 0–10 at the end")
-    sensations: str | None = Field(None, description="What the client described feeling")
+    regions: list[Code] | None = Field(None, max_length=ITEMS, description="BodyRegion codes")
+    techniques: list[Short] | None = Field(None, max_length=ITEMS, description="Techniques used")
+    pressure_grams: int | None = Field(None, ge=0, le=100, description="Contact pressure in grams, 0–100")
+    headache_at_start: int | None = Field(None, ge=0, le=10, description="Headache 0–10 at the start")
+    headache_at_end: int | None = Field(None, ge=0, le=10, description="Headache 0–10 at the end")
+    sensations: str | None = Field(None, max_length=NOTES, description="What the client described feeling")
     emotional_release: bool | None = Field(None, description="Whether an emotional release happened")
-    side_effects: list[str] | None = Field(None, description="SideEffect codes")
-    notes: str | None = Field(None, description="Practitioner's notes")
+    side_effects: list[Code] | None = Field(None, max_length=ITEMS, description="SideEffect codes")
+    notes: str | None = Field(None, max_length=NOTES, description="Practitioner's notes")
 
 
 class FollowUpOut(Schema):
@@ -225,15 +232,17 @@ class FollowUpOut(Schema):
     notes: str = Field(..., description="Notes")
 
 
-class FollowUpFilter(Schema):
+class FollowUpFilter(QueryIn):
     due: Literal["open", "all"] = Field("open", description="open: not yet completed; all: every one")
 
 
-class FollowUpPatch(Schema):
+class FollowUpPatch(In):
     completed_at: AwareDatetime | None = Field(
         None, description="When the follow-up was done, ISO 8601 with offset; null reopens it"
     )
-    side_effects: list[str] | None = Field(None, description="SideEffect codes since the session")
+    side_effects: list[Code] | None = Field(
+        None, max_length=ITEMS, description="SideEffect codes since the session"
+    )
     faded_within_24h: bool | None = Field(None, description="Whether they faded within 24 h")
     headache_since: bool | None = Field(None, description="Headache since the session")
-    notes: str | None = Field(None, description="Notes")
+    notes: str | None = Field(None, max_length=NOTES, description="Notes")

@@ -36,7 +36,7 @@ from headwise.care.models import (
 from headwise.clients.models import Client, ClientStatus
 from headwise.clients.selectors import latest_screening
 from headwise.clients.services import screening_blocker
-from headwise.common.api_access import pick, pick_one
+from headwise.common.services import apply_changes, pick, pick_one, update
 from headwise.practice.models import Location, Practice, Practitioner, Room
 
 FOLLOW_UP_AFTER = dt.timedelta(hours=24)
@@ -85,10 +85,7 @@ def plan_update(*, plan: TreatmentPlan, by: User, **fields: Any) -> TreatmentPla
         plan.practitioner = _plan_practitioner(
             client=plan.client, by=by, practitioner_id=fields.pop("practitioner_id")
         )
-    for name, value in fields.items():
-        setattr(plan, name, value)
-    plan.updated_by = by
-    return _plan_save(plan)
+    return _plan_save(apply_changes(plan, fields, by=by))
 
 
 def _plan_save(plan: TreatmentPlan) -> TreatmentPlan:
@@ -111,8 +108,7 @@ def phase_update(*, phase: PlanPhase, **fields: Any) -> PlanPhase:
     kind = fields.pop("kind", None) or phase.kind
     kind_changed = kind != phase.kind or phase.pk is None
     phase.kind = kind
-    for name, value in fields.items():
-        setattr(phase, name, value)
+    apply_changes(phase, fields)
     default = PHASE_INTERVAL_DAYS.get(PhaseKind(kind))
     if default is not None and kind_changed:
         if fields.get("interval_days_min") is None:
@@ -258,8 +254,7 @@ def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> 
         room_id = fields.pop("room_id")
         scope = Room.objects.for_practice(appointment.practice)
         appointment.room = pick(scope, field="room_id", record_id=room_id, what="room")
-    for name, value in fields.items():
-        setattr(appointment, name, value)
+    apply_changes(appointment, fields)
     if moves:
         if appointment.status != AppointmentStatus.BOOKED:
             raise ValidationError({"status": _("Only a booked appointment can be moved.")})
@@ -395,12 +390,7 @@ def session_record_create(
 @transaction.atomic
 def session_record_update(*, record: SessionRecord, by: User, **fields: Any) -> SessionRecord:
     _check_session_codes(fields)
-    for name, value in fields.items():
-        setattr(record, name, value)
-    record.updated_by = by
-    record.full_clean()
-    record.save()
-    return record
+    return update(record, fields, by=by)
 
 
 @transaction.atomic
@@ -409,9 +399,4 @@ def follow_up_update(*, follow_up: FollowUp, by: User, **fields: Any) -> FollowU
     completed = fields.get("completed_at")
     if completed is not None and completed < follow_up.session.started_at:
         raise ValidationError({"completed_at": _("A follow-up cannot be done before the session.")})
-    for name, value in fields.items():
-        setattr(follow_up, name, value)
-    follow_up.updated_by = by
-    follow_up.full_clean()
-    follow_up.save()
-    return follow_up
+    return update(follow_up, fields, by=by)

@@ -46,12 +46,13 @@ from headwise.common.api_access import (
     user_of,
     writable_by_client,
 )
+from headwise.common.schemas import QueryIn
 from headwise.practice.models import Practitioner
 
 router = Router(tags=["clients"])
 
 
-class ClientFilter(Schema):
+class ClientFilter(QueryIn):
     q: str = NinjaField("", max_length=200, description="Words to find in the name or e-mail")
     include_archived: bool = NinjaField(False, description="Also list archived clients")
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from headwise.clients.models import CLINICAL_FIELDS, Client
 from headwise.practice.models import Practice, Practitioner
@@ -55,14 +53,5 @@ class ClientForm(forms.ModelForm[Client]):
             practice
         ).filter(is_active=True)
 
-    def clean_date_of_birth(self) -> Any:
-        born = self.cleaned_data["date_of_birth"]
-        if born and born > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        return born
-
-    def clean_recent_head_injury_on(self) -> Any:
-        day = self.cleaned_data.get("recent_head_injury_on")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("A head injury cannot be dated in the future."))
-        return day
+    # The dates' rules (not in the future, not before 1900) are the model's ``clean``, which
+    # the form runs and the API's service too: one rule for both.

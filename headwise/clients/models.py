@@ -6,10 +6,13 @@ import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from headwise.accounts.models import validate_time_zone
+from headwise.common import dates
 from headwise.common.history import record_history
 from headwise.common.models import Audited, PracticeScoped, Public
 
@@ -115,6 +118,21 @@ class Client(PracticeScoped, Public, Audited):
     @property
     def full_name(self) -> str:
         return str(self)
+
+    def clean(self) -> None:
+        """The dates of :mod:`headwise.common.dates`, for the pages and the API alike."""
+        today = timezone.localdate()
+        errors: dict[str, str] = {}
+        born = dates.birth_date_problem(self.date_of_birth, today=today)
+        if born:
+            errors["date_of_birth"] = born
+        injury = self.recent_head_injury_on
+        if injury is not None and injury > today:
+            errors["recent_head_injury_on"] = str(_("A head injury cannot be dated in the future."))
+        elif dates.calendar_problem(injury):
+            errors["recent_head_injury_on"] = dates.calendar_problem(injury) or ""
+        if errors:
+            raise ValidationError(errors)
 
     def age_on(self, day: dt.date) -> int:
         born = self.date_of_birth

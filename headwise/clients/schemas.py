@@ -10,9 +10,10 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from headwise.clients.models import ClientStatus, ConsentKind, ScreeningOutcome, Sex
+from headwise.common.schemas import CODE, ITEMS, LONG, NOTES, Code, In, LocalTime, Short
 
 
-class IntakeFields(Schema):
+class IntakeFields(In):
     """Migraine history told at intake: clinical, so for owners, practitioners and the client."""
 
     migraine_diagnosed: bool | None = Field(
@@ -24,30 +25,34 @@ class IntakeFields(Schema):
     headache_days_per_month_reported: int | None = Field(
         None, ge=0, le=31, description="Headache days per month, as reported at intake"
     )
-    preventive_medication: str = Field("", description="Preventive medication, free text")
-    acute_medication: str = Field("", description="Usual acute medication, free text")
-    known_triggers: list[str] = Field(default_factory=list, description="Triggers the client knows of")
+    preventive_medication: str = Field("", max_length=NOTES, description="Preventive medication, free text")
+    acute_medication: str = Field("", max_length=NOTES, description="Usual acute medication, free text")
+    known_triggers: list[Short] = Field(
+        default_factory=list, max_length=ITEMS, description="Triggers the client knows of"
+    )
     recent_head_injury_on: dt.date | None = Field(None, description="Date of the most recent head injury")
-    sensitivities: str = Field("", description="Touch, light, sound, positioning: what to adapt")
+    sensitivities: str = Field(
+        "", max_length=NOTES, description="Touch, light, sound, positioning: what to adapt"
+    )
     physician_name: str = Field("", max_length=200, description="The client's physician")
     physician_contact: str = Field("", max_length=200, description="How to reach the physician")
-    notes: str = Field("", description="Clinical notes on the client")
+    notes: str = Field("", max_length=NOTES, description="Clinical notes on the client")
 
 
-class IntakePatch(Schema):
+class IntakePatch(In):
     migraine_diagnosed: bool | None = Field(None, description="Migraine diagnosed by a physician")
     diagnosis_text: str | None = Field(None, max_length=200, description="The diagnosis as given")
     age_at_onset: int | None = Field(None, ge=0, le=120, description="Age when the headaches began")
     has_aura_history: bool | None = Field(None, description="Has had aura")
     headache_days_per_month_reported: int | None = Field(None, ge=0, le=31, description="Headache days/month")
-    preventive_medication: str | None = Field(None, description="Preventive medication")
-    acute_medication: str | None = Field(None, description="Usual acute medication")
-    known_triggers: list[str] | None = Field(None, description="Known triggers")
+    preventive_medication: str | None = Field(None, max_length=NOTES, description="Preventive medication")
+    acute_medication: str | None = Field(None, max_length=NOTES, description="Usual acute medication")
+    known_triggers: list[Short] | None = Field(None, max_length=ITEMS, description="Known triggers")
     recent_head_injury_on: dt.date | None = Field(None, description="Most recent head injury")
-    sensitivities: str | None = Field(None, description="What to adapt for this person")
+    sensitivities: str | None = Field(None, max_length=NOTES, description="What to adapt for this person")
     physician_name: str | None = Field(None, max_length=200, description="Physician")
     physician_contact: str | None = Field(None, max_length=200, description="Physician contact")
-    notes: str | None = Field(None, description="Clinical notes")
+    notes: str | None = Field(None, max_length=NOTES, description="Clinical notes")
 
 
 class ClientOut(Schema):
@@ -62,7 +67,7 @@ class ClientOut(Schema):
     assigned_practitioner_id: uuid.UUID | None = Field(None, description="The client's practitioner")
     status: ClientStatus = Field(..., description="active or archived")
     reminders_enabled: bool = Field(..., description="Whether diary reminders are sent")
-    reminder_time: dt.time | None = Field(None, description="Local time of the diary reminder")
+    reminder_time: LocalTime | None = Field(None, description="Local time of the diary reminder")
     has_login: bool = Field(..., description="Whether the client keeps their diary in Headwise")
     intake: IntakeFields | None = Field(
         None, description="Migraine history; null for front desk, who see contact details only"
@@ -85,7 +90,7 @@ class ClientOut(Schema):
         return IntakeFields.from_orm(obj)
 
 
-class ClientIn(Schema):
+class ClientIn(In):
     given_name: str = Field(..., min_length=1, max_length=100, description="Given name")
     family_name: str = Field(..., min_length=1, max_length=100, description="Family name")
     email: str = Field("", max_length=254, description="E-mail")
@@ -93,26 +98,26 @@ class ClientIn(Schema):
     date_of_birth: dt.date = Field(..., description="Date of birth, YYYY-MM-DD")
     sex: Sex = Field(Sex.NOT_STATED, description="female, male, intersex or not_stated")
     time_zone: str | None = Field(
-        None, max_length=64, description="IANA time zone of the client; the practice's zone when left out"
+        None, max_length=CODE, description="IANA time zone of the client; the practice's zone when left out"
     )
     assigned_practitioner_id: uuid.UUID | None = Field(None, description="A practitioner of the practice")
     reminders_enabled: bool = Field(True, description="Send diary reminders")
-    reminder_time: dt.time | None = Field(dt.time(20, 30), description="Local time of the diary reminder")
+    reminder_time: LocalTime | None = Field(dt.time(20, 30), description="Local time of the diary reminder")
     intake: IntakeFields | None = Field(None, description="Migraine history (owners and practitioners only)")
 
 
-class ClientPatch(Schema):
+class ClientPatch(In):
     given_name: str | None = Field(None, min_length=1, max_length=100, description="Given name")
     family_name: str | None = Field(None, min_length=1, max_length=100, description="Family name")
     email: str | None = Field(None, max_length=254, description="E-mail")
     phone: str | None = Field(None, max_length=40, description="Phone")
     date_of_birth: dt.date | None = Field(None, description="Date of birth")
     sex: Sex | None = Field(None, description="Sex")
-    time_zone: str | None = Field(None, description="IANA time zone")
+    time_zone: str | None = Field(None, max_length=CODE, description="IANA time zone")
     assigned_practitioner_id: uuid.UUID | None = Field(None, description="A practitioner of the practice")
     status: ClientStatus | None = Field(None, description="active or archived")
     reminders_enabled: bool | None = Field(None, description="Send diary reminders")
-    reminder_time: dt.time | None = Field(None, description="Local time of the diary reminder")
+    reminder_time: LocalTime | None = Field(None, description="Local time of the diary reminder")
     intake: IntakePatch | None = Field(None, description="Changes to the migraine history (clinicians only)")
 
 
@@ -125,10 +130,12 @@ class ConsentTextOut(Schema):
     published_at: dt.datetime = Field(..., description="When this version was published")
 
 
-class ConsentTextIn(Schema):
+class ConsentTextIn(In):
     kind: ConsentKind = Field(..., description="What the consent is for")
     title: str = Field(..., min_length=1, max_length=200, description="Title")
-    body: str = Field(..., min_length=1, description="The full text; it cannot be changed once published")
+    body: str = Field(
+        ..., max_length=LONG, min_length=1, description="The full text; it cannot be changed once published"
+    )
 
 
 class ConsentOut(Schema):
@@ -142,7 +149,7 @@ class ConsentOut(Schema):
     withdrawn_at: dt.datetime | None = Field(None, description="When the client withdrew it")
 
 
-class ConsentIn(Schema):
+class ConsentIn(In):
     text_id: uuid.UUID = Field(..., description="The consent text version the client answered")
     granted: bool = Field(..., description="True if the client agreed")
 
@@ -184,19 +191,22 @@ class ScreeningOut(Schema):
         return screening_blocker(obj) is None  # type: ignore[arg-type]
 
 
-class ScreeningIn(Schema):
+class ScreeningIn(In):
     screened_at: AwareDatetime | None = Field(
         None, description="When asked, ISO 8601 with offset; default now"
     )
-    answers: dict[str, AnswerValue] = Field(
+    answers: dict[Code, AnswerValue] = Field(
         ..., description="Rule id of headwise.clinical → yes, no or unknown; a rule left out is unknown"
     )
-    notes: str = Field("", description="Notes")
+    notes: str = Field("", max_length=NOTES, description="Notes")
 
 
-class ClearanceIn(Schema):
+class ClearanceIn(In):
     clearance: str = Field(
-        ..., min_length=1, description="Who cleared the client for CST, and on what (e.g. GP letter of 3 May)"
+        ...,
+        min_length=1,
+        max_length=NOTES,
+        description="Who cleared the client for CST, and on what (e.g. GP letter of 3 May)",
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from headwise import clinical
 from headwise.accounts.models import User
 from headwise.clients.models import Client, Consent, ConsentText, SafetyScreening, ScreeningOutcome
+from headwise.common.services import update
 from headwise.practice.models import Practice
 
 
@@ -36,12 +37,7 @@ def client_create(*, practice: Practice, by: User, **fields: Any) -> Client:
 
 @transaction.atomic
 def client_update(*, client: Client, by: User, **fields: Any) -> Client:
-    for name, value in fields.items():
-        setattr(client, name, value)
-    client.updated_by = by
-    client.full_clean()
-    client.save()
-    return client
+    return update(client, fields, by=by)
 
 
 @transaction.atomic

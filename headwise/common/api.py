@@ -16,8 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -42,8 +43,20 @@ class TokenAuth(HttpBearer):
 
 
 def _field_of(loc: Any) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
-    return ".".join(parts) if parts else "__all__"
+    """The field an error of ninja's names: ``body`` when the body as a whole is wrong."""
+    loc = tuple(loc)
+    parts = [str(p) for p in loc[2:] if p not in ("body", "payload", "query", "path")]
+    if parts:
+        return ".".join(parts)
+    if loc[:1] == ("body",):
+        return "body"
+    named = [str(p) for p in loc[1:] if p not in ("body", "payload", "query", "path")]
+    return ".".join(named) if named else "__all__"
+
+
+def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The one shape of every 4xx answer of the API (see :class:`~headwise.common.api_access.Error`)."""
+    return {"detail": detail, "errors": errors or []}
 
 
 def django_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
@@ -72,25 +85,30 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(NinjaValidationError)
     def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = [{"field": _field_of(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
-        return api.create_response(request, {"detail": "Invalid input", "errors": errors}, status=422)
+        return api.create_response(request, error_body("Invalid input", errors), status=422)
 
     @api.exception_handler(DjangoValidationError)
     def on_django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        return api.create_response(
-            request, {"detail": "Invalid input", "errors": django_errors(exc)}, status=422
-        )
+        return api.create_response(request, error_body("Invalid input", django_errors(exc)), status=422)
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:  # ninja's answer to a body that is not JSON
+            errors = [{"field": "body", "message": _("The body is not valid JSON.")}]
+            return api.create_response(request, error_body("Malformed request", errors), status=400)
+        return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, {"detail": "Not found"}, status=404)
+        return api.create_response(request, error_body("Not found"), status=404)
 
     @api.exception_handler(PermissionDenied)
     def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return api.create_response(request, {"detail": "Your role may not do this"}, status=403)
+        return api.create_response(request, error_body("Your role may not do this"), status=403)
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return api.create_response(request, {"detail": "Sign in or send a valid token"}, status=401)
+        return api.create_response(request, error_body("Sign in or send a valid token"), status=401)
 
     from headwise.common.routers import ROUTERS
 

@@ -12,15 +12,15 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from headwise.clients.models import Client
-from headwise.common.api_access import paged, responses
+from headwise.common.api_access import clinical_reader_for, get_clinical_or_own, paged, responses
 from headwise.diary import selectors, services
 from headwise.diary.localtime import to_utc, zone_of
 from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake, TriggerExposure
@@ -46,42 +46,16 @@ from headwise.diary.schemas import (
 router = Router(tags=["diary"])
 
 
-def _may_read(request: HttpRequest) -> None:
-    membership = request.membership  # type: ignore[attr-defined]
-    if membership is not None and not membership.sees_clinical_records:
-        raise PermissionDenied
-
-
-def _scope(request: HttpRequest, queryset: QuerySet[Any], client_path: str = "client") -> QuerySet[Any]:
-    """Rows the caller may address: their own (a client) or their practice's (staff)."""
-    if request.client is not None:  # type: ignore[attr-defined]
-        return queryset.filter(**{client_path: request.client})  # type: ignore[attr-defined]
-    if request.membership is not None:  # type: ignore[attr-defined]
-        return queryset.filter(practice=request.practice)  # type: ignore[attr-defined]
-    return queryset.none()
-
-
-def _get(request: HttpRequest, queryset: QuerySet[Any], client_path: str = "client", **lookup: Any) -> Any:
-    found = _scope(request, queryset, client_path).filter(**lookup).first()
-    if found is None:
-        raise Http404
-    _may_read(request)
-    return found
-
-
 def _client(request: HttpRequest, client_id: uuid.UUID) -> Client:
-    if request.client is not None:  # type: ignore[attr-defined]
-        if request.client.uuid != client_id:  # type: ignore[attr-defined]
-            raise Http404
-        return request.client  # type: ignore[attr-defined, no-any-return]
-    return _get(request, Client.objects.all(), client_path="pk", uuid=client_id)  # type: ignore[no-any-return]
+    """The client themself, or an owner or practitioner of their practice (front desk 403)."""
+    return clinical_reader_for(request, client_id)
 
 
 def _attack(request: HttpRequest, attack_id: uuid.UUID, *, include_deleted: bool = True) -> Attack:
     queryset = Attack.objects.select_related("client")
     if not include_deleted:
         queryset = queryset.filter(deleted_at__isnull=True)
-    return _get(request, queryset, uuid=attack_id)  # type: ignore[no-any-return]
+    return get_clinical_or_own(request, queryset, attack_id)
 
 
 def _instant(value: dt.datetime | None, zone: str, field: str) -> dt.datetime | None:
@@ -186,8 +160,8 @@ def aura_create(request: HttpRequest, attack_id: uuid.UUID, payload: AuraIn) -> 
 
 
 def _aura(request: HttpRequest, aura_id: uuid.UUID) -> AuraSymptom:
-    return _get(  # type: ignore[no-any-return]
-        request, AuraSymptom.objects.select_related("attack"), client_path="attack__client", uuid=aura_id
+    return get_clinical_or_own(
+        request, AuraSymptom.objects.select_related("attack"), aura_id, client_path="attack__client"
     )
 
 
@@ -248,10 +222,10 @@ def intake_create(request: HttpRequest, client_id: uuid.UUID, payload: IntakeIn)
 
 
 def _intake(request: HttpRequest, intake_id: uuid.UUID) -> MedicationIntake:
-    return _get(  # type: ignore[no-any-return]
+    return get_clinical_or_own(
         request,
         MedicationIntake.objects.select_related("client", "attack").filter(deleted_at__isnull=True),
-        uuid=intake_id,
+        intake_id,
     )
 
 
@@ -313,19 +287,22 @@ def exposures_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[Trigg
 
 
 @router.post(
-    "/clients/{client_id}/exposures", response=responses(ExposureOut, 201), summary="Note a trigger exposure"
+    "/clients/{client_id}/exposures",
+    response={**responses(ExposureOut), 201: ExposureOut},
+    summary="Note a trigger exposure (a repeated request_id answers 200 with the first one)",
 )
 def exposure_create(request: HttpRequest, client_id: uuid.UUID, payload: ExposureIn) -> Status[Any]:
     client = _client(request, client_id)
-    exposure = services.exposure_record(
+    exposure, created = services.exposure_record(
         client=client,
         by=request.user,  # type: ignore[arg-type]
         trigger=payload.trigger,
         occurred_at=_instant(payload.occurred_at, client.time_zone, "occurred_at"),  # type: ignore[arg-type]
         attack=_linked_attack(client, payload.attack),
         detail=payload.detail,
+        request_id=payload.request_id,
     )
-    return Status(201, exposure)
+    return Status(201 if created else 200, exposure)
 
 
 @router.get(

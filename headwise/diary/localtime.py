@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from headwise import clinical
+from headwise.common import dates
 
 if TYPE_CHECKING:
     from headwise.clients.models import Client
@@ -50,7 +51,13 @@ def does_not_exist(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> bool:
 def to_utc(
     value: dt.datetime, *, zone: zoneinfo.ZoneInfo, field: str, fold: int | None = None
 ) -> dt.datetime:
-    """The UTC instant of ``value``: aware values as sent, naive ones read in ``zone``."""
+    """The UTC instant of ``value``: aware values as sent, naive ones read in ``zone``.
+
+    A value outside the calendar of :mod:`headwise.common.dates` is refused naming ``field``.
+    """
+    problem = dates.calendar_problem(value)
+    if problem is not None:
+        raise ValidationError({field: problem})
     if value.tzinfo is not None and value.utcoffset() is not None:
         return value.astimezone(dt.UTC)
     shown = value.strftime("%Y-%m-%d %H:%M")

@@ -395,11 +395,16 @@ class TriggerExposure(PracticeScoped, Public, Audited):
         help_text=_("Set when the client suspects this exposure set off that attack."),
     )
     detail = models.CharField(_("detail"), max_length=200, blank=True)
+    #: Sent by the app: a retried request with the same id is the same exposure.
+    request_id = models.UUIDField(_("submission id"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("trigger exposure")
         verbose_name_plural = _("trigger exposures")
         ordering: ClassVar = ["-occurred_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["client", "request_id"], name="exposure_request_once")
+        ]
         indexes: ClassVar = [models.Index(fields=["client", "occurred_at"], name="exposure_client_idx")]
 
 

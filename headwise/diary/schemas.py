@@ -10,6 +10,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from headwise.common.schemas import CODE, ITEMS, NOTES, Code, In, QueryIn
+
 SideIn = Literal["unilateral", "bilateral", ""]
 QualityIn = Literal["pulsating", "pressing", "other", ""]
 DisabilityIn = Literal["none", "half", "missed", ""]
@@ -35,7 +37,7 @@ SUBSTANCE_DOC = (
 )
 
 
-class AttackFields(Schema):
+class AttackFields(In):
     ended_at: dt.datetime | None = None
     time_zone: str | None = Field(
         None, max_length=64, description="IANA zone the client was in; default theirs"
@@ -50,11 +52,11 @@ class AttackFields(Schema):
     phonophobia: bool | None = None
     ended_by_sleep: bool | None = None
     had_aura: bool | None = None
-    warning_signs: list[str] | None = None
-    warning_lead_minutes: int | None = Field(None, ge=0)
+    warning_signs: list[Code] | None = Field(None, max_length=ITEMS)
+    warning_lead_minutes: int | None = Field(None, ge=0, le=2880)
     disability: DisabilityIn | None = None
-    suspected_triggers: list[str] | None = None
-    notes: str | None = None
+    suspected_triggers: list[Code] | None = Field(None, max_length=ITEMS)
+    notes: str | None = Field(None, max_length=NOTES)
 
 
 class AttackIn(AttackFields):
@@ -109,25 +111,25 @@ class AttackOut(Schema):
         return obj.client.uuid  # type: ignore[no-any-return]
 
 
-class AuraIn(Schema):
+class AuraIn(In):
     type: AuraTypeIn
     started_at: dt.datetime | None = None
-    duration_minutes: int | None = Field(None, ge=0)
+    duration_minutes: int | None = Field(None, ge=0, le=4320)
     spread_gradually: bool | None = None
     unilateral: bool | None = None
     positive: bool | None = None
 
 
-class AuraPatch(Schema):
+class AuraPatch(In):
     type: AuraTypeIn | None = None
     started_at: dt.datetime | None = None
-    duration_minutes: int | None = Field(None, ge=0)
+    duration_minutes: int | None = Field(None, ge=0, le=4320)
     spread_gradually: bool | None = None
     unilateral: bool | None = None
     positive: bool | None = None
 
 
-class IntakeIn(Schema):
+class IntakeIn(In):
     taken_at: dt.datetime
     name: str = Field(..., min_length=1, max_length=120)
     drug_class: DrugClassIn
@@ -139,7 +141,7 @@ class IntakeIn(Schema):
     request_id: UUID | None = None
 
 
-class IntakePatch(Schema):
+class IntakePatch(In):
     taken_at: dt.datetime | None = None
     name: str | None = Field(None, min_length=1, max_length=120)
     drug_class: DrugClassIn | None = None
@@ -169,7 +171,7 @@ class IntakeOut(Schema):
         return obj.attack.uuid if obj.attack_id else None
 
 
-class CheckInIn(Schema):
+class CheckInIn(In):
     had_headache: bool
     stress: int | None = Field(None, ge=0, le=10)
     sleep_hours: Decimal | None = Field(None, ge=0, le=24)
@@ -177,24 +179,40 @@ class CheckInIn(Schema):
     neck_tension: int | None = Field(None, ge=0, le=10)
     jaw_tension: int | None = Field(None, ge=0, le=10)
     menstruating: bool | None = None
-    caffeine_drinks: int | None = Field(None, ge=0)
-    alcohol_units: Decimal | None = Field(None, ge=0)
+    caffeine_drinks: int | None = Field(None, ge=0, le=50)
+    alcohol_units: Decimal | None = Field(None, ge=0, le=99)
     skipped_meals: bool | None = None
     hydration: Literal["low", "ok", "good", ""] = ""
     screen_hours: Decimal | None = Field(None, ge=0, le=24)
-    notes: str = ""
+    notes: str = Field("", max_length=NOTES)
 
 
-class CheckInOut(CheckInIn):
+class CheckInOut(Schema):
     uuid: UUID
     date: dt.date
+    had_headache: bool
+    stress: int | None
+    sleep_hours: Decimal | None
+    sleep_quality: int | None
+    neck_tension: int | None
+    jaw_tension: int | None
+    menstruating: bool | None
+    caffeine_drinks: int | None
+    alcohol_units: Decimal | None
+    skipped_meals: bool | None
+    hydration: str
+    screen_hours: Decimal | None
+    notes: str
 
 
-class ExposureIn(Schema):
-    trigger: str
+class ExposureIn(In):
+    trigger: str = Field(..., max_length=CODE)
     occurred_at: dt.datetime
     attack: UUID | None = None
     detail: str = Field("", max_length=200)
+    request_id: UUID | None = Field(
+        None, description="a second POST with the same id returns the first exposure"
+    )
 
 
 class ExposureOut(Schema):
@@ -203,6 +221,7 @@ class ExposureOut(Schema):
     occurred_at: dt.datetime
     attack: UUID | None = None
     detail: str
+    request_id: UUID | None
 
     @staticmethod
     def resolve_attack(obj: Any) -> UUID | None:
@@ -252,6 +271,6 @@ class SummaryOut(Schema):
     calendar: list[DayOut]
 
 
-class CheckInRange(Schema):
+class CheckInRange(QueryIn):
     from_: dt.date | None = Field(None, alias="from")
     to: dt.date | None = None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from headwise import clinical
 from headwise.care.models import SessionRecord
 from headwise.clients.models import Client
+from headwise.common import dates
 from headwise.diary import clinical_adapter
 from headwise.diary.history import UNDO_REASON_PREFIX, baseline
 from headwise.diary.localtime import client_today, local_day_bounds
@@ -165,11 +166,22 @@ class MonthView:
 
 
 def parse_month(text: str) -> dt.date | None:
-    """``YYYY-MM`` → the first of that month, or ``None`` if it is not a month."""
+    """``YYYY-MM`` → the first of that month, or ``None`` if it is not a month of the calendar
+    Headwise works in (:mod:`headwise.common.dates`)."""
     try:
-        return dt.datetime.strptime(text, "%Y-%m").replace(tzinfo=dt.UTC).date()
+        first = dt.datetime.strptime(text, "%Y-%m").replace(tzinfo=dt.UTC).date()
     except ValueError:
         return None
+    return first if dates.in_calendar(first) else None
+
+
+def parse_day(text: str) -> dt.date | None:
+    """``YYYY-MM-DD`` → that day, or ``None`` if it is not a day of Headwise's calendar."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if dates.in_calendar(day) else None
 
 
 def _month_end(first: dt.date) -> dt.date:

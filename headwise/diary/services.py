@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from headwise.accounts.models import User
 from headwise.clients.models import Client
 from headwise.clinical.medicines import substance_for_name
+from headwise.common import dates
+from headwise.common.services import apply_changes, create_once, refuse_unknown
 from headwise.diary.history import UNDO_REASON_PREFIX, ensure_baseline
 from headwise.diary.localtime import client_today, zone_of
 from headwise.diary.models import (
@@ -39,8 +41,7 @@ from headwise.diary.models import (
     WarningSign,
 )
 
-#: Clock skew allowed between a phone and the server before a time counts as "in the future".
-FUTURE_TOLERANCE = dt.timedelta(minutes=2)
+FUTURE_TOLERANCE = dates.FUTURE_TOLERANCE
 
 AURA_FIELDS = ("type", "started_at", "duration_minutes", "spread_gradually", "unilateral", "positive")
 INTAKE_FIELDS = (
@@ -55,15 +56,14 @@ INTAKE_FIELDS = (
 )
 
 
-def _unknown_fields(given: Iterable[str], allowed: Iterable[str]) -> None:
-    extra = sorted(set(given) - set(allowed))
-    if extra:
-        raise ValidationError({name: _("This field cannot be set here.") for name in extra})
+_unknown_fields = refuse_unknown
 
 
-def _not_future(errors: dict[str, list[str]], field: str, value: dt.datetime | None) -> None:
-    if value is not None and value > timezone.now() + FUTURE_TOLERANCE:
-        errors.setdefault(field, []).append(_("This time is in the future."))
+def _not_future(errors: dict[str, list[str]], field: str, value: dt.datetime | None, client: Client) -> None:
+    """The one rule of :mod:`headwise.common.dates` for a diary time: not ahead, not before birth."""
+    problem = dates.diary_time_problem(value, now=timezone.now(), born=client.date_of_birth)
+    if problem is not None:
+        errors.setdefault(field, []).append(problem)
 
 
 def _choices_list(errors: dict[str, list[str]], field: str, values: Any, allowed: Iterable[str]) -> None:
@@ -128,8 +128,8 @@ def _overlap_error(attack: Attack, other_started_at: dt.datetime) -> ValidationE
 def _validate_attack(attack: Attack, *, check_overlap: bool = True) -> None:
     errors: dict[str, list[str]] = {}
     zone_of(attack.time_zone)
-    _not_future(errors, "started_at", attack.started_at)
-    _not_future(errors, "ended_at", attack.ended_at)
+    _not_future(errors, "started_at", attack.started_at, attack.client)
+    _not_future(errors, "ended_at", attack.ended_at, attack.client)
     if attack.ended_at is not None and attack.ended_at <= attack.started_at:
         errors.setdefault("ended_at", []).append(_("An attack ends after it starts."))
     _choices_list(errors, "warning_signs", attack.warning_signs, WarningSign.values)
@@ -247,8 +247,7 @@ def attack_update(*, attack: Attack, by: User | None, **changes: Any) -> Attack:
     changed = {name: value for name, value in changes.items() if getattr(fresh, name) != value}
     if not changed:
         return fresh
-    for name, value in changed.items():
-        setattr(fresh, name, value)
+    apply_changes(fresh, changed, allowed=ATTACK_FIELDS)
     _validate_attack(fresh)
     return _save_attack(fresh, by)
 
@@ -304,7 +303,7 @@ def _owned_attack(client: Client, attack: Attack | None, field: str = "attack") 
 
 def _validate_aura(aura: AuraSymptom) -> None:
     errors: dict[str, list[str]] = {}
-    _not_future(errors, "started_at", aura.started_at)
+    _not_future(errors, "started_at", aura.started_at, aura.attack.client)
     if aura.duration_minutes is not None and aura.duration_minutes > 72 * 60:
         errors["duration_minutes"] = [_("An aura symptom lasts at most 72 hours (4320 minutes).")]
     if errors:
@@ -326,8 +325,7 @@ def aura_add(*, attack: Attack, by: User | None, **fields: Any) -> AuraSymptom:
 def aura_update(*, aura: AuraSymptom, by: User | None, **changes: Any) -> AuraSymptom:
     _unknown_fields(changes, AURA_FIELDS)
     fresh = AuraSymptom.objects.get(pk=aura.pk)
-    for name, value in changes.items():
-        setattr(fresh, name, value)
+    apply_changes(fresh, changes, allowed=AURA_FIELDS)
     _validate_aura(fresh)
     fresh._history_user = by  # type: ignore[attr-defined]
     fresh.save()
@@ -355,7 +353,7 @@ PAIN_AT_2H_AFTER = dt.timedelta(hours=2)
 
 def _validate_intake(intake: MedicationIntake) -> None:
     errors: dict[str, list[str]] = {}
-    _not_future(errors, "taken_at", intake.taken_at)
+    _not_future(errors, "taken_at", intake.taken_at, intake.client)
     if intake.pain_at_2h and intake.taken_at is not None:
         due = intake.taken_at + PAIN_AT_2H_AFTER
         if due > timezone.now() + FUTURE_TOLERANCE:
@@ -377,28 +375,18 @@ def intake_record(
     _unknown_fields(fields, INTAKE_FIELDS)
     _owned_attack(client, fields.get("attack"))
 
-    def existing() -> MedicationIntake | None:
-        if request_id is None:
-            return None
-        return MedicationIntake.objects.filter(client=client, request_id=request_id).first()
+    def create() -> MedicationIntake:
+        intake = MedicationIntake(
+            practice_id=client.practice_id, client=client, request_id=request_id, created_by=by, **fields
+        )
+        _name_gives_substance(intake)
+        _validate_intake(intake)
+        intake.updated_by = by
+        intake._history_user = by  # type: ignore[attr-defined]
+        intake.save()
+        return intake
 
-    if (found := existing()) is not None:
-        return found, False
-    try:
-        with transaction.atomic():
-            intake = MedicationIntake(
-                practice_id=client.practice_id, client=client, request_id=request_id, created_by=by, **fields
-            )
-            _name_gives_substance(intake)
-            _validate_intake(intake)
-            intake.updated_by = by
-            intake._history_user = by  # type: ignore[attr-defined]
-            intake.save()
-            return intake, True
-    except IntegrityError:
-        if (found := existing()) is not None:
-            return found, False
-        raise
+    return create_once(MedicationIntake.objects.filter(client=client), request_id, create)
 
 
 @transaction.atomic
@@ -406,11 +394,9 @@ def intake_update(*, intake: MedicationIntake, by: User | None, **changes: Any) 
     _unknown_fields(changes, INTAKE_FIELDS)
     _owned_attack(intake.client, changes.get("attack"))
     fresh = MedicationIntake.objects.get(pk=intake.pk)
-    for name, value in changes.items():
-        setattr(fresh, name, value)
+    apply_changes(fresh, changes, by=by, allowed=INTAKE_FIELDS)
     _name_gives_substance(fresh)
     _validate_intake(fresh)
-    fresh.updated_by = by
     fresh._history_user = by  # type: ignore[attr-defined]
     fresh.save()
     return fresh
@@ -437,10 +423,8 @@ def checkin_save(*, client: Client, by: User | None, date: dt.date, **fields: An
     checkin = DailyCheckIn.objects.select_for_update().filter(client=client, date=date).first()
     if checkin is None:
         checkin = DailyCheckIn(practice_id=client.practice_id, client=client, date=date, created_by=by)
-    for name, value in fields.items():
-        setattr(checkin, name, value)
+    apply_changes(checkin, fields, by=by)
     checkin.full_clean(exclude=["practice", "client", "created_by", "updated_by"], validate_constraints=False)
-    checkin.updated_by = by
     checkin._history_user = by  # type: ignore[attr-defined]
     checkin.save()
     return checkin
@@ -470,25 +454,35 @@ def exposure_record(
     occurred_at: dt.datetime,
     attack: Attack | None = None,
     detail: str = "",
-) -> TriggerExposure:
+    request_id: uuid.UUID | None = None,
+) -> tuple[TriggerExposure, bool]:
+    """Note an exposure; a repeated ``request_id`` returns the first one, ``created`` False."""
     _owned_attack(client, attack)
     errors: dict[str, list[str]] = {}
-    _not_future(errors, "occurred_at", occurred_at)
+    _not_future(errors, "occurred_at", occurred_at, client)
     if errors:
         raise ValidationError(errors)
-    exposure = TriggerExposure(
-        practice_id=client.practice_id,
-        client=client,
-        trigger=trigger,
-        occurred_at=occurred_at,
-        attack=attack,
-        detail=detail,
-        created_by=by,
-        updated_by=by,
-    )
-    exposure.full_clean(exclude=["practice", "client", "created_by", "updated_by"])
-    exposure.save()
-    return exposure
+
+    def create() -> TriggerExposure:
+        exposure = TriggerExposure(
+            practice_id=client.practice_id,
+            client=client,
+            trigger=trigger,
+            occurred_at=occurred_at,
+            attack=attack,
+            detail=detail,
+            request_id=request_id,
+            created_by=by,
+            updated_by=by,
+        )
+        exposure.full_clean(
+            exclude=["practice", "client", "created_by", "updated_by", "request_id"],
+            validate_constraints=False,
+        )
+        exposure.save()
+        return exposure
+
+    return create_once(TriggerExposure.objects.filter(client=client), request_id, create)
 
 
 @transaction.atomic

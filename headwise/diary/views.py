@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from headwise.accounts.access import ClientRequest, client_required
+from headwise.common.pages import errors_to_form, errors_to_messages
 from headwise.diary import charts, selectors, services
 from headwise.diary.forms import (
     AttackForm,
@@ -42,11 +43,7 @@ BACKFILL_DAYS = 14
 ATTACKS_PER_PAGE = 50
 
 
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's field errors on the form (``started_at`` shows on ``started_at_local``)."""
-    for field, errors in exc.message_dict.items():
-        target = f"{field}_local" if f"{field}_local" in form.fields else field
-        form.add_error(target if target in form.fields else None, errors)
+_apply_errors = errors_to_form
 
 
 def _status(form: Form) -> int:
@@ -113,9 +110,7 @@ def attack_end(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
     try:
         services.attack_update(attack=attack, by=request.user, ended_at=timezone.now().replace(microsecond=0))
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("Noted: the attack is over. Add the details when you feel up to it."))
     return redirect("diary:attack_detail", attack_id=attack.uuid)
@@ -260,9 +255,7 @@ def attack_restore(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse
     try:
         services.attack_restore(attack=attack, by=request.user)
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("Attack restored."))
     return redirect("diary:attack_detail", attack_id=attack.uuid)
@@ -285,9 +278,7 @@ def attack_undo(request: ClientRequest, attack_id: uuid.UUID, history_id: uuid.U
     try:
         undone = services.attack_undo(attack=attack, history_id=history_id, by=request.user)
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        errors_to_messages(request, exc)
     else:
         # Say what the undo did: undoing the recording deletes the attack, undoing a deletion
         # restores it.
@@ -302,10 +293,10 @@ def attack_undo(request: ClientRequest, attack_id: uuid.UUID, history_id: uuid.U
 
 
 def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Http404 from None
+    day = selectors.parse_day(text)
+    if day is None:
+        raise Http404
+    return day
 
 
 @client_required

@@ -42,8 +42,8 @@ def questionnaires_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[
 
 @router.post(
     "/clients/{client_id}/questionnaires",
-    response=responses(QuestionnaireOut, 201),
-    summary="Record a questionnaire; the score is computed",
+    response={**responses(QuestionnaireOut), 201: QuestionnaireOut},
+    summary="Record a questionnaire; the score is computed (a repeated request_id answers 200)",
 )
 def questionnaire_record(
     request: HttpRequest, client_id: uuid.UUID, payload: QuestionnaireIn
@@ -51,8 +51,8 @@ def questionnaire_record(
     client = clinical_reader_for(request, client_id)
     if own_client_of(request) is not None and payload.instrument == Instrument.HIT6:
         raise PermissionDenied  # HIT-6 is licensed: the practice enters its total
-    response = services.questionnaire_record(client=client, by=user_of(request), **payload.dict())
-    return Status(201, response)
+    response, created = services.questionnaire_record(client=client, by=user_of(request), **payload.dict())
+    return Status(201 if created else 200, response)
 
 
 @router.get(

@@ -23,8 +23,13 @@ class QuestionnaireResponse(PracticeScoped, Public, Audited):
     items = models.JSONField(_("item answers"), default=dict, blank=True)
     total = models.PositiveSmallIntegerField(_("total"))
     band = models.CharField(_("band"), max_length=40, blank=True)
+    #: Sent by the app: a retried request with the same id is the same response.
+    request_id = models.UUIDField(_("submission id"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("questionnaire response")
         verbose_name_plural = _("questionnaire responses")
         ordering: ClassVar = ["-answered_on"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["client", "request_id"], name="questionnaire_request_once")
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from headwise import clinical
 from headwise.accounts.models import User
 from headwise.clients.models import Client
+from headwise.common.services import create_once
 from headwise.diary.localtime import client_today
 from headwise.outcomes.models import Instrument, QuestionnaireResponse
 
@@ -49,9 +51,13 @@ def questionnaire_record(
     by: User,
     instrument: str,
     answered_on: dt.date | None = None,
+    request_id: uuid.UUID | None = None,
     **answers: Any,
-) -> QuestionnaireResponse:
-    """Score and keep one questionnaire; fields that do not belong to the instrument are refused."""
+) -> tuple[QuestionnaireResponse, bool]:
+    """Score and keep one questionnaire; fields that do not belong to the instrument are refused.
+
+    A repeated ``request_id`` returns the first response, ``created`` False.
+    """
     given = {name: value for name, value in answers.items() if value is not None}
     allowed = _ONLY.get(instrument, set())
     for name in sorted(set(given) - allowed):
@@ -64,17 +70,22 @@ def questionnaire_record(
         total, band = _score(instrument, given)
     except clinical.AnalysisError as exc:
         raise ValidationError({_field_of(exc): exc.reason}) from exc
-    response = QuestionnaireResponse(
-        practice_id=client.practice_id,
-        client=client,
-        instrument=instrument,
-        answered_on=answered_on,
-        items={k: v for k, v in given.items() if k != "total"},
-        total=total,
-        band=band,
-        created_by=by,
-        updated_by=by,
-    )
-    response.full_clean()
-    response.save()
-    return response
+
+    def create() -> QuestionnaireResponse:
+        response = QuestionnaireResponse(
+            practice_id=client.practice_id,
+            client=client,
+            instrument=instrument,
+            answered_on=answered_on,
+            items={k: v for k, v in given.items() if k != "total"},
+            total=total,
+            band=band,
+            request_id=request_id,
+            created_by=by,
+            updated_by=by,
+        )
+        response.full_clean(exclude=["request_id"], validate_constraints=False)
+        response.save()
+        return response
+
+    return create_once(QuestionnaireResponse.objects.filter(client=client), request_id, create)

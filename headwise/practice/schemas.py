@@ -6,6 +6,7 @@ import uuid
 
 from ninja import Field, Schema
 
+from headwise.common.schemas import CODE, SHORT, In
 from headwise.practice.models import CstStyle, Profession, Role
 
 
@@ -33,7 +34,7 @@ class LocationOut(Schema):
     is_active: bool = Field(..., description="False once the location no longer takes bookings")
 
 
-class LocationIn(Schema):
+class LocationIn(In):
     name: str = Field(..., min_length=1, max_length=200, description="Name, unique within the practice")
     street: str = Field("", max_length=200, description="Street and number")
     postal_code: str = Field("", max_length=20, description="Postal code")
@@ -41,11 +42,13 @@ class LocationIn(Schema):
     region: str = Field("", max_length=100, description="State or region")
     country: str = Field("NL", min_length=2, max_length=2, description="ISO 3166-1 alpha-2 country code")
     phone: str = Field("", max_length=40, description="Phone")
-    time_zone: str = Field("Europe/Amsterdam", description="IANA time zone, e.g. Europe/Berlin")
+    time_zone: str = Field(
+        "Europe/Amsterdam", max_length=CODE, description="IANA time zone, e.g. Europe/Berlin"
+    )
     is_active: bool = Field(True, description="Whether the location takes bookings")
 
 
-class LocationPatch(Schema):
+class LocationPatch(In):
     name: str | None = Field(None, min_length=1, max_length=200, description="New name")
     street: str | None = Field(None, max_length=200, description="Street and number")
     postal_code: str | None = Field(None, max_length=20, description="Postal code")
@@ -53,7 +56,7 @@ class LocationPatch(Schema):
     region: str | None = Field(None, max_length=100, description="State or region")
     country: str | None = Field(None, min_length=2, max_length=2, description="ISO country code")
     phone: str | None = Field(None, max_length=40, description="Phone")
-    time_zone: str | None = Field(None, description="IANA time zone")
+    time_zone: str | None = Field(None, max_length=CODE, description="IANA time zone")
     is_active: bool | None = Field(None, description="Whether the location takes bookings")
 
 
@@ -64,12 +67,12 @@ class RoomOut(Schema):
     is_active: bool = Field(..., description="False once the room is no longer used")
 
 
-class RoomIn(Schema):
+class RoomIn(In):
     name: str = Field(..., min_length=1, max_length=100, description="Name, unique within the location")
     is_active: bool = Field(True, description="Whether the room can be booked")
 
 
-class RoomPatch(Schema):
+class RoomPatch(In):
     name: str | None = Field(None, min_length=1, max_length=100, description="New name")
     is_active: bool | None = Field(None, description="Whether the room can be booked")
 
@@ -105,10 +108,12 @@ class MembershipOut(Schema):
         return profile.uuid if profile is not None else None
 
 
-class MembershipIn(Schema):
+class MembershipIn(In):
     email: str = Field(..., min_length=3, max_length=254, description="Login e-mail, not yet in use")
     full_name: str = Field(..., min_length=1, max_length=200, description="Full name")
-    password: str = Field(..., min_length=1, description="Initial password (checked by the password rules)")
+    password: str = Field(
+        ..., max_length=SHORT, min_length=1, description="Initial password (checked by the password rules)"
+    )
     role: Role = Field(..., description="owner, practitioner or front_desk")
     profession: Profession | None = Field(
         None, description="Required for a practitioner; an owner who treats gives one too"
@@ -119,6 +124,6 @@ class MembershipIn(Schema):
     )
 
 
-class MembershipPatch(Schema):
+class MembershipPatch(In):
     role: Role | None = Field(None, description="New role")
     is_active: bool | None = Field(None, description="False to withdraw access to the practice")

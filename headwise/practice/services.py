@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
+from headwise.common.services import apply_changes
 from headwise.practice.models import CstStyle, Location, Membership, Practice, Practitioner, Role, Room
 
 
@@ -86,9 +87,7 @@ def location_create(*, practice: Practice, **fields: Any) -> Location:
 
 @transaction.atomic
 def location_update(*, location: Location, **fields: Any) -> Location:
-    for name, value in fields.items():
-        setattr(location, name, value)
-    return location_save(location=location)
+    return location_save(location=apply_changes(location, fields))
 
 
 @transaction.atomic
@@ -98,9 +97,7 @@ def room_create(*, location: Location, **fields: Any) -> Room:
 
 @transaction.atomic
 def room_update(*, room: Room, **fields: Any) -> Room:
-    for name, value in fields.items():
-        setattr(room, name, value)
-    return _room_save(room=room)
+    return _room_save(room=apply_changes(room, fields))
 
 
 def _room_save(*, room: Room) -> Room:

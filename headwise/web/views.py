@@ -29,6 +29,7 @@ from headwise.care.models import Appointment
 from headwise.clients import selectors as client_selectors
 from headwise.clients import services as client_services
 from headwise.clients.forms import ClientForm
+from headwise.common.pages import errors_to_form
 from headwise.diary import selectors as diary_selectors
 from headwise.diary.localtime import client_today
 from headwise.practice import selectors as practice_selectors
@@ -214,9 +215,7 @@ def staff_edit(request: StaffRequest, membership_id: uuid.UUID) -> HttpResponse:
                 is_active=form.cleaned_data["is_active"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Staff member updated."))
             return redirect("web:practice_settings")
