@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from headwise.common.history import record_history
-from headwise.common.models import Audited, PracticeScoped, Public
+from headwise.common.models import Audited, PracticeScoped, Public, bounded_text
 from headwise.practice.models import CstStyle
 
 
@@ -28,8 +28,8 @@ class TreatmentPlan(PracticeScoped, Public, Audited):
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
     )
-    goals = models.TextField(_("goals in the client's words"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    goals = bounded_text(_("goals in the client's words"), blank=True)
+    notes = bounded_text(_("notes"), blank=True)
 
     history = record_history()
 
@@ -67,7 +67,7 @@ class PlanPhase(PracticeScoped, Public):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     interval_days_min = models.PositiveSmallIntegerField(_("sessions every (days, from)"))
     interval_days_max = models.PositiveSmallIntegerField(_("sessions every (days, to)"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = bounded_text(_("notes"), blank=True)
 
     class Meta:
         verbose_name = _("plan phase")
@@ -126,7 +126,7 @@ class Appointment(PracticeScoped, Public, Audited):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(_("notes for the front desk"), blank=True)
+    notes = bounded_text(_("notes for the front desk"), blank=True)
 
     history = record_history()
 
@@ -207,10 +207,10 @@ class SessionRecord(PracticeScoped, Public, Audited):
     headache_at_end = models.PositiveSmallIntegerField(
         _("headache at end (0–10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
     )
-    sensations = models.TextField(_("sensations the client described"), blank=True)
+    sensations = bounded_text(_("sensations the client described"), blank=True)
     emotional_release = models.BooleanField(_("emotional release"), default=False)
     side_effects = models.JSONField(_("side effects during the session"), default=list, blank=True)
-    notes = models.TextField(_("practitioner's notes"), blank=True)
+    notes = bounded_text(_("practitioner's notes"), blank=True)
 
     history = record_history()
 
@@ -230,7 +230,7 @@ class FollowUp(PracticeScoped, Public, Audited):
     side_effects = models.JSONField(_("side effects since the session"), default=list, blank=True)
     faded_within_24h = models.BooleanField(_("faded within 24 h"), null=True, blank=True)
     headache_since = models.BooleanField(_("headache since the session"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = bounded_text(_("notes"), blank=True)
 
     history = record_history()
 

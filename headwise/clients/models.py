@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from headwise.accounts.models import validate_time_zone
 from headwise.common import dates
 from headwise.common.history import record_history
-from headwise.common.models import Audited, PracticeScoped, Public
+from headwise.common.limits import LONG
+from headwise.common.models import Audited, PracticeScoped, Public, bounded_text
 
 
 class Sex(models.TextChoices):
@@ -89,18 +90,18 @@ class Client(PracticeScoped, Public, Audited):
     headache_days_per_month_reported = models.PositiveSmallIntegerField(
         _("headache days per month (as reported)"), null=True, blank=True
     )
-    preventive_medication = models.TextField(_("preventive medication"), blank=True)
-    acute_medication = models.TextField(_("usual acute medication"), blank=True)
+    preventive_medication = bounded_text(_("preventive medication"), blank=True)
+    acute_medication = bounded_text(_("usual acute medication"), blank=True)
     known_triggers = models.JSONField(_("known triggers"), default=list, blank=True)
     recent_head_injury_on = models.DateField(_("most recent head injury"), null=True, blank=True)
-    sensitivities = models.TextField(
+    sensitivities = bounded_text(
         _("sensitivities and preferences"),
         blank=True,
         help_text=_("Touch, light, sound, positioning: what to adapt for this person."),
     )
     physician_name = models.CharField(_("physician"), max_length=200, blank=True)
     physician_contact = models.CharField(_("physician contact"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = bounded_text(_("notes"), blank=True)
     reminder_time = models.TimeField(_("diary reminder at"), null=True, blank=True, default=dt.time(20, 30))
     reminders_enabled = models.BooleanField(_("send diary reminders"), default=True)
 
@@ -152,7 +153,7 @@ class ConsentText(PracticeScoped, Public):
     kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
+    body = bounded_text(_("text"), max_length=LONG)
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
 
     class Meta:
@@ -214,13 +215,13 @@ class SafetyScreening(PracticeScoped, Public, Audited):
         verbose_name=_("caution acknowledged by"),
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    clinician_clearance = models.TextField(
+    clinician_clearance = bounded_text(
         _("clinician's clearance"),
         blank=True,
         help_text=_("Who cleared a referred client for CST, and when (e.g. a GP letter)."),
     )
     cleared_at = models.DateTimeField(null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = bounded_text(_("notes"), blank=True)
 
     history = record_history()
 

@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from headwise.practice.models import Practice
 
+from headwise.common.limits import NOTES
+
 M = TypeVar("M", bound=models.Model)
+
+
+def bounded_text(
+    verbose_name: Any, *, max_length: int = NOTES, **options: object
+) -> models.TextField[str, str]:
+    """A free-text field with a maximum length that the model's validation, the pages' forms
+    and the API (:mod:`headwise.common.limits`) all hold to; a plain TextField holds it only in
+    forms."""
+    return models.TextField(
+        verbose_name,
+        max_length=max_length,
+        validators=[MaxLengthValidator(max_length)],
+        **options,  # type: ignore[arg-type]
+    )
 
 
 class PracticeQuerySet(models.QuerySet[M]):

@@ -44,13 +44,14 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from headwise.common import dates
+from headwise.common.limits import CODE as CODE
+from headwise.common.limits import ITEMS as ITEMS
+from headwise.common.limits import LONG as LONG
+from headwise.common.limits import NOTES as NOTES
+from headwise.common.limits import SHORT as SHORT
 
-#: Maximum lengths, in characters, of the kinds of text the API takes.
-CODE = 64  # a code from a fixed list, an IANA zone, a rule id
-SHORT = 200  # a name, a title, a one-line answer
-NOTES = 5000  # free-text notes (about two pages)
-LONG = 20000  # a consent text the client agrees to
-ITEMS = 50  # entries in a list of codes or short texts
+#: Maximum lengths, in characters, of the kinds of text the API takes are one rule with the models
+#: and the pages: :mod:`headwise.common.limits` (CODE, SHORT, NOTES, LONG, ITEMS).
 
 Code = Annotated[str, StringConstraints(max_length=CODE)]
 Short = Annotated[str, StringConstraints(max_length=SHORT)]

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from headwise.clinical.medicines import COMMON_SIMPLE_ANALGESICS
+from headwise.common.limits import NOTES
 from headwise.diary import localtime
 from headwise.diary.models import (
     AuraType,
@@ -231,7 +232,9 @@ class AttackForm(ZonedForm):
         choices=Trigger.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=NOTES, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def changes(self) -> dict[str, Any]:
         """The cleaned values under the model's field names.
@@ -322,7 +325,9 @@ class CheckInForm(forms.Form):
     screen_hours = forms.DecimalField(
         label=_("Screen time (hours)"), required=False, min_value=0, max_value=24, decimal_places=1
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=NOTES, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def answers(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

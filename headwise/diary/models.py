@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from headwise import clinical
 from headwise.clinical.medicines import substance_for_name
 from headwise.common.history import record_history
-from headwise.common.models import Audited, PracticeScoped, Public
+from headwise.common.models import Audited, PracticeScoped, Public, bounded_text
 
 INTENSITY = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -149,7 +149,7 @@ class Attack(PracticeScoped, Public, Audited):
     )
     disability = models.CharField(_("what it cost"), max_length=10, choices=Disability.choices, blank=True)
     suspected_triggers = models.JSONField(_("suspected triggers"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = bounded_text(_("notes"), blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     # History rows are addressed in URLs (undo), so each also gets a random id like every record;
@@ -367,7 +367,7 @@ class DailyCheckIn(PracticeScoped, Public, Audited):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(24)],
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = bounded_text(_("notes"), blank=True)
 
     history = record_history()
 
