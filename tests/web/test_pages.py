@@ -14,6 +14,7 @@ from django.utils import timezone
 from headwise.accounts.models import User
 from headwise.clients.models import CLINICAL_FIELDS, Client
 from headwise.practice.models import Location, Membership, Role
+from tests import factories as f
 from tests.conftest import PracticeWorld, login
 from tests.factories import PASSWORD, AppointmentFactory, ClientFactory
 
@@ -447,3 +448,24 @@ def test_it_serves_a_favicon_and_the_api_docs_without_a_cdn(as_practitioner: Htt
     assert docs.status_code == 200
     assert "ninja/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text.lower()
     assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui.css")
+
+
+def test_the_strip_shows_an_aura_without_headache_as_a_migraine_day(
+    as_client: HttpClient, world: PracticeWorld
+) -> None:
+    # ICHD-3 1.2.1.2: an aura without headache is no headache day, but it is a migraine day.
+    zone = world.client.time_zone
+    start = f.local_at(zone, days=-5, hour=11)
+    aura_only = f.AttackFactory(
+        client=world.client,
+        started_at=start,
+        ended_at=start + dt.timedelta(minutes=40),
+        peak_intensity=0,
+        had_aura=True,
+    )
+    f.AuraSymptomFactory(attack=aura_only, type="visual", duration_minutes=20)
+    days = {d.date: d for d in as_client.get("/me/").context["days"]}
+    day = start.date()
+    assert days[day].state == "migraine" and days[day].had_headache is False
+    html = as_client.get("/me/").content.decode()
+    assert f"{day:%a} {day.day} {day:%b}: migraine day" in html
