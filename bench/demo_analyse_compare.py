@@ -4,9 +4,12 @@ Two steps, so that the same files are analysed by two versions of the engine:
 
 1. ``export OUT_DIR`` (Django; a database holding ``headwise demo-data``): write every demo
    client's whole diary as a ``headwise-diary/1`` file.
-2. ``compare BEFORE_ROOT AFTER_ROOT OUT_DIR`` (no Django): run ``headwise analyse --json`` from
-   each source tree on every file and print how many headache/migraine days and which
-   diagnosis suggestions moved.
+2. ``compare BEFORE_ROOT AFTER_ROOT OUT_DIR [BEFORE_DIR]`` (no Django): run ``headwise analyse
+   --json`` from each source tree on every file and print how many headache/migraine days and
+   which diagnosis suggestions moved. An older engine refuses keys its format did not know yet:
+   ``strip OUT_DIR BEFORE_DIR KEY...`` writes copies without them (e.g. ``headache`` and
+   ``substance``), which is what the older engine would have been given, and ``compare`` then
+   gives the older tree the files in ``BEFORE_DIR`` (same names).
 
 Example (what the closing note of issue 9 used)::
 
@@ -87,7 +90,26 @@ def _suggested(data: dict[str, Any]) -> set[str]:
     return {s["code"] for s in data["suggestions"] if s["status"] == "suggested"}
 
 
-def compare(before: Path, after: Path, files: Path) -> int:
+def _without(value: Any, keys: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _without(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [_without(v, keys) for v in value]
+    return value
+
+
+def strip(files: Path, out: Path, keys: list[str]) -> int:
+    """Copy every diary in ``files`` to ``out`` without the given keys, at any depth."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = sorted(files.glob("*.json"))
+    for path in paths:
+        data = json.loads(path.read_text())
+        (out / path.name).write_text(json.dumps(_without(data, frozenset(keys))))
+    print(f"wrote {len(paths)} diaries without {keys} to {out}")
+    return 0
+
+
+def compare(before: Path, after: Path, files: Path, before_files: Path | None = None) -> int:
     """Print per-row day totals before/after and every suggestion that changed."""
     totals = {r: [0, 0] for r in ROWS}
     gained: Counter[str] = Counter()
@@ -97,7 +119,8 @@ def compare(before: Path, after: Path, files: Path) -> int:
     clients_moved = 0
     paths = sorted(files.glob("*.json"))
     for path in paths:
-        old, new = _analyse(before, path), _analyse(after, path)
+        old = _analyse(before, path if before_files is None else before_files / path.name)
+        new = _analyse(after, path)
         for r in ROWS:
             totals[r][0] += old["days"]["counts"][r]
             totals[r][1] += new["days"]["counts"][r]
@@ -133,8 +156,10 @@ def compare(before: Path, after: Path, files: Path) -> int:
 def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "export":
         return export(Path(argv[1]))
-    if len(argv) == 4 and argv[0] == "compare":
-        return compare(Path(argv[1]), Path(argv[2]), Path(argv[3]))
+    if len(argv) in (4, 5) and argv[0] == "compare":
+        return compare(Path(argv[1]), Path(argv[2]), Path(argv[3]), Path(argv[4]) if len(argv) == 5 else None)
+    if len(argv) >= 4 and argv[0] == "strip":
+        return strip(Path(argv[1]), Path(argv[2]), argv[3:])
     print(__doc__, file=sys.stderr)
     return 2
 
