@@ -32,7 +32,9 @@ hypothesis_settings.load_profile("headwise")
 # turns instants into local days (the diary, the pages, the API) or in this directory's own
 # tests of the test world, unless it pins its own instant with a ``frozen`` fixture (then the
 # test's now does not reach it). Pure-core tests take their dates as arguments; the tenancy walk
-# answers 404 on any day; the demo generator takes ``now`` as an argument.
+# answers 404 on any day; the demo generator takes ``now`` as an argument. The schemathesis
+# runs (marker ``fuzz``) are left out: they draw their own dates, they are the slowest part of the
+# suite, and five more runs of them would double CI's time.
 DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "live_server"})
 DATE_SENSITIVE = (
     "tests/diary/",
@@ -47,7 +49,8 @@ def date_sensitive(item: pytest.Item) -> bool:
     names = set(getattr(item, "fixturenames", ()))
     path = item.path.relative_to(item.config.rootpath).as_posix()
     uses_database = bool(names & DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
-    return uses_database and path.startswith(DATE_SENSITIVE) and "frozen" not in names
+    fuzz = item.get_closest_marker("fuzz") is not None
+    return uses_database and path.startswith(DATE_SENSITIVE) and "frozen" not in names and not fuzz
 
 
 def pytest_report_header() -> str:
