@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from headwise.diary.models import DailyCheckIn
 from headwise.practice.models import Practice
@@ -91,13 +90,14 @@ def assert_clean(found: dict[str, Any]) -> None:
     )
 
 
-def _last_month() -> dt.date:
-    return timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+def _last_month(world: PracticeWorld) -> dt.date:
+    return f.local_today(world.client.time_zone).replace(day=1) - dt.timedelta(days=1)
 
 
 def _diary(world: PracticeWorld) -> None:
     """A month with every kind of day: migraine, headache, free, missing, a session, medication."""
-    today = timezone.localdate()
+    zone = world.client.time_zone
+    today = f.local_today(zone)
     for back in range(1, 20):
         day = today - dt.timedelta(days=back)
         if back % 5 and not DailyCheckIn.objects.filter(client=world.client, date=day).exists():
@@ -105,7 +105,7 @@ def _diary(world: PracticeWorld) -> None:
                 client=world.client, practice=world.practice, date=day, had_headache=back % 3 == 0
             )
     for back, peak in ((3, 8), (6, 4), (9, 9)):
-        start = timezone.now().replace(microsecond=0) - dt.timedelta(days=back, hours=2)
+        start = f.local_at(zone, days=-back, hour=9)
         f.AttackFactory(
             client=world.client,
             practice=world.practice,
@@ -123,7 +123,7 @@ def _diary(world: PracticeWorld) -> None:
         client=world.client,
         practice=world.practice,
         practitioner=world.records["practitioner"],
-        started_at=timezone.now() - dt.timedelta(days=3, hours=5),
+        started_at=f.local_at(zone, days=-3, hour=16),
     )
 
 
@@ -159,7 +159,7 @@ def test_the_clients_pages_pass_axe(themed: Any, live_server: Any, world: Practi
         "checkin": "/diary/checkin/",
         "backfill": "/diary/backfill/",
         "month": "/diary/month/",
-        "month-before": f"/diary/month/{_last_month():%Y-%m}/",
+        "month-before": f"/diary/month/{_last_month(world):%Y-%m}/",
         "reminders": "/diary/reminders/",
         "settings": "/settings/",
     }
@@ -187,7 +187,7 @@ def test_the_staff_pages_pass_axe(themed: Any, live_server: Any, world: Practice
         "client-edit": f"/clients/{c}/edit/",
         "client-new": "/clients/new/",
         "staff-month": f"/clients/{c}/diary/",
-        "staff-month-before": f"/clients/{c}/diary/{_last_month():%Y-%m}/",
+        "staff-month-before": f"/clients/{c}/diary/{_last_month(world):%Y-%m}/",
     }
     for name, path in pages.items():
         check(themed, base + path, name, theme, found)

@@ -23,7 +23,7 @@ def test_it_asks_which_painkiller_only_for_a_simple_analgesic(
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
     page = context.new_page()
     page.set_default_timeout(30_000)
-    # The live server runs on the real clock; the attack is placed relative to it (no day rule here).
+    # The clock fixture holds the live server at the test's now too; the attack ended an hour ago.
     start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=3)
     attack = f.AttackFactory(client=world.client, started_at=start, ended_at=start + dt.timedelta(hours=2))
     sign_in(page, live_server, world.client_user.email, PASSWORD)
