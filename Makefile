@@ -15,7 +15,7 @@ DEMO_SEED ?= 7
 CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium axe clean test-clock
+.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium pdftoppm axe clean test-clock
 
 install: $(STAMP)
 
@@ -39,6 +39,12 @@ chromium:
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+
+# poppler's pdftoppm turns report PDFs into PNG pages for the tests' screenshots.
+pdftoppm:
+	@command -v pdftoppm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; fi; }
 
 # axe-core for the browser tests' accessibility checks, exactly as package-lock.json pins it.
 axe: $(AXE)
@@ -65,7 +71,7 @@ unit-postgres: install
 	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser" tests; \
 	else echo "PostgreSQL at $(PG_URL) does not answer: SKIPPING the PostgreSQL run (the SQLite run still counts)."; fi
 
-browser: install chromium axe
+browser: install chromium pdftoppm axe
 	$(BIN)/pytest -m browser tests
 
 # The date-sensitive tests (marker `clock`, see CONTRIBUTING.md) once per hostile instant:
