@@ -7,7 +7,7 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from headwise.clients.models import Client, ClientStatus, SafetyScreening
+from headwise.clients.models import Client, ClientStatus, Consent, ConsentKind, SafetyScreening
 from headwise.practice.models import Practice
 
 
@@ -35,3 +35,20 @@ def clients_search(
 
 def latest_screening(*, client: Client) -> SafetyScreening | None:
     return SafetyScreening.objects.filter(client=client).order_by("-screened_at").first()
+
+
+def may_process(*, client: Client) -> bool:
+    """Whether Headwise may go on processing the client's data and contacting them.
+
+    The one rule that diary writes, reminders, follow-up e-mails and questionnaires ask: it is
+    false once the client's consent to keeping and processing health data is withdrawn (or was
+    refused) and not granted again since.
+    """
+    latest = (
+        Consent.objects.filter(client=client, text__kind=ConsentKind.DATA)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return True
+    return latest.granted and latest.withdrawn_at is None
