@@ -65,6 +65,8 @@ def _page(
             initial={"started_on": client_today(client), "practitioner": client.assigned_practitioner},
         )
         return render(request, "care/plan.html", context, status=status)
+    if start_form is not None:
+        context["start_form"] = start_form
     rules = services.cadence_rules_get(practice=request.practice)
     state = selectors.plan_cadence(plan=plan, rules=rules)
     context.update(
