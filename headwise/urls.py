@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("diary/", include("headwise.diary.urls")),
     path("", include("headwise.care.urls_plan")),
+    path("", include("headwise.outcomes.urls")),
     path("", include("headwise.web.urls")),
 ]

@@ -35,8 +35,10 @@ class QuestionnaireResponse(PracticeScoped, Public, Audited):
         ]
 
 
-#: What a client can be sent to fill in themself (HIT-6 is licensed: the practice enters its total).
-CLIENT_INSTRUMENTS = (Instrument.MIDAS, Instrument.PHQ4)
+#: What a client can be sent to fill in themself: the PHQ-4, whose wording is public domain. The
+#: MIDAS wording is copyrighted and HIT-6 licensed; neither text ships (docs/clinical-definitions.md
+#: section 5), so the practice enters those from its own forms.
+CLIENT_INSTRUMENTS = (Instrument.PHQ4,)
 
 
 class QuestionnaireRequest(PracticeScoped, Public, Audited):

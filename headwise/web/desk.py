@@ -1,0 +1,121 @@
+"""The client page as the practitioner's desk: what is known, and what needs doing.
+
+Reads only (selectors of the apps); the front desk gets the non-clinical parts: no diary, no
+session notes, no questionnaire answers, no numbers behind the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from headwise.care import selectors as care_selectors
+from headwise.care import services as care_services
+from headwise.care.explain import explain
+from headwise.care.models import FollowUp, SessionRecord
+from headwise.clients import selectors as client_selectors
+from headwise.clients.models import Client, Consent, ConsentKind, ConsentText, ScreeningOutcome
+from headwise.outcomes.models import QuestionnaireResponse
+from headwise.outcomes.services import questionnaires_pending
+from headwise.practice.models import Membership
+
+#: Consents a client must have given before care starts.
+REQUIRED_CONSENTS = (ConsentKind.TREATMENT, ConsentKind.DATA)
+
+
+@dataclass(frozen=True)
+class Todo:
+    text: str
+    url: str = ""
+    urgent: bool = False
+
+
+def unsigned_consents(client: Client) -> list[ConsentText]:
+    """The current version of each required consent text that the client has not granted."""
+    latest = (
+        ConsentText.objects.for_practice(client.practice)
+        .filter(kind__in=REQUIRED_CONSENTS)
+        .values("kind")
+        .annotate(version=Max("version"))
+    )
+    missing = []
+    for row in latest:
+        text = ConsentText.objects.for_practice(client.practice).get(kind=row["kind"], version=row["version"])
+        given = Consent.objects.filter(client=client, text=text, granted=True, withdrawn_at__isnull=True).exists()
+        if not given:
+            missing.append(text)
+    return missing
+
+
+def _todos(client: Client, *, clinical: bool, context: dict[str, Any]) -> list[Todo]:
+    todos: list[Todo] = []
+    screening = context["screening"]
+    if screening is None:
+        todos.append(Todo(_("No safety screening on record: screen before the first CST session."), urgent=True))
+    elif screening.outcome == ScreeningOutcome.REFER and screening.cleared_at is None:
+        todos.append(Todo(_("Safety screen says refer: no CST until a clinician's clearance is recorded."), urgent=True))
+    elif screening.outcome == ScreeningOutcome.CAUTION and screening.acknowledged_at is None:
+        todos.append(Todo(_("Safety screen says caution: a practitioner must acknowledge the risks."), urgent=True))
+    for text in context["unsigned"]:
+        todos.append(Todo(_("Consent not given: %(title)s (version %(v)s).") % {"title": text.title, "v": text.version}))
+    for follow_up in context["open_follow_ups"]:
+        todos.append(
+            Todo(
+                _("Follow-up of the session on %(day)s is unanswered.")
+                % {"day": date_format(timezone.localtime(follow_up.session.started_at), "j M Y")}
+            )
+        )
+    plan = context["plan_state"]
+    if plan is not None and plan.phase is not None and plan.upcoming is None and plan.plan.status == "active":
+        todos.append(
+            Todo(
+                _("Next session due %(day)s; nothing booked.") % {"day": date_format(plan.next_on, "j M Y")},
+                url=reverse("plan:plan", args=[client.uuid]) if clinical else "",
+            )
+        )
+    if clinical and plan is not None and plan.suggestion is not None and (
+        plan.suggestion.changes_phase or plan.suggestion.earlier_by
+    ):
+        todos.append(Todo(explain(plan.suggestion).headline, url=reverse("plan:plan", args=[client.uuid])))
+    if clinical:
+        for asked in context["pending"]:
+            todos.append(
+                Todo(
+                    _("%(name)s sent on %(day)s, not answered yet.")
+                    % {"name": asked.get_instrument_display(), "day": date_format(asked.created_at, "j M Y")}
+                )
+            )
+    return todos
+
+
+def desk(*, client: Client, membership: Membership) -> dict[str, Any]:
+    """Everything the client page shows, by section; clinical sections only for clinicians."""
+    clinical = membership.sees_clinical_records
+    plan = care_selectors.active_plan(client=client)
+    rules = care_services.cadence_rules_get(practice=client.practice)
+    plan_state = care_selectors.plan_cadence(plan=plan, rules=rules) if plan is not None else None
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "screening": client_selectors.latest_screening(client=client),
+        "unsigned": unsigned_consents(client),
+        "plan": plan,
+        "plan_state": plan_state,
+        "sessions": SessionRecord.objects.filter(client=client)
+        .select_related("practitioner", "follow_up")
+        .order_by("-started_at")[:5],
+        "open_follow_ups": FollowUp.objects.filter(
+            session__client=client, completed_at__isnull=True, due_at__lte=now
+        ).select_related("session"),
+        "pending": list(questionnaires_pending(client=client)) if clinical else [],
+        "questionnaires": list(QuestionnaireResponse.objects.filter(client=client).order_by("-answered_on", "-created_at")[:10])
+        if clinical
+        else [],
+    }
+    context["todos"] = _todos(client, clinical=clinical, context=context)
+    return context
