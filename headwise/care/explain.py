@@ -6,6 +6,7 @@ here, at render time, so a Dutch reader reads Dutch.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
@@ -21,7 +22,7 @@ class Explained:
     reasons: list[str]
 
 
-def _day(value: object) -> str:
+def _day(value: dt.date) -> str:
     return date_format(value, "j M Y")
 
 

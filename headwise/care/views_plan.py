@@ -56,7 +56,7 @@ def _page(
     context: dict[str, Any] = {
         "client": client,
         "plan": plan,
-        "past_plans": selectors.plans_of_client(client=client).exclude(pk=plan.pk if plan else None),
+        "past_plans": selectors.plans_of_client(client=client).exclude(pk__in=[plan.pk] if plan else []),
         "intervals": {k: PHASE_INTERVAL_DAYS[PhaseKind(k)] for k in PhaseKind.values},
     }
     if plan is None:

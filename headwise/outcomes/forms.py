@@ -57,7 +57,10 @@ class Phq4Form(QuestionnaireForm):
 
     def answers(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"items": [data[f"item_{i}"] for i in range(len(PHQ4_ITEMS))], "answered_on": data.get("answered_on")}
+        return {
+            "items": [data[f"item_{i}"] for i in range(len(PHQ4_ITEMS))],
+            "answered_on": data.get("answered_on"),
+        }
 
 
 class MidasForm(QuestionnaireForm):
@@ -92,7 +95,9 @@ class MidasForm(QuestionnaireForm):
 
 class Hit6Form(QuestionnaireForm):
     instrument = Instrument.HIT6
-    total = forms.IntegerField(label=_("HIT-6 total (36–78, from your licensed form)"), min_value=36, max_value=78)
+    total = forms.IntegerField(
+        label=_("HIT-6 total (36–78, from your licensed form)"), min_value=36, max_value=78
+    )
     answered_on = forms.DateField(label=_("Answered on"), widget=_DateInput())
 
     def answers(self) -> dict[str, Any]:

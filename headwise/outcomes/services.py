@@ -17,7 +17,12 @@ from headwise.clients.models import Client
 from headwise.clients.selectors import may_process
 from headwise.common.services import create_once
 from headwise.diary.localtime import client_today
-from headwise.outcomes.models import CLIENT_INSTRUMENTS, Instrument, QuestionnaireRequest, QuestionnaireResponse
+from headwise.outcomes.models import (
+    CLIENT_INSTRUMENTS,
+    Instrument,
+    QuestionnaireRequest,
+    QuestionnaireResponse,
+)
 
 _ONLY: dict[str, set[str]] = {
     Instrument.MIDAS: {"items", "headache_days", "average_pain"},
@@ -114,7 +119,9 @@ def questionnaire_send(*, client: Client, by: User, instrument: str) -> Question
 
 
 def questionnaires_pending(*, client: Client) -> QuerySet[QuestionnaireRequest]:
-    return QuestionnaireRequest.objects.filter(client=client, response__isnull=True, withdrawn_at__isnull=True)
+    return QuestionnaireRequest.objects.filter(
+        client=client, response__isnull=True, withdrawn_at__isnull=True
+    )
 
 
 @transaction.atomic

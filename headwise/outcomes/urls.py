@@ -10,6 +10,10 @@ urlpatterns = [
         views.questionnaire_new,
         name="questionnaire_new",
     ),
-    path("clients/<uuid:client_id>/questionnaires/send/", views.questionnaire_send, name="questionnaire_send"),
-    path("me/questionnaires/<uuid:questionnaire_request_id>/", views.my_questionnaire, name="my_questionnaire"),
+    path(
+        "clients/<uuid:client_id>/questionnaires/send/", views.questionnaire_send, name="questionnaire_send"
+    ),
+    path(
+        "me/questionnaires/<uuid:questionnaire_request_id>/", views.my_questionnaire, name="my_questionnaire"
+    ),
 ]

@@ -11,7 +11,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from headwise.accounts.access import ClientRequest, StaffRequest, client_required, require_clinician, staff_required
+from headwise.accounts.access import (
+    ClientRequest,
+    StaffRequest,
+    client_required,
+    require_clinician,
+    staff_required,
+)
 from headwise.clients import selectors as client_selectors
 from headwise.common.pages import errors_to_form, errors_to_messages
 from headwise.diary.localtime import client_today
@@ -51,7 +57,8 @@ def questionnaire_new(request: StaffRequest, client_id: uuid.UUID, instrument: s
         else:
             messages.success(
                 request,
-                _("%(name)s saved: score %(total)s.") % {"name": response.get_instrument_display(), "total": response.total},
+                _("%(name)s saved: score %(total)s.")
+                % {"name": response.get_instrument_display(), "total": response.total},
             )
             return redirect("web:client_detail", client_id=client.uuid)
     context = {"client": client, "form": form, "instrument": form_class.instrument}
@@ -65,7 +72,9 @@ def questionnaire_send(request: StaffRequest, client_id: uuid.UUID) -> HttpRespo
     form = SendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.questionnaire_send(client=client, by=request.user, instrument=form.cleaned_data["instrument"])
+            services.questionnaire_send(
+                client=client, by=request.user, instrument=form.cleaned_data["instrument"]
+            )
         except ValidationError as exc:
             errors_to_messages(request, exc)
         else:

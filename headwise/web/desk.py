@@ -47,7 +47,9 @@ def unsigned_consents(client: Client) -> list[ConsentText]:
     missing = []
     for row in latest:
         text = ConsentText.objects.for_practice(client.practice).get(kind=row["kind"], version=row["version"])
-        given = Consent.objects.filter(client=client, text=text, granted=True, withdrawn_at__isnull=True).exists()
+        given = Consent.objects.filter(
+            client=client, text=text, granted=True, withdrawn_at__isnull=True
+        ).exists()
         if not given:
             missing.append(text)
     return missing
@@ -57,13 +59,25 @@ def _todos(client: Client, *, clinical: bool, context: dict[str, Any]) -> list[T
     todos: list[Todo] = []
     screening = context["screening"]
     if screening is None:
-        todos.append(Todo(_("No safety screening on record: screen before the first CST session."), urgent=True))
+        todos.append(
+            Todo(_("No safety screening on record: screen before the first CST session."), urgent=True)
+        )
     elif screening.outcome == ScreeningOutcome.REFER and screening.cleared_at is None:
-        todos.append(Todo(_("Safety screen says refer: no CST until a clinician's clearance is recorded."), urgent=True))
+        todos.append(
+            Todo(
+                _("Safety screen says refer: no CST until a clinician's clearance is recorded."), urgent=True
+            )
+        )
     elif screening.outcome == ScreeningOutcome.CAUTION and screening.acknowledged_at is None:
-        todos.append(Todo(_("Safety screen says caution: a practitioner must acknowledge the risks."), urgent=True))
+        todos.append(
+            Todo(_("Safety screen says caution: a practitioner must acknowledge the risks."), urgent=True)
+        )
     for text in context["unsigned"]:
-        todos.append(Todo(_("Consent not given: %(title)s (version %(v)s).") % {"title": text.title, "v": text.version}))
+        todos.append(
+            Todo(
+                _("Consent not given: %(title)s (version %(v)s).") % {"title": text.title, "v": text.version}
+            )
+        )
     for follow_up in context["open_follow_ups"]:
         todos.append(
             Todo(
@@ -79,8 +93,11 @@ def _todos(client: Client, *, clinical: bool, context: dict[str, Any]) -> list[T
                 url=reverse("plan:plan", args=[client.uuid]) if clinical else "",
             )
         )
-    if clinical and plan is not None and plan.suggestion is not None and (
-        plan.suggestion.changes_phase or plan.suggestion.earlier_by
+    if (
+        clinical
+        and plan is not None
+        and plan.suggestion is not None
+        and (plan.suggestion.changes_phase or plan.suggestion.earlier_by)
     ):
         todos.append(Todo(explain(plan.suggestion).headline, url=reverse("plan:plan", args=[client.uuid])))
     if clinical:
@@ -113,7 +130,9 @@ def desk(*, client: Client, membership: Membership) -> dict[str, Any]:
             session__client=client, completed_at__isnull=True, due_at__lte=now
         ).select_related("session"),
         "pending": list(questionnaires_pending(client=client)) if clinical else [],
-        "questionnaires": list(QuestionnaireResponse.objects.filter(client=client).order_by("-answered_on", "-created_at")[:10])
+        "questionnaires": list(
+            QuestionnaireResponse.objects.filter(client=client).order_by("-answered_on", "-created_at")[:10]
+        )
         if clinical
         else [],
     }

@@ -60,13 +60,17 @@ def planned_client(
     (the earliest ones) with ``recent_migraine`` migraine days among them.
     """
     prac = world.records["practitioner"]
-    client = f.ClientFactory(practice=world.practice, given_name="Plan", family_name="Tester", assigned_practitioner=prac)
+    client = f.ClientFactory(
+        practice=world.practice, given_name="Plan", family_name="Tester", assigned_practitioner=prac
+    )
     f.SafetyScreeningFactory(
         client=client, practice=world.practice, screened_at=f.local_at(client.time_zone, days=-30, hour=11)
     )
     today = client_today(client)
     started = today - dt.timedelta(days=plan_days_ago)
-    plan = f.TreatmentPlanFactory(client=client, practice=world.practice, practitioner=prac, started_on=started)
+    plan = f.TreatmentPlanFactory(
+        client=client, practice=world.practice, practitioner=prac, started_on=started
+    )
     f.PlanPhaseFactory(plan=plan, practice=world.practice, kind=kind, starts_on=started)
     baseline = span(started - dt.timedelta(days=28), started - dt.timedelta(days=1))
     lay_days(client, baseline, migraine=baseline[0 : 2 * baseline_migraine : 2])

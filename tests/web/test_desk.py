@@ -21,7 +21,9 @@ def page(http: HttpClient, client: object) -> str:
 
 def test_the_desk_lists_what_needs_doing(world: PracticeWorld, as_practitioner: HttpClient) -> None:
     follow_up = world.records["follow_up"]
-    FollowUp.objects.filter(pk=follow_up.pk).update(due_at=timezone.now() - dt.timedelta(hours=1), completed_at=None)
+    FollowUp.objects.filter(pk=follow_up.pk).update(
+        due_at=timezone.now() - dt.timedelta(hours=1), completed_at=None
+    )
     f.QuestionnaireRequestFactory(client=world.client, practice=world.practice)
     html = page(as_practitioner, world.client)
     assert "What needs doing" in html
@@ -30,7 +32,9 @@ def test_the_desk_lists_what_needs_doing(world: PracticeWorld, as_practitioner: 
 
 
 def test_the_desk_names_a_consent_not_given(world: PracticeWorld, as_practitioner: HttpClient) -> None:
-    text = f.ConsentTextFactory(practice=world.practice, kind="treatment", version=9, title="Treatment consent")
+    text = f.ConsentTextFactory(
+        practice=world.practice, kind="treatment", version=9, title="Treatment consent"
+    )
     html = page(as_practitioner, world.client)
     assert f"Consent not given: {text.title} (version 9)" in html
 
@@ -39,7 +43,9 @@ def test_the_desk_shows_the_plan_the_suggestion_and_questionnaires(
     world: PracticeWorld, as_practitioner: HttpClient
 ) -> None:
     client, _plan = planned_client(world)
-    f.QuestionnaireResponseFactory(client=client, practice=world.practice, instrument="phq4", total=7, band="moderate")
+    f.QuestionnaireResponseFactory(
+        client=client, practice=world.practice, instrument="phq4", total=7, band="moderate"
+    )
     html = page(as_practitioner, client)
     assert "Plan and phase" in html and "Frequent migraines: weekly" in html
     assert "Suggested: move on to Stabilising" in html
@@ -47,14 +53,31 @@ def test_the_desk_shows_the_plan_the_suggestion_and_questionnaires(
     assert f"/clients/{client.uuid}/plan/" in html
 
 
-def test_the_front_desk_sees_the_non_clinical_parts_only(world: PracticeWorld, as_front_desk: HttpClient) -> None:
+def test_the_front_desk_sees_the_non_clinical_parts_only(
+    world: PracticeWorld, as_front_desk: HttpClient
+) -> None:
     client, _plan = planned_client(world)
-    f.SessionRecordFactory(client=client, practice=world.practice, practitioner=world.records["practitioner"], notes="Private note")
-    f.QuestionnaireResponseFactory(client=client, practice=world.practice, instrument="phq4", total=7, band="moderate")
+    f.SessionRecordFactory(
+        client=client,
+        practice=world.practice,
+        practitioner=world.records["practitioner"],
+        notes="Private note",
+    )
+    f.QuestionnaireResponseFactory(
+        client=client, practice=world.practice, instrument="phq4", total=7, band="moderate"
+    )
     html = page(as_front_desk, client)
     assert "Plan and phase" in html and "Frequent migraines: weekly" in html  # to book the next session
     assert "Last sessions" in html
-    for clinical in ("Private note", "Suggested:", "Moderate (6–8)", "Intake", "Diary, last 28 days", "/plan/", "Follow-up"):
+    for clinical in (
+        "Private note",
+        "Suggested:",
+        "Moderate (6–8)",
+        "Intake",
+        "Diary, last 28 days",
+        "/plan/",
+        "Follow-up",
+    ):
         assert clinical not in html, clinical
 
 
@@ -62,7 +85,10 @@ def test_a_refer_banner_shows_its_reasons_to_clinicians_only(
     world: PracticeWorld, as_practitioner: HttpClient, as_front_desk: HttpClient
 ) -> None:
     f.SafetyScreeningFactory(
-        client=world.client, practice=world.practice, outcome="refer", reasons=["Thunderclap headache: see a doctor"]
+        client=world.client,
+        practice=world.practice,
+        outcome="refer",
+        reasons=["Thunderclap headache: see a doctor"],
     )
     assert "Thunderclap headache: see a doctor" in page(as_practitioner, world.client)
     desk = page(as_front_desk, world.client)

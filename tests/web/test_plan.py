@@ -31,7 +31,9 @@ def url(client: object) -> str:
     return f"/clients/{client.uuid}/plan/"  # type: ignore[attr-defined]
 
 
-def test_it_shows_the_suggestion_with_the_numbers_it_used(world: PracticeWorld, as_practitioner: HttpClient) -> None:
+def test_it_shows_the_suggestion_with_the_numbers_it_used(
+    world: PracticeWorld, as_practitioner: HttpClient
+) -> None:
     client, _plan = planned_client(world, baseline_migraine=12, recent_migraine=6)
     response = as_practitioner.get(url(client))
     html = response.content.decode()
@@ -44,7 +46,9 @@ def test_it_shows_the_suggestion_with_the_numbers_it_used(world: PracticeWorld, 
     assert "fallen by 50% or more" in html
 
 
-def test_it_says_so_when_the_diary_has_too_few_days(world: PracticeWorld, as_practitioner: HttpClient) -> None:
+def test_it_says_so_when_the_diary_has_too_few_days(
+    world: PracticeWorld, as_practitioner: HttpClient
+) -> None:
     client, _plan = planned_client(world, recent_migraine=0, recent_recorded=15)
     html = as_practitioner.get(url(client)).content.decode()
     assert "too few diary days to compare" in html
@@ -59,17 +63,34 @@ def test_confirming_a_change_ends_the_phase_and_starts_the_next(
     phase = PlanPhase.objects.get(plan=plan)
     response = as_practitioner.post(
         f"/clients/{client.uuid}/plan/{plan.uuid}/decide/",
-        {"phase_id": phase.uuid, "to_kind": "stabilising", "decision": "confirm", "note": "Agreed with the client"},
+        {
+            "phase_id": phase.uuid,
+            "to_kind": "stabilising",
+            "decision": "confirm",
+            "note": "Agreed with the client",
+        },
     )
     assert response.status_code == 302
     today = client_today(client)
     phase.refresh_from_db()
     assert phase.ends_on == today
     new = PlanPhase.objects.get(plan=plan, ends_on__isnull=True)
-    assert (new.kind, new.starts_on, new.interval_days_min, new.interval_days_max) == ("stabilising", today, 14, 21)
+    assert (new.kind, new.starts_on, new.interval_days_min, new.interval_days_max) == (
+        "stabilising",
+        today,
+        14,
+        21,
+    )
     decision = PhaseDecision.objects.get(plan=plan)
-    assert (decision.decision, decision.rule, decision.created_by) == ("confirmed", "move_on", world.practitioner_user)
-    assert decision.numbers["baseline"]["migraine_days"] == 12 and decision.numbers["recent"]["migraine_days"] == 6
+    assert (decision.decision, decision.rule, decision.created_by) == (
+        "confirmed",
+        "move_on",
+        world.practitioner_user,
+    )
+    assert (
+        decision.numbers["baseline"]["migraine_days"] == 12
+        and decision.numbers["recent"]["migraine_days"] == 6
+    )
     assert decision.new_phase == new and decision.note == "Agreed with the client"
     html = as_practitioner.get(url(client)).content.decode()
     assert "Confirmed" in html and "Stabilising" in html
@@ -86,7 +107,11 @@ def test_declining_keeps_the_phase_and_records_who_declined(
     )
     assert PlanPhase.objects.filter(plan=plan).count() == 1
     decision = PhaseDecision.objects.get(plan=plan)
-    assert (decision.decision, decision.created_by, decision.new_phase) == ("declined", world.practitioner_user, None)
+    assert (decision.decision, decision.created_by, decision.new_phase) == (
+        "declined",
+        world.practitioner_user,
+        None,
+    )
     assert "Declined by" in as_practitioner.get(url(client)).content.decode()
 
 
@@ -105,7 +130,9 @@ def test_a_decision_on_a_stale_suggestion_is_refused_and_changes_nothing(
     assert PlanPhase.objects.filter(plan=plan).count() == 1
 
 
-def test_a_relapse_in_maintenance_suggests_stepping_back(world: PracticeWorld, as_practitioner: HttpClient) -> None:
+def test_a_relapse_in_maintenance_suggests_stepping_back(
+    world: PracticeWorld, as_practitioner: HttpClient
+) -> None:
     client, _plan = planned_client(world, kind=PhaseKind.MAINTENANCE, recent_migraine=12)
     assert "Suggested: step back to Stabilising" in as_practitioner.get(url(client)).content.decode()
 
@@ -188,7 +215,11 @@ def test_booking_a_referred_client_is_refused(world: PracticeWorld, as_practitio
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("starts_at_local", "not a time"), ("duration_minutes", "7"), ("location_id", "00000000-0000-0000-0000-000000000000")],
+    [
+        ("starts_at_local", "not a time"),
+        ("duration_minutes", "7"),
+        ("location_id", "00000000-0000-0000-0000-000000000000"),
+    ],
 )
 def test_bad_booking_input_names_the_field_and_saves_nothing(
     world: PracticeWorld, as_practitioner: HttpClient, field: str, value: str
@@ -214,7 +245,11 @@ def test_a_plan_is_started_paused_resumed_and_ended_from_the_page(
 ) -> None:
     client = f.ClientFactory(practice=world.practice)
     today = client_today(client)
-    form = {"started_on": today.isoformat(), "kind": "intensive", "practitioner": world.records["practitioner"].uuid}
+    form = {
+        "started_on": today.isoformat(),
+        "kind": "intensive",
+        "practitioner": world.records["practitioner"].uuid,
+    }
     assert as_practitioner.post(f"/clients/{client.uuid}/plan/start/", form).status_code == 302
     plan = TreatmentPlan.objects.get(client=client)
     assert PlanPhase.objects.get(plan=plan).kind == "intensive"
@@ -254,7 +289,13 @@ def test_the_owner_edits_the_cadence_rules_and_the_change_is_logged(
     assert page.status_code == 200
     rules = CadenceRuleSet.objects.get(practice=world.practice)
     data = {name: getattr(rules, name) for name in ("window_days", "min_recorded_days", "relapse_percent")}
-    data |= {"warning_days": 7, "streak_days": 28, "early_slot_days": 7, "move_on_percent": 60, "move_on": "on"}
+    data |= {
+        "warning_days": 7,
+        "streak_days": 28,
+        "early_slot_days": 7,
+        "move_on_percent": 60,
+        "move_on": "on",
+    }
     response = as_owner.post("/practice/cadence/", data)
     assert response.status_code == 302
     rules.refresh_from_db()
@@ -268,8 +309,13 @@ def test_rules_that_do_not_fit_together_are_refused_naming_the_field(
 ) -> None:
     as_owner.get("/practice/cadence/")
     data = {
-        "window_days": 14, "min_recorded_days": 20, "relapse_percent": 100, "warning_days": 7,
-        "streak_days": 28, "early_slot_days": 7, "move_on_percent": 50,
+        "window_days": 14,
+        "min_recorded_days": 20,
+        "relapse_percent": 100,
+        "warning_days": 7,
+        "streak_days": 28,
+        "early_slot_days": 7,
+        "move_on_percent": 50,
     }
     response = as_owner.post("/practice/cadence/", data)
     assert response.status_code == 422 and 'id="id_min_recorded_days_errors"' in response.content.decode()
