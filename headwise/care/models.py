@@ -257,11 +257,13 @@ class CadenceRuleSet(PracticeScoped, Public, Audited):
     )
     move_on = models.BooleanField(_("suggest moving on when migraine days fall"), default=True)
     move_on_percent = models.PositiveSmallIntegerField(
-        _("move on at a fall of (%)"), default=50, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("move on at a fall of (percent)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     relapse = models.BooleanField(_("suggest stepping back on a relapse"), default=True)
     relapse_percent = models.PositiveSmallIntegerField(
-        _("relapse at (% of the baseline)"),
+        _("relapse at (percent of the baseline)"),
         default=100,
         validators=[MinValueValidator(1), MaxValueValidator(200)],
     )
