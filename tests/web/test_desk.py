@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Max
 from django.test import Client as HttpClient
 from django.utils import timezone
 
 from headwise.care.models import FollowUp
+from headwise.clients.models import ConsentText
 from tests import factories as f
 from tests.conftest import PracticeWorld
 from tests.web.plan_world import planned_client
@@ -32,11 +34,12 @@ def test_the_desk_lists_what_needs_doing(world: PracticeWorld, as_practitioner: 
 
 
 def test_the_desk_names_a_consent_not_given(world: PracticeWorld, as_practitioner: HttpClient) -> None:
+    newest = ConsentText.objects.filter(practice=world.practice).aggregate(v=Max("version"))["v"] or 0
     text = f.ConsentTextFactory(
-        practice=world.practice, kind="treatment", version=9, title="Treatment consent"
+        practice=world.practice, kind="treatment", version=newest + 1, title="Treatment consent"
     )
     html = page(as_practitioner, world.client)
-    assert f"Consent not given: {text.title} (version 9)" in html
+    assert f"Consent not given: {text.title} (version {newest + 1})" in html
 
 
 def test_the_desk_shows_the_plan_the_suggestion_and_questionnaires(
