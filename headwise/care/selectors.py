@@ -167,7 +167,7 @@ def plan_cadence(*, plan: TreatmentPlan, rules: CadenceRuleSet, today: dt.date |
     """Evaluate the practice's cadence rules for ``plan`` on the client's today.
 
     The baseline is the ``window_days`` before the plan started; the recent period the
-    ``window_days`` up to today, but not before the plan's start. Migraine and recorded days
+    ``window_days`` up to today, but not before the plan's or the current phase's start. Migraine and recorded days
     come from the one day definition (``headwise.clinical.days``). A warning sign or a streak
     that ended before the last session has been seen to already and is left out.
     """
@@ -189,7 +189,9 @@ def plan_cadence(*, plan: TreatmentPlan, rules: CadenceRuleSet, today: dt.date |
     engine_rules = rules_to_clinical(rules)
     span = dt.timedelta(days=engine_rules.window_days)
     base_start, base_end = plan.started_on - span, plan.started_on - dt.timedelta(days=1)
-    recent_start = max(today - span + dt.timedelta(days=1), plan.started_on)
+    # Only days of the current phase: a change just confirmed starts its own count, so the
+    # same numbers do not suggest a second step the next day.
+    recent_start = max(today - span + dt.timedelta(days=1), plan.started_on, phase.starts_on)
     diary, attacks = diary_selectors.diary_window(client=client, start=base_start, end=today)
     table = clinical.days(diary)
     warning_start = today - dt.timedelta(days=engine_rules.warning_days - 1)

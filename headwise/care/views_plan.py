@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from headwise.accounts.access import StaffRequest, owner_required, require_clinician, staff_required
@@ -92,11 +93,25 @@ def _page(
             initial={
                 "practitioner_id": plan.practitioner,
                 "location_id": plan.practitioner.locations.filter(is_active=True).first(),
-                "starts_at_local": dt.datetime.combine(state.next_on, dt.time(9, 0)),
+                "starts_at_local": _suggested_start(state.next_on, plan),
                 "duration_minutes": 60,
             },
         )
     return render(request, "care/plan.html", context, status=status)
+
+
+def _suggested_start(day: dt.date, plan: TreatmentPlan) -> dt.datetime:
+    """09:00 on the suggested day at the practitioner's first location; today, the next whole
+    hour but one (never a time already past), or tomorrow at 09:00 once the day is too late."""
+    location = plan.practitioner.locations.filter(is_active=True).first()
+    zone = zone_of(location.time_zone if location else plan.client.time_zone)
+    now = timezone.now().astimezone(zone)
+    start = dt.datetime.combine(day, dt.time(9, 0))
+    if day <= now.date():
+        start = max(start, now.replace(tzinfo=None, minute=0, second=0, microsecond=0) + dt.timedelta(hours=2))
+        if start.hour >= 19 or start.date() != now.date():
+            start = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(9, 0))
+    return start
 
 
 @staff_required

@@ -94,6 +94,9 @@ def test_confirming_a_change_ends_the_phase_and_starts_the_next(
     assert decision.new_phase == new and decision.note == "Agreed with the client"
     html = as_practitioner.get(url(client)).content.decode()
     assert "Confirmed" in html and "Stabilising" in html
+    # The new phase counts its own days: the same numbers do not suggest a second step at once.
+    assert "move on to Maintenance" not in html
+    assert "The recent period (in this phase) has 1 recorded days" in html
 
 
 def test_declining_keeps_the_phase_and_records_who_declined(
