@@ -58,7 +58,11 @@ def explain(s: cadence.Suggestion) -> Explained:
     if s.short:
         for which in s.short:
             window = s.baseline if which == "baseline" else s.recent
-            label = _("The baseline before the plan") if which == "baseline" else _("The recent period (in this phase)")
+            label = (
+                _("The baseline before the plan")
+                if which == "baseline"
+                else _("The recent period (in this phase)")
+            )
             reasons.append(
                 _(
                     "%(what)s has %(recorded)s recorded days; a comparison needs at least %(needed)s. "

@@ -167,9 +167,10 @@ def plan_cadence(*, plan: TreatmentPlan, rules: CadenceRuleSet, today: dt.date |
     """Evaluate the practice's cadence rules for ``plan`` on the client's today.
 
     The baseline is the ``window_days`` before the plan started; the recent period the
-    ``window_days`` up to today, but not before the plan's or the current phase's start. Migraine and recorded days
-    come from the one day definition (``headwise.clinical.days``). A warning sign or a streak
-    that ended before the last session has been seen to already and is left out.
+    ``window_days`` up to today, but not before the plan's or the current phase's start.
+    Migraine and recorded days come from the one day definition (``headwise.clinical.days``).
+    A warning sign or a streak that ended before the last session has been seen to already and
+    is left out.
     """
     client = plan.client
     zone = zoneinfo.ZoneInfo(client.time_zone)

@@ -108,7 +108,9 @@ def _suggested_start(day: dt.date, plan: TreatmentPlan) -> dt.datetime:
     now = timezone.now().astimezone(zone)
     start = dt.datetime.combine(day, dt.time(9, 0))
     if day <= now.date():
-        start = max(start, now.replace(tzinfo=None, minute=0, second=0, microsecond=0) + dt.timedelta(hours=2))
+        start = max(
+            start, now.replace(tzinfo=None, minute=0, second=0, microsecond=0) + dt.timedelta(hours=2)
+        )
         if start.hour >= 19 or start.date() != now.date():
             start = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(9, 0))
     return start

@@ -10,10 +10,14 @@ import pytest
 from headwise.care.models import Appointment, PhaseDecision, PlanPhase
 from headwise.outcomes.models import QuestionnaireRequest
 from tests.browser.conftest import SCREENSHOTS, sign_in
-from tests.browser.test_accessibility import THEMES, assert_clean, check, themed  # noqa: F401 (fixture)
+from tests.browser import test_accessibility as a11y
+from tests.browser.test_accessibility import THEMES, assert_clean, check
 from tests.conftest import PracticeWorld
 from tests.factories import PASSWORD
 from tests.web.plan_world import planned_client
+
+#: The phone-sized page in the theme under test, shared with the accessibility tests.
+themed = a11y.themed
 
 
 def theme_of(request: pytest.FixtureRequest) -> str:
@@ -88,7 +92,13 @@ def test_the_owner_s_cadence_rules_and_the_check_in_pass_axe(
     theme, page, found = theme_of(request), themed, {}
     sign_in(page, live_server, world.owner.email, PASSWORD)
     check(page, f"{live_server.url}/practice/cadence/", "cadence-rules", theme, found)
-    check(page, f"{live_server.url}/clients/{world.client.uuid}/questionnaires/new/midas/", "midas-entry", theme, found)
+    check(
+        page,
+        f"{live_server.url}/clients/{world.client.uuid}/questionnaires/new/midas/",
+        "midas-entry",
+        theme,
+        found,
+    )
     page.context.clear_cookies()
     sign_in(page, live_server, world.client_user.email, PASSWORD)
     page.goto(f"{live_server.url}/diary/checkin/")
