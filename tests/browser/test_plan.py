@@ -9,8 +9,8 @@ import pytest
 
 from headwise.care.models import Appointment, PhaseDecision, PlanPhase
 from headwise.outcomes.models import QuestionnaireRequest
-from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.browser import test_accessibility as a11y
+from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.browser.test_accessibility import THEMES, assert_clean, check
 from tests.conftest import PracticeWorld
 from tests.factories import PASSWORD
