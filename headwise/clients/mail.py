@@ -22,7 +22,7 @@ def intake_link_mail(*, link_uuid: str) -> bool:
         return False
     try:
         services.intake_link_check(services.link_token(link))
-    except services.LinkProblem:
+    except services.LinkError:
         return False
     client = link.client
     sender = link.sent_by

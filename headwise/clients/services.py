@@ -404,16 +404,18 @@ def intake_link_create(*, client: Client, by: User) -> IntakeLink:
     return link
 
 
+@transaction.atomic
 def intake_link_send(*, client: Client, by: User) -> IntakeLink:
-    """Create a link and queue its e-mail (the task queue; inline in tests)."""
+    """Create a link and queue its e-mail (the task queue's row is written with the link, in one
+    transaction; the immediate backend of the tests sends it at once)."""
     from headwise.clients.tasks import send_intake_link
 
     link = intake_link_create(client=client, by=by)
-    transaction.on_commit(lambda: send_intake_link.enqueue(str(link.uuid)))
+    send_intake_link.enqueue(str(link.uuid))
     return link
 
 
-class LinkProblem(Exception):
+class LinkError(Exception):
     """Why a link does not open the form: ``unknown``, ``used``, ``expired`` or ``replaced``."""
 
     def __init__(self, reason: str) -> None:
@@ -422,32 +424,32 @@ class LinkProblem(Exception):
 
 
 def intake_link_check(token: str) -> IntakeLink:
-    """The link the token opens, or :class:`LinkProblem`; changes nothing."""
+    """The link the token opens, or :class:`LinkError`; changes nothing."""
     if not token or len(token) > 200:
-        raise LinkProblem("unknown")
+        raise LinkError("unknown")
     link = (
         IntakeLink.objects.select_related("client", "client__user")
         .filter(token_hash=token_hash(token))
         .first()
     )
     if link is None or link.client.status != "active":
-        raise LinkProblem("unknown")
+        raise LinkError("unknown")
     if link.used_at is not None:
-        raise LinkProblem("used")
+        raise LinkError("used")
     if link.revoked_at is not None:
-        raise LinkProblem("replaced")
+        raise LinkError("replaced")
     if link.expires_at <= timezone.now():
-        raise LinkProblem("expired")
+        raise LinkError("expired")
     return link
 
 
 @transaction.atomic
 def intake_link_use(token: str) -> IntakeLink:
-    """Use the link once: from now on it opens nothing. :class:`LinkProblem` if it may not."""
+    """Use the link once: from now on it opens nothing. :class:`LinkError` if it may not."""
     link = intake_link_check(token)
     locked = IntakeLink.objects.select_for_update().get(pk=link.pk)
     if locked.used_at is not None:
-        raise LinkProblem("used")
+        raise LinkError("used")
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
     link.used_at = locked.used_at
