@@ -80,7 +80,9 @@ class IntakeForm(forms.Form):
         label=_("Are you pregnant?"), choices=Pregnancy.choices, initial="no", widget=forms.RadioSelect
     )
     pregnancy_weeks = forms.IntegerField(
-        label=_("If yes: how many weeks?"), required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("If yes: how many weeks?"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     touch_sensitivity = forms.ChoiceField(
         label=_("How sensitive are you to touch?"),
@@ -118,7 +120,9 @@ class IntakeForm(forms.Form):
         return self.cleaned_data.get("touch_sensitivity") or ""
 
     def history_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("migraine_since_year", "migraine_since_month", "migraine_days_per_month")]
+        return [
+            self[name] for name in ("migraine_since_year", "migraine_since_month", "migraine_days_per_month")
+        ]
 
     def diagnosis_fields(self) -> list[forms.BoundField]:
         return [self["diagnosed_by"], self["diagnosed_by_other"]]
@@ -196,7 +200,11 @@ class InjuryRowForm(forms.Form):
         data = self.cleaned_data
         if not (data.get("what") or data.get("date") or data.get("doctor_seen")):
             return None
-        return {"what": data.get("what", ""), "date": data.get("date") or "", "doctor_seen": data.get("doctor_seen") or ""}
+        return {
+            "what": data.get("what", ""),
+            "date": data.get("date") or "",
+            "doctor_seen": data.get("doctor_seen") or "",
+        }
 
 
 MedicineRows = formset_factory(MedicineRowForm, extra=2, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
@@ -216,13 +224,16 @@ def medicine_initial(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def injury_initial(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {"what": r.get("what", ""), "date": r.get("date", ""), "doctor_seen": r.get("doctor_seen", "")} for r in rows
+        {"what": r.get("what", ""), "date": r.get("date", ""), "doctor_seen": r.get("doctor_seen", "")}
+        for r in rows
     ]
 
 
 class ConsentForm(forms.Form):
     agree_treatment = forms.BooleanField(label=_("I agree to the treatment as described."), required=False)
-    agree_data = forms.BooleanField(label=_("I agree to my health data being kept and processed."), required=False)
+    agree_data = forms.BooleanField(
+        label=_("I agree to my health data being kept and processed."), required=False
+    )
     typed_name = forms.CharField(
         label=_("Type your full name to accept"),
         max_length=SHORT,
@@ -237,7 +248,9 @@ class ConsentForm(forms.Form):
 
 class LinkPasswordForm(forms.Form):
     password = forms.CharField(
-        label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), max_length=200
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=200,
     )
     password_again = forms.CharField(
         label=_("The same password again"),

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -131,7 +131,9 @@ def link_start(request: HttpRequest, token: str) -> HttpResponse:
         if action == "password" and form.is_valid():
             try:
                 user = services.intake_link_set_password(
-                    token=token, password=form.cleaned_data["password"], language=translation.get_language() or "en"
+                    token=token,
+                    password=form.cleaned_data["password"],
+                    language=translation.get_language() or "en",
                 )
             except services.LinkError as exc:
                 return _link_problem(request, exc.reason)
@@ -160,7 +162,9 @@ def _formsets(data: Any, intake: Any) -> dict[str, BaseFormSet[Any]]:
     return sets
 
 
-def _apply(exc: ValidationError, form: Form, sets: dict[str, BaseFormSet[Any]], sent: dict[str, list[int]]) -> None:
+def _apply(
+    exc: ValidationError, form: Form, sets: dict[str, BaseFormSet[Any]], sent: dict[str, list[int]]
+) -> None:
     """Put the service's errors on the field they name (a row's field on its row)."""
     by_field = {p: f for p, f, _cls in ROWS}
     for key, errors in exc.message_dict.items():
@@ -263,9 +267,7 @@ def desk_intake(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     client = selectors.client_get(practice=request.practice, client_id=client_id)
     intake = selectors.intake_of(client=client)
     if selectors.intake_hidden_from(request.membership, intake):
-        return render(
-            request, "clients/intake_hidden.html", {"client": client, "intake": intake}, status=403
-        )
+        return render(request, "clients/intake_hidden.html", {"client": client, "intake": intake}, status=403)
     return _intake_page(
         request,
         client,
@@ -291,7 +293,10 @@ def send_link(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
         messages.success(
             request,
             _("The intake link is on its way to %(email)s. It works once, until %(until)s.")
-            % {"email": client.email, "until": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M")},
+            % {
+                "email": client.email,
+                "until": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"),
+            },
         )
     return redirect("web:client_detail", client_id=client.uuid)
 
@@ -302,7 +307,8 @@ def send_link(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
 def _texts(client: Client) -> list[Any]:
     language = translation.get_language() or "en"
     return [
-        services.current_consent_text(practice=client.practice, kind=kind, language=language) for kind in INTAKE_KINDS
+        services.current_consent_text(practice=client.practice, kind=kind, language=language)
+        for kind in INTAKE_KINDS
     ]
 
 

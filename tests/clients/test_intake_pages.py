@@ -77,7 +77,9 @@ def test_an_expired_link_says_so(world: PracticeWorld, link: str) -> None:
     assert IntakeLink.objects.get().used_at is None
 
 
-def test_a_tampered_or_replaced_link_opens_nothing(world: PracticeWorld, link: str, as_owner: HttpClient) -> None:
+def test_a_tampered_or_replaced_link_opens_nothing(
+    world: PracticeWorld, link: str, as_owner: HttpClient
+) -> None:
     token = link.rstrip("/").split("/")[-1]
     tampered = link.replace(token, ("0" if token[0] != "0" else "1") + token[1:])
     page = HttpClient().get(tampered)
@@ -137,7 +139,9 @@ def test_a_client_without_a_login_gets_one_from_the_link(world: PracticeWorld, a
     as_owner.post(f"/clients/{world.other_client.uuid}/intake/send/")
     path = re.search(r"(/intake/start/[0-9a-f]+/)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
     visitor = HttpClient()
-    visitor.post(path, {"action": "password", "password": "Feather light 5g", "password_again": "Feather light 5g"})
+    visitor.post(
+        path, {"action": "password", "password": "Feather light 5g", "password_again": "Feather light 5g"}
+    )
     world.other_client.refresh_from_db()
     assert world.other_client.user is not None and world.other_client.user.email == "second@example.org"
 
@@ -171,7 +175,9 @@ def test_the_client_submits_the_intake_and_signs_consent(world: PracticeWorld, l
     assert intake.acute_medication[0]["substance"] == "paracetamol"
     assert intake.head_injuries == [{"what": "Fell on ice", "date": injured, "doctor_seen": "yes"}]
     assert not intake.entered_at_desk and intake.created_by is None
-    wrong = visitor.post("/intake/consent/", {"agree_treatment": "on", "agree_data": "on", "typed_name": "Alpha"})
+    wrong = visitor.post(
+        "/intake/consent/", {"agree_treatment": "on", "agree_data": "on", "typed_name": "Alpha"}
+    )
     assert wrong.status_code == 422 and "not the name on the record" in wrong.content.decode()
     assert not Consent.objects.filter(client=world.client, typed_name__gt="").exists()
     signed = visitor.post(
@@ -190,7 +196,10 @@ def test_the_client_submits_the_intake_and_signs_consent(world: PracticeWorld, l
         ({"migraine_days_per_month": "40"}, "usual month"),
         ({"migraine_days_per_month": "many"}, "usual month"),
         ({"acute-0-dose": "400 mg"}, "Medicine"),
-        ({"injuries-0-what": "Fall", "injuries-0-date": "2999-01-01", "injuries-0-doctor_seen": "no"}, "When"),
+        (
+            {"injuries-0-what": "Fall", "injuries-0-date": "2999-01-01", "injuries-0-doctor_seen": "no"},
+            "When",
+        ),
         ({"injuries-0-what": "Fall", "injuries-0-doctor_seen": "no"}, "When"),
         ({"injuries-0-date": "2020-01-01", "injuries-0-doctor_seen": "no"}, "What happened"),
         ({"pregnancy": "yes"}, "how many weeks"),
@@ -239,7 +248,9 @@ def test_consent_at_the_desk_records_the_witness(world: PracticeWorld, as_front_
     url = f"/clients/{world.client.uuid}/consent/"
     nothing = as_front_desk.post(url, {"typed_name": "AlphaClient Own"})
     assert nothing.status_code == 422 and "Tick what you agree to" in nothing.content.decode()
-    assert as_front_desk.post(url, {"agree_treatment": "on", "typed_name": "AlphaClient Own"}).status_code == 302
+    assert (
+        as_front_desk.post(url, {"agree_treatment": "on", "typed_name": "AlphaClient Own"}).status_code == 302
+    )
     consent = Consent.objects.get(client=world.client, typed_name="AlphaClient Own")
     assert consent.witnessed_by == world.front_desk and consent.text.kind == "treatment"
     detail = as_front_desk.get(f"/clients/{world.client.uuid}/").content.decode()
@@ -260,7 +271,9 @@ def test_withdrawing_the_data_consent_in_settings_stops_diary_writes(
     page_write = as_client.post(f"/diary/checkin/{day}/", {"had_headache": "false"})
     assert page_write.status_code == 403 and "Nothing new is recorded" in page_write.content.decode()
     api_write = as_client.put(
-        f"/api/clients/{world.client.uuid}/checkins/{day}", {"had_headache": False}, content_type="application/json"
+        f"/api/clients/{world.client.uuid}/checkins/{day}",
+        {"had_headache": False},
+        content_type="application/json",
     )
     assert api_write.status_code == 422 and "withdrawn" in api_write.content.decode()
     attack = as_client.post(
