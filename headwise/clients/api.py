@@ -22,6 +22,8 @@ from headwise.clients.models import Client, Consent, ConsentText, Intake, Safety
 from headwise.clients.schemas import (
     ClearanceIn,
     ClientIn,
+    ClientIntakeIn,
+    ClientIntakeOut,
     ClientOut,
     ClientPatch,
     ConsentIn,
@@ -30,8 +32,6 @@ from headwise.clients.schemas import (
     ConsentTextIn,
     ConsentTextOut,
     ConsentTextsQuery,
-    ClientIntakeIn,
-    ClientIntakeOut,
     SafetyRuleOut,
     ScreeningIn,
     ScreeningOut,

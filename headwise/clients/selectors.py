@@ -50,8 +50,8 @@ def latest_screening(*, client: Client) -> SafetyScreening | None:
     return SafetyScreening.objects.filter(client=client).order_by("-screened_at").first()
 
 
-def _latest_data_consent(client_ref: OuterRef | int) -> QuerySet[Consent]:
-    return Consent.objects.filter(client=client_ref, text__kind=ConsentKind.DATA).order_by(
+def _latest_data_consent(client_ref: OuterRef) -> QuerySet[Consent]:
+    return Consent.objects.filter(client_id=client_ref, text__kind=ConsentKind.DATA).order_by(
         "-recorded_at", "-pk"
     )
 

@@ -222,7 +222,7 @@ def _intake_page(
                 sent[prefix] = []
                 rows = []
                 for index, row_form in enumerate(sets[prefix].forms):
-                    row = row_form.row()  # type: ignore[attr-defined]
+                    row = row_form.row()
                     if row is not None:
                         sent[prefix].append(index)
                         rows.append(row)

@@ -207,3 +207,57 @@ def test_withdrawing_the_data_consent_stops_processing(client: Client) -> None:
     )
     assert selectors.may_process(client=client)
     assert set(selectors.processing_allowed(Client.objects.all())) == {client, other}
+
+
+def test_reminders_skip_a_client_who_withdrew_the_data_consent(db: Any) -> None:
+    import time_machine
+    from django.core import mail
+
+    from headwise.diary import reminders
+
+    user = f.UserFactory(email="bo@example.org")
+    client = f.ClientFactory(
+        user=user,
+        given_name="Bo",
+        family_name="Ek",
+        time_zone="Europe/Amsterdam",
+        reminder_time=dt.time(20, 30),
+    )
+    (consent,) = services.consents_sign(
+        client=client, kinds=["data"], typed_name="Bo Ek", by=user, witnessed_by=None, language="en"
+    )
+    evening = dt.datetime(2026, 6, 3, 18, 35, tzinfo=dt.UTC)  # 20:35 in Amsterdam
+    with time_machine.travel(evening, tick=False):
+        assert [d.client_uuid for d in reminders.reminders_due()] == [str(client.uuid)]
+        services.consent_withdraw(consent=consent)
+        assert reminders.reminders_due() == []
+        assert not reminders.reminder_send(
+            client_uuid=str(client.uuid), day=dt.date(2026, 6, 3), kind="evening"
+        )
+    assert mail.outbox == []
+
+
+def test_diary_services_refuse_writes_after_withdrawal_but_allow_deleting(client: Client) -> None:
+    from headwise.diary import services as diary
+    from headwise.diary.models import Attack
+
+    (consent,) = services.consents_sign(
+        client=client, kinds=["data"], typed_name="Ana de Vries", by=None, witnessed_by=None, language="en"
+    )
+    attack, _created = diary.attack_start(client=client, by=None)
+    services.consent_withdraw(consent=consent)
+    day = today(client)
+    writes = [
+        lambda: diary.attack_start(client=client, by=None),
+        lambda: diary.attack_update(attack=attack, by=None, peak_intensity=5),
+        lambda: diary.checkin_save(client=client, by=None, date=day, had_headache=False),
+        lambda: diary.checkins_backfill(client=client, by=None, answers={day: False}),
+        lambda: diary.intake_record(client=client, by=None, name="Ibuprofen", taken_at=attack.started_at),
+    ]
+    for write in writes:
+        with pytest.raises(ValidationError) as caught:
+            write()
+        assert "withdrawn" in str(caught.value)
+    assert Attack.objects.count() == 1
+    diary.attack_delete(attack=attack, by=None)
+    assert Attack.objects.get().deleted_at is not None
