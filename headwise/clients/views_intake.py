@@ -238,9 +238,27 @@ def _intake_page(
     return render(
         request,
         template,
-        {**context, "client": client, "form": form, "sets": sets, "intake": intake},
+        {
+            **context,
+            "client": client,
+            "form": form,
+            "sets": sets,
+            "intake": intake,
+            "problems": _problems(form, sets) if status == 422 else [],
+        },
         status=status,
     )
+
+
+def _problems(form: Form, sets: dict[str, BaseFormSet[Any]]) -> list[tuple[str, str]]:
+    """(label, element id) of every answer with an error, for the summary at the top of the page."""
+    found = [(str(form[name].label), form[name].auto_id or "") for name in form.fields if name in form.errors]
+    for rows in sets.values():
+        for row in rows.forms:
+            for name in row.fields:
+                if name in row.errors:
+                    found.append((str(row[name].label), row[name].auto_id or ""))
+    return found
 
 
 def intake_form(request: HttpRequest) -> HttpResponse:
