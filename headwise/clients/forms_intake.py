@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils.dates import MONTHS as MONTHS_NAMES
 from django.utils.translation import gettext_lazy as _
 
 from headwise.clients.intake import DOSE_LENGTH, MAX_ROWS, plain_question, screening_rules
@@ -15,29 +16,8 @@ from headwise.clients.models import DiagnosedBy, Intake, Pregnancy, TouchSensiti
 from headwise.common.limits import NOTES, SHORT
 
 ANSWER_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Don't know"))]
-MONTHS = [
-    ("", _("Month (if you know)")),
-    *[
-        (str(i), name)
-        for i, name in enumerate(
-            [
-                _("January"),
-                _("February"),
-                _("March"),
-                _("April"),
-                _("May"),
-                _("June"),
-                _("July"),
-                _("August"),
-                _("September"),
-                _("October"),
-                _("November"),
-                _("December"),
-            ],
-            start=1,
-        )
-    ],
-]
+#: Django's own month names (translated in its catalogue).
+MONTHS = [("", _("Month (if you know)")), *[(str(i), name) for i, name in MONTHS_NAMES.items()]]
 
 
 def question_field(rule_id: str) -> str:
