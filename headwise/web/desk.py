@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,13 +19,11 @@ from headwise.care import services as care_services
 from headwise.care.explain import explain
 from headwise.care.models import FollowUp, SessionRecord
 from headwise.clients import selectors as client_selectors
-from headwise.clients.models import Client, Consent, ConsentKind, ConsentText, ScreeningOutcome
+from headwise.clients.consent_texts import INTAKE_KINDS
+from headwise.clients.models import Client, ConsentKind, ScreeningOutcome
 from headwise.outcomes.models import QuestionnaireResponse
 from headwise.outcomes.services import questionnaires_pending
 from headwise.practice.models import Membership
-
-#: Consents a client must have given before care starts.
-REQUIRED_CONSENTS = (ConsentKind.TREATMENT, ConsentKind.DATA)
 
 
 @dataclass(frozen=True)
@@ -36,23 +33,16 @@ class Todo:
     urgent: bool = False
 
 
-def unsigned_consents(client: Client) -> list[ConsentText]:
-    """The current version of each required consent text that the client has not granted."""
-    latest = (
-        ConsentText.objects.for_practice(client.practice)
-        .filter(kind__in=REQUIRED_CONSENTS)
-        .values("kind")
-        .annotate(version=Max("version"))
-    )
-    missing = []
-    for row in latest:
-        text = ConsentText.objects.for_practice(client.practice).get(kind=row["kind"], version=row["version"])
-        given = Consent.objects.filter(
-            client=client, text=text, granted=True, withdrawn_at__isnull=True
-        ).exists()
-        if not given:
-            missing.append(text)
-    return missing
+def unsigned_consents(client: Client) -> list[str]:
+    """The consents care needs (treatment, data) that are not in force: never signed, refused
+    or withdrawn; as their labels."""
+    standing = client_selectors.standing_consents(client=client)
+    labels = dict(ConsentKind.choices)
+    return [
+        str(labels[kind])
+        for kind in INTAKE_KINDS
+        if not client_selectors.consent_in_force(standing.get(kind))
+    ]
 
 
 def _todos(client: Client, *, clinical: bool, context: dict[str, Any]) -> list[Todo]:
@@ -72,12 +62,8 @@ def _todos(client: Client, *, clinical: bool, context: dict[str, Any]) -> list[T
         todos.append(
             Todo(_("Safety screen says caution: a practitioner must acknowledge the risks."), urgent=True)
         )
-    for text in context["unsigned"]:
-        todos.append(
-            Todo(
-                _("Consent not given: %(title)s (version %(v)s).") % {"title": text.title, "v": text.version}
-            )
-        )
+    for label in context["unsigned"]:
+        todos.append(Todo(_("Consent not in force: %(what)s.") % {"what": label}, url="#intake"))
     for follow_up in context["open_follow_ups"]:
         todos.append(
             Todo(
@@ -121,6 +107,7 @@ def desk(*, client: Client, membership: Membership) -> dict[str, Any]:
     context: dict[str, Any] = {
         "screening": client_selectors.latest_screening(client=client),
         "unsigned": unsigned_consents(client),
+        "intake": client_selectors.intake_of(client=client),
         "plan": plan,
         "plan_state": plan_state,
         "sessions": SessionRecord.objects.filter(client=client)

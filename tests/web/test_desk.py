@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max
 from django.test import Client as HttpClient
 from django.utils import timezone
 
 from headwise.care.models import FollowUp
-from headwise.clients.models import ConsentText
 from tests import factories as f
 from tests.conftest import PracticeWorld
 from tests.web.plan_world import planned_client
@@ -33,13 +31,11 @@ def test_the_desk_lists_what_needs_doing(world: PracticeWorld, as_practitioner: 
     assert "PHQ-4 sent on" in html and "not answered yet" in html
 
 
-def test_the_desk_names_a_consent_not_given(world: PracticeWorld, as_practitioner: HttpClient) -> None:
-    newest = ConsentText.objects.filter(practice=world.practice).aggregate(v=Max("version"))["v"] or 0
-    text = f.ConsentTextFactory(
-        practice=world.practice, kind="treatment", version=newest + 1, title="Treatment consent"
-    )
-    html = page(as_practitioner, world.client)
-    assert f"Consent not given: {text.title} (version {newest + 1})" in html
+def test_the_desk_names_a_consent_not_in_force(world: PracticeWorld, as_practitioner: HttpClient) -> None:
+    client = f.ClientFactory(practice=world.practice)
+    html = page(as_practitioner, client)
+    assert "Consent not in force: Treatment with craniosacral therapy." in html
+    assert "Consent not in force: Keeping and processing health data." in html
 
 
 def test_the_desk_shows_the_plan_the_suggestion_and_questionnaires(
@@ -76,7 +72,7 @@ def test_the_front_desk_sees_the_non_clinical_parts_only(
         "Private note",
         "Suggested:",
         "Moderate (6–8)",
-        "Intake",
+        "Intake summary",
         "Diary, last 28 days",
         "/plan/",
         "Follow-up",
