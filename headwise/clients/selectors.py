@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import hashlib
+import json
 import uuid
+import zoneinfo
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from headwise.clients.models import Client, ClientStatus, Consent, ConsentKind, SafetyScreening
+from headwise import clinical
+from headwise.clients import texts
+from headwise.clients.models import (
+    Client,
+    ClientStatus,
+    Consent,
+    ConsentKind,
+    DisabledSafetyRule,
+    PracticeSafetyRule,
+    SafetyRuleLogEntry,
+    SafetyScreening,
+)
 from headwise.practice.models import Practice
 
 
@@ -34,7 +53,7 @@ def clients_search(
 
 
 def latest_screening(*, client: Client) -> SafetyScreening | None:
-    return SafetyScreening.objects.filter(client=client).order_by("-screened_at").first()
+    return SafetyScreening.objects.filter(client=client).order_by("-screened_at", "-pk").first()
 
 
 def may_process(*, client: Client) -> bool:
@@ -52,3 +71,149 @@ def may_process(*, client: Client) -> bool:
     if latest is None:
         return True
     return latest.granted and latest.withdrawn_at is None
+
+
+# --- the safety screen --------------------------------------------------------------------
+
+
+def safety_rules(*, practice: Practice) -> clinical.RuleSet:
+    """The practice's rule table: the built-in rules minus those it switched off, plus its own."""
+    disabled = DisabledSafetyRule.objects.for_practice(practice).values_list("rule_id", flat=True)
+    own = PracticeSafetyRule.objects.for_practice(practice).filter(is_active=True).order_by("rule_id")
+    return (
+        clinical.builtin_rules()
+        .without(disabled)
+        .with_added(*(_as_rule(r) for r in own))
+    )
+
+
+def _as_rule(row: PracticeSafetyRule) -> clinical.SafetyRule:
+    return clinical.SafetyRule(
+        id=row.rule_id,
+        question=row.question,
+        kind=clinical.RuleKind.CONTRAINDICATION,
+        effect=clinical.Effect(row.effect),
+        source=f"{row.practice.name}",
+        evidence="practice rule",
+    )
+
+
+def practice_rules(*, practice: Practice) -> QuerySet[PracticeSafetyRule]:
+    """Every rule the practice added, in use or retired (old screenings still name them)."""
+    return PracticeSafetyRule.objects.for_practice(practice).select_related("practice").order_by("rule_id")
+
+
+def practice_questions(*, practice: Practice) -> dict[str, str]:
+    return {r.rule_id: r.question for r in practice_rules(practice=practice)}
+
+
+def rule_log(*, practice: Practice) -> QuerySet[SafetyRuleLogEntry]:
+    return SafetyRuleLogEntry.objects.for_practice(practice).select_related("by").order_by("-at", "-pk")
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeForScreen:
+    """What the screen takes from the intake: answers, head-injury dates and a fingerprint."""
+
+    answers: dict[str, str]
+    head_injuries: list[dt.date]
+    content_hash: str
+
+
+def intake_screen_facts(*, client: Client) -> IntakeForScreen:
+    """The intake's answers to the screen's questions and the head injuries it dates.
+
+    Today the client record holds the intake: its most recent head injury, its age at onset.
+    The fingerprint covers every field the screen reads, so a changed intake asks for a new
+    screen (:func:`screen_due`).
+    """
+    injuries = [client.recent_head_injury_on] if client.recent_head_injury_on else []
+    facts = {
+        "recent_head_injury_on": [d.isoformat() for d in injuries],
+        "age_at_onset": client.age_at_onset,
+    }
+    digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+    return IntakeForScreen(answers={}, head_injuries=injuries, content_hash=digest)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenDue:
+    """A new screen is needed: why (``never``, ``intake_changed``, ``gap``) and in words."""
+
+    reason: str
+    message: str
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 - months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def screen_due(*, client: Client) -> ScreenDue | None:
+    """Whether the client should be screened (again) before CST, and why; None if not.
+
+    Due when there is no screening; when the intake changed since the latest screen (its
+    fingerprint differs); or when the client comes back after a gap: neither a session nor a
+    screen for ``practice.rescreen_after_months`` months (default 6), judged on the client's
+    own calendar days.
+    """
+    from headwise.care.models import SessionRecord
+    from headwise.diary.localtime import client_today
+
+    latest = latest_screening(client=client)
+    if latest is None:
+        return ScreenDue("never", _("No safety screening on record: screen before any CST."))
+    if latest.intake_hash and latest.intake_hash != intake_screen_facts(client=client).content_hash:
+        return ScreenDue("intake_changed", _("The intake changed after the latest screen: screen again."))
+    last_session = (
+        SessionRecord.objects.filter(client=client).order_by("-started_at").values_list("started_at", flat=True)
+    ).first()
+    last_care = max(filter(None, [latest.screened_at, last_session]))
+    zone = zoneinfo.ZoneInfo(client.time_zone)
+    months = client.practice.rescreen_after_months
+    if last_care.astimezone(zone).date() <= _months_before(client_today(client), months):
+        return ScreenDue(
+            "gap",
+            ngettext(
+                "No session or screen for %(months)s month: screen again before the plan restarts.",
+                "No session or screen for %(months)s months: screen again before the plan restarts.",
+                months,
+            )
+            % {"months": months},
+        )
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenReason:
+    """A stored reason in words, with its acknowledgement (for a caution) if given."""
+
+    words: texts.ReasonView
+    acknowledged_by: str
+    acknowledged_at: dt.datetime | None
+
+
+def screening_reasons(*, screening: SafetyScreening) -> list[ScreenReason]:
+    """The screening's reasons in the reader's language, each with who acknowledged it, when."""
+    acks = {a.rule_id: a for a in screening.acknowledgements.select_related("acknowledged_by")}
+    questions = practice_questions(practice=screening.client.practice)
+    rows = []
+    for reason in screening.reasons:
+        ack = acks.get(str(reason["rule_id"]))
+        rows.append(
+            ScreenReason(
+                words=texts.describe(reason, questions=questions),
+                acknowledged_by=str(ack.acknowledged_by) if ack and ack.acknowledged_by else "",
+                acknowledged_at=ack.acknowledged_at if ack else None,
+            )
+        )
+    return rows
+
+
+def screenings_of(*, client: Client) -> QuerySet[SafetyScreening]:
+    return SafetyScreening.objects.filter(client=client).select_related(
+        "acknowledged_by", "cleared_by", "created_by"
+    ).order_by("-screened_at")
