@@ -335,6 +335,7 @@ class RuleChange(models.TextChoices):
     ENABLED = "enabled", _("switched on again")
     ADDED = "added", _("added")
     RETIRED = "retired", _("taken out of use")
+    SETTING = "setting", _("setting changed")
 
 
 class SafetyRuleLogEntry(PracticeScoped, Public):

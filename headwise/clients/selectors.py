@@ -9,6 +9,7 @@ import json
 import uuid
 import zoneinfo
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -27,7 +28,10 @@ from headwise.clients.models import (
     SafetyRuleLogEntry,
     SafetyScreening,
 )
-from headwise.practice.models import Practice
+from headwise.practice.models import Location, Practice, Practitioner
+
+if TYPE_CHECKING:
+    from headwise.accounts.models import User
 
 
 def client_get(*, practice: Practice, client_id: uuid.UUID) -> Client:
@@ -217,3 +221,57 @@ def screenings_of(*, client: Client) -> QuerySet[SafetyScreening]:
     return SafetyScreening.objects.filter(client=client).select_related(
         "acknowledged_by", "cleared_by", "created_by"
     ).order_by("-screened_at")
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralLetter:
+    """What a referral letter to the client's physician says, gathered in one read."""
+
+    screening: SafetyScreening
+    client: Client
+    practice: Practice
+    location: Location | None
+    practitioner: Practitioner | None
+    findings: list[ScreenReason]
+    language: str
+    written_on: dt.date
+
+
+def letter_language(*, client: Client, fallback: str) -> str:
+    """The client's language (their login's), else ``fallback`` (the reader's)."""
+    user = client.user
+    return user.language if user is not None and user.language else fallback
+
+
+def referral_letter(*, screening: SafetyScreening, author: User, language: str) -> ReferralLetter:
+    """The letterhead (practice, location, practitioner) and the findings of a referral.
+
+    The practitioner is the author if they treat, else the client's own practitioner; the
+    location is that of the client's latest appointment, else the practitioner's first, else
+    the practice's first active one.
+    """
+    from headwise.care.models import Appointment
+    from headwise.diary.localtime import client_today
+
+    client = screening.client
+    practice = client.practice
+    practitioner = Practitioner.objects.filter(membership__user=author, practice=practice).first()
+    practitioner = practitioner or client.assigned_practitioner
+    appointment = (
+        Appointment.objects.filter(client=client).select_related("location").order_by("-starts_at").first()
+    )
+    location = appointment.location if appointment is not None else None
+    if location is None and practitioner is not None:
+        location = practitioner.locations.filter(is_active=True).order_by("name").first()
+    if location is None:
+        location = Location.objects.for_practice(practice).filter(is_active=True).order_by("name").first()
+    return ReferralLetter(
+        screening=screening,
+        client=client,
+        practice=practice,
+        location=location,
+        practitioner=practitioner,
+        findings=screening_reasons(screening=screening),
+        language=language,
+        written_on=client_today(client),
+    )

@@ -313,6 +313,10 @@ def safety_rule_switch(*, practice: Practice, by: User, rule_id: str, enabled: b
     _log(practice=practice, by=by, action=action, rule_id=rule_id)
 
 
+def rule_id_problem() -> str:
+    return _("Start with practice. and use 2 to 60 lower-case letters, digits or _ (e.g. practice.whiplash).")
+
+
 RULE_ID = re.compile(r"^practice\.[a-z0-9_]{2,60}$")
 
 
@@ -324,9 +328,7 @@ def practice_rule_add(
     Practice.objects.select_for_update().filter(pk=practice.pk).first()
     errors: dict[str, str] = {}
     if not RULE_ID.match(rule_id):
-        errors["rule_id"] = _(
-            "Start with practice. and use 2 to 60 lower-case letters, digits or _ (e.g. practice.whiplash)."
-        )
+        errors["rule_id"] = rule_id_problem()
     elif PracticeSafetyRule.objects.for_practice(practice).filter(rule_id=rule_id).exists():
         errors["rule_id"] = _("This practice already has a rule with this id.")
     if not question.strip():
@@ -360,3 +362,24 @@ def practice_rule_retire(*, rule: PracticeSafetyRule, by: User) -> PracticeSafet
         effect=rule.effect,
     )
     return rule
+
+
+@transaction.atomic
+def screen_settings_update(*, practice: Practice, by: User, rescreen_after_months: int | None) -> Practice:
+    """Change after how many months without care a client is screened again; logged."""
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    old = practice.rescreen_after_months
+    if rescreen_after_months is None:
+        raise ValidationError({"rescreen_after_months": _("Give a number of months.")})
+    practice.rescreen_after_months = rescreen_after_months
+    practice.full_clean()
+    if old != rescreen_after_months:
+        practice.save(update_fields=["rescreen_after_months"])
+        _log(
+            practice=practice,
+            by=by,
+            action=RuleChange.SETTING,
+            rule_id="rescreen_after_months",
+            question=f"{old} → {rescreen_after_months}",
+        )
+    return practice
