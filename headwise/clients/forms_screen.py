@@ -61,7 +61,9 @@ class ClearanceForm(forms.Form):
         max_length=SHORT,
         help_text=_("The physician or specialist who assessed the client, e.g. GP Dr. A. de Vries."),
     )
-    cleared_on = forms.DateField(label=_("Date of the clearance"), widget=forms.DateInput(attrs={"type": "date"}))
+    cleared_on = forms.DateField(
+        label=_("Date of the clearance"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     document = forms.CharField(
         label=_("Document"),
         max_length=SHORT,

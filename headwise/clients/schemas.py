@@ -162,7 +162,8 @@ class ScreeningReasonOut(Schema):
     answer: str = Field(..., description="yes, or unknown when not answered")
     effect: str = Field(..., description="refer, defer or caution")
     params: dict[str, str | int] = Field(
-        ..., description="Facts the words need (a head injury: injured_on, days_since, days_left, window_days)"
+        ...,
+        description="Facts the words need (a head injury: injured_on, days_since, days_left, window_days)",
     )
     question: str = Field(..., description="The question, in the request's language")
     meaning: str = Field(..., description="What the reason means for the care, in the request's language")
@@ -180,7 +181,9 @@ class ScreeningOut(Schema):
     reasons: list[ScreeningReasonOut] = Field(..., description="Why the outcome is not cleared")
     rules_version: str = Field(..., description="Fingerprint of the rule table used")
     disabled_rules: list[str] = Field(..., description="Built-in rules the practice had switched off")
-    acknowledged_at: dt.datetime | None = Field(None, description="When the last risk of a caution was acknowledged")
+    acknowledged_at: dt.datetime | None = Field(
+        None, description="When the last risk of a caution was acknowledged"
+    )
     acknowledged_by: str | None = Field(None, description="Who acknowledged the last risk of the caution")
     clearance_clinician: str = Field(..., description="The clinician who cleared a referred client")
     clearance_on: dt.date | None = Field(None, description="The date of the clinician's clearance")
@@ -243,11 +246,17 @@ class AcknowledgeIn(In):
 
 class ClearanceIn(In):
     clinician: str = Field(
-        ..., min_length=1, max_length=200, description="The clinician who cleared the client (e.g. GP Dr. de Vries)"
+        ...,
+        min_length=1,
+        max_length=200,
+        description="The clinician who cleared the client (e.g. GP Dr. de Vries)",
     )
     cleared_on: dt.date = Field(..., description="The date of the clearance (not in the future)")
     document: str = Field(
-        ..., min_length=1, max_length=200, description="The document the clearance is in (e.g. GP letter, ref 123)"
+        ...,
+        min_length=1,
+        max_length=200,
+        description="The document the clearance is in (e.g. GP letter, ref 123)",
     )
     notes: str = Field("", max_length=NOTES, description="Anything else the clearance says")
 

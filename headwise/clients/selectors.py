@@ -84,11 +84,7 @@ def safety_rules(*, practice: Practice) -> clinical.RuleSet:
     """The practice's rule table: the built-in rules minus those it switched off, plus its own."""
     disabled = DisabledSafetyRule.objects.for_practice(practice).values_list("rule_id", flat=True)
     own = PracticeSafetyRule.objects.for_practice(practice).filter(is_active=True).order_by("rule_id")
-    return (
-        clinical.builtin_rules()
-        .without(disabled)
-        .with_added(*(_as_rule(r) for r in own))
-    )
+    return clinical.builtin_rules().without(disabled).with_added(*(_as_rule(r) for r in own))
 
 
 def _as_rule(row: PracticeSafetyRule) -> clinical.SafetyRule:
@@ -173,7 +169,9 @@ def screen_due(*, client: Client) -> ScreenDue | None:
     if latest.intake_hash and latest.intake_hash != intake_screen_facts(client=client).content_hash:
         return ScreenDue("intake_changed", _("The intake changed after the latest screen: screen again."))
     last_session = (
-        SessionRecord.objects.filter(client=client).order_by("-started_at").values_list("started_at", flat=True)
+        SessionRecord.objects.filter(client=client)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
     ).first()
     last_care = max(filter(None, [latest.screened_at, last_session]))
     zone = zoneinfo.ZoneInfo(client.time_zone)
@@ -205,22 +203,28 @@ def screening_reasons(*, screening: SafetyScreening) -> list[ScreenReason]:
     acks = {a.rule_id: a for a in screening.acknowledgements.select_related("acknowledged_by")}
     questions = practice_questions(practice=screening.client.practice)
     rows = []
+    # A caution acknowledged as a whole (before risks were acknowledged one by one) counts
+    # for each of its reasons.
+    whole = screening.acknowledged_by if screening.acknowledged_at is not None else None
     for reason in screening.reasons:
         ack = acks.get(str(reason["rule_id"]))
+        by = ack.acknowledged_by if ack is not None else whole
         rows.append(
             ScreenReason(
                 words=texts.describe(reason, questions=questions),
-                acknowledged_by=str(ack.acknowledged_by) if ack and ack.acknowledged_by else "",
-                acknowledged_at=ack.acknowledged_at if ack else None,
+                acknowledged_by=str(by) if by is not None else "",
+                acknowledged_at=ack.acknowledged_at if ack is not None else screening.acknowledged_at,
             )
         )
     return rows
 
 
 def screenings_of(*, client: Client) -> QuerySet[SafetyScreening]:
-    return SafetyScreening.objects.filter(client=client).select_related(
-        "acknowledged_by", "cleared_by", "created_by"
-    ).order_by("-screened_at")
+    return (
+        SafetyScreening.objects.filter(client=client)
+        .select_related("acknowledged_by", "cleared_by", "created_by")
+        .order_by("-screened_at")
+    )
 
 
 @dataclass(frozen=True, slots=True)

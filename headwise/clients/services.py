@@ -283,7 +283,9 @@ def treatment_blocker(*, client: Client, intake_only: bool = False) -> str | Non
 # --- the practice's rules -----------------------------------------------------------------
 
 
-def _log(*, practice: Practice, by: User, action: str, rule_id: str, question: str = "", effect: str = "") -> None:
+def _log(
+    *, practice: Practice, by: User, action: str, rule_id: str, question: str = "", effect: str = ""
+) -> None:
     SafetyRuleLogEntry.objects.create(
         practice=practice,
         at=timezone.now(),
@@ -342,7 +344,14 @@ def practice_rule_add(
     )
     rule.full_clean()
     rule.save()
-    _log(practice=practice, by=by, action=RuleChange.ADDED, rule_id=rule_id, question=rule.question, effect=effect)
+    _log(
+        practice=practice,
+        by=by,
+        action=RuleChange.ADDED,
+        rule_id=rule_id,
+        question=rule.question,
+        effect=effect,
+    )
     return rule
 
 

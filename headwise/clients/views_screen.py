@@ -95,7 +95,9 @@ def screening(request: StaffRequest, screening_id: uuid.UUID) -> HttpResponse:
 def acknowledge(request: StaffRequest, screening_id: uuid.UUID) -> HttpResponse:
     found = get_clinical(request, _SCREENINGS, screening_id)
     try:
-        services.screening_acknowledge(screening=found, by=request.user, rule_id=request.POST.get("rule_id", ""))
+        services.screening_acknowledge(
+            screening=found, by=request.user, rule_id=request.POST.get("rule_id", "")
+        )
     except ValidationError as exc:
         errors_to_messages(request, exc)
     else:
@@ -130,7 +132,9 @@ def _letter(request: StaffRequest, screening_id: uuid.UUID) -> tuple[selectors.R
     found = get_clinical(request, _SCREENINGS, screening_id)
     asked = request.GET.get("lang", "")
     fallback = translation.get_language() or "en"
-    language = asked if asked in {"en", "nl"} else selectors.letter_language(client=found.client, fallback=fallback)
+    language = (
+        asked if asked in {"en", "nl"} else selectors.letter_language(client=found.client, fallback=fallback)
+    )
     with translation.override(language):
         letter = selectors.referral_letter(screening=found, author=request.user, language=language)
     return letter, language
@@ -142,7 +146,9 @@ def letter(request: StaffRequest, screening_id: uuid.UUID) -> HttpResponse:
     found, language = _letter(request, screening_id)
     with translation.override(language):
         body = render_to_string("clients/_letter_body.html", {"letter": found}, request=request)
-    return render(request, "clients/letter.html", {"letter": found, "body": body, "letter_language": language})
+    return render(
+        request, "clients/letter.html", {"letter": found, "body": body, "letter_language": language}
+    )
 
 
 def _letter_css() -> str:
@@ -179,7 +185,9 @@ def rules(request: StaffRequest) -> HttpResponse:
         try:
             if action == "settings":
                 if settings_form.is_valid():
-                    services.screen_settings_update(practice=practice, by=request.user, **settings_form.cleaned_data)
+                    services.screen_settings_update(
+                        practice=practice, by=request.user, **settings_form.cleaned_data
+                    )
                     messages.success(request, _("Setting saved."))
                     return redirect("screen:rules")
             elif action == "add":
@@ -194,7 +202,9 @@ def rules(request: StaffRequest) -> HttpResponse:
                     rule_id=request.POST.get("rule_id", ""),
                     enabled=action == "enable",
                 )
-                messages.success(request, _("Rule switched on.") if action == "enable" else _("Rule switched off."))
+                messages.success(
+                    request, _("Rule switched on.") if action == "enable" else _("Rule switched off.")
+                )
                 return redirect("screen:rules")
             elif action == "retire":
                 rule = get_staff(

@@ -255,7 +255,9 @@ def test_it_acknowledges_each_risk_of_a_caution(as_practitioner, as_owner, as_fr
 
 def test_it_acknowledges_only_a_caution(as_owner, world: PracticeWorld) -> None:
     screening = world.records["screening"]
-    assert fields_of(call(as_owner, "post", f"/api/screenings/{screening.uuid}/acknowledge", CLOT)) == ["outcome"]
+    assert fields_of(call(as_owner, "post", f"/api/screenings/{screening.uuid}/acknowledge", CLOT)) == [
+        "outcome"
+    ]
     screening.refresh_from_db()
     assert screening.acknowledged_at is None and screening.acknowledgements.count() == 0
 

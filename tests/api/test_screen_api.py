@@ -44,7 +44,9 @@ def test_an_uncleared_refer_blocks_booking_and_session_records_on_the_api(
     booked = call(as_front_desk, "post", "/api/appointments", _booking(world))
     assert fields_of(booked) == ["client_id"] and "refer" in booked.json()["errors"][0]["message"]
     started = (timezone.now() - dt.timedelta(hours=2)).isoformat()
-    recorded = call(as_practitioner, "post", f"/api/clients/{world.client.uuid}/sessions", {"started_at": started})
+    recorded = call(
+        as_practitioner, "post", f"/api/clients/{world.client.uuid}/sessions", {"started_at": started}
+    )
     assert fields_of(recorded) == ["client_id"] and "refer" in recorded.json()["errors"][0]["message"]
     # also from an appointment booked before the screen
     appointment = world.records["appointment"]
@@ -61,7 +63,9 @@ def test_an_uncleared_refer_blocks_booking_and_session_records_on_the_api(
     assert cleared.status_code == 200 and cleared.json()["books_allowed"] is True
     assert cleared.json()["clearance_document"] == "GP letter, ref 12"
     assert call(as_front_desk, "post", "/api/appointments", _booking(world)).status_code == 201
-    again = call(as_practitioner, "post", f"/api/clients/{world.client.uuid}/sessions", {"started_at": started})
+    again = call(
+        as_practitioner, "post", f"/api/clients/{world.client.uuid}/sessions", {"started_at": started}
+    )
     assert again.status_code == 201
 
 
@@ -70,13 +74,20 @@ def test_an_unacknowledged_caution_blocks_a_session_record(as_practitioner, worl
     started = (timezone.now() - dt.timedelta(hours=2)).isoformat()
     url = f"/api/clients/{world.client.uuid}/sessions"
     assert fields_of(call(as_practitioner, "post", url, {"started_at": started})) == ["client_id"]
-    call(as_practitioner, "post", f"/api/screenings/{screened['id']}/acknowledge", {"rule_id": "contraindication.clotting"})
+    call(
+        as_practitioner,
+        "post",
+        f"/api/screenings/{screened['id']}/acknowledge",
+        {"rule_id": "contraindication.clotting"},
+    )
     assert call(as_practitioner, "post", url, {"started_at": started}).status_code == 201
 
 
 def test_a_client_never_screened_gets_no_session_record(as_practitioner, world) -> None:
     started = (timezone.now() - dt.timedelta(hours=2)).isoformat()
-    refused = call(as_practitioner, "post", f"/api/clients/{world.other_client.uuid}/sessions", {"started_at": started})
+    refused = call(
+        as_practitioner, "post", f"/api/clients/{world.other_client.uuid}/sessions", {"started_at": started}
+    )
     assert fields_of(refused) == ["client_id"]
     assert not SessionRecord.objects.filter(client=world.other_client).exists()
 
@@ -112,5 +123,7 @@ def test_the_api_screens_with_the_practices_rules(as_owner, as_practitioner, wor
     refused = _screen(as_practitioner, world.client)
     assert fields_of(refused) == ["answers.contraindication.clotting"]
     answers = {k: v for k, v in ALL_NO.items() if k != "contraindication.clotting"}
-    ok = call(as_practitioner, "post", f"/api/clients/{world.client.uuid}/screenings", {"answers": answers}).json()
+    ok = call(
+        as_practitioner, "post", f"/api/clients/{world.client.uuid}/screenings", {"answers": answers}
+    ).json()
     assert ok["outcome"] == "cleared" and ok["disabled_rules"] == ["contraindication.clotting"]

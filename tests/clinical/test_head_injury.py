@@ -57,7 +57,9 @@ def test_the_window_is_a_parameter() -> None:
     p30 = replace(DEFAULT_PARAMETERS, head_injury_window_days=30)
     injured = [dt.date(2026, 10, 15)]  # 47 days before TODAY
     assert evaluate_safety(ALL_NO, head_injuries=injured, today=TODAY).outcome is Outcome.REFER
-    assert evaluate_safety(ALL_NO, head_injuries=injured, today=TODAY, parameters=p30).outcome is Outcome.CLEARED
+    assert (
+        evaluate_safety(ALL_NO, head_injuries=injured, today=TODAY, parameters=p30).outcome is Outcome.CLEARED
+    )
 
 
 def test_a_yes_without_a_date_still_defers_and_a_no_cannot_hide_a_dated_injury() -> None:

@@ -15,6 +15,7 @@ from django.test import Client as HttpClient
 from headwise.care import services as care_services
 from headwise.care.models import SessionRecord
 from headwise.clients import selectors, services
+from headwise.clients.forms_screen import field_name
 from headwise.clients.models import (
     DisabledSafetyRule,
     PracticeSafetyRule,
@@ -23,7 +24,6 @@ from headwise.clients.models import (
     ScreeningAcknowledgement,
 )
 from headwise.clinical import HEAD_INJURY_RULE, SAFETY_RULES
-from headwise.clients.forms_screen import field_name
 from tests import factories as f
 from tests.conftest import PracticeWorld, login
 
@@ -160,7 +160,8 @@ def test_refer_blocks_booking_and_session_records_until_a_clearance_unblocks(
         assert "refer" in refused.value.message_dict["client_id"][0]
     assert SessionRecord.objects.count() == sessions
     bad = as_practitioner.post(
-        f"/screenings/{screening.uuid}/clearance/", {"clinician": "", "cleared_on": "2099-01-01", "document": "x"}
+        f"/screenings/{screening.uuid}/clearance/",
+        {"clinician": "", "cleared_on": "2099-01-01", "document": "x"},
     )
     assert bad.status_code == 422
     text = bad.content.decode()
@@ -178,7 +179,10 @@ def test_refer_blocks_booking_and_session_records_until_a_clearance_unblocks(
     )
     assert good.status_code == 302
     screening.refresh_from_db()
-    assert (screening.clearance_clinician, screening.clearance_document) == ("Dr. Jansen, GP", "GP letter, ref 12")
+    assert (screening.clearance_clinician, screening.clearance_document) == (
+        "Dr. Jansen, GP",
+        "GP letter, ref 12",
+    )
     assert screening.cleared_by == world.practitioner_user
     assert care_services.appointment_book(**booking).client == world.client
 
@@ -190,7 +194,9 @@ def test_the_referral_letter_names_the_practice_findings_and_question(as_practit
     location.save()
     world.client.physician_name = "Dr. E. Visser"
     world.client.save()
-    _post_screen(as_practitioner, world.client, **{"red_flag.sudden_onset": "yes", "red_flag.papilloedema": "unknown"})
+    _post_screen(
+        as_practitioner, world.client, **{"red_flag.sudden_onset": "yes", "red_flag.papilloedema": "unknown"}
+    )
     screening = _latest(world.client)
     html = as_practitioner.get(f"/screenings/{screening.uuid}/letter/").content.decode()
     for expected in (
@@ -213,7 +219,9 @@ def test_the_letter_is_in_the_clients_language(as_practitioner, world) -> None:
     html = as_practitioner.get(f"/screenings/{_latest(world.client).uuid}/letter/").content.decode()
     assert "Is craniosacraaltherapie veilig?" in html or "is craniosacraaltherapie veilig?" in html
     assert "Plotseling of donderslagbegin" in html
-    english = as_practitioner.get(f"/screenings/{_latest(world.client).uuid}/letter/?lang=en").content.decode()
+    english = as_practitioner.get(
+        f"/screenings/{_latest(world.client).uuid}/letter/?lang=en"
+    ).content.decode()
     assert "Please assess whether CST is safe" in english
 
 
@@ -242,7 +250,9 @@ def test_front_desk_and_clients_never_see_the_screen(as_front_desk, as_client, w
     ):
         assert as_front_desk.get(url).status_code == 403, url
         assert as_client.get(url).status_code == 404, url
-    assert as_front_desk.post(f"/screenings/{screening.uuid}/acknowledge/", {"rule_id": "x"}).status_code == 403
+    assert (
+        as_front_desk.post(f"/screenings/{screening.uuid}/acknowledge/", {"rule_id": "x"}).status_code == 403
+    )
 
 
 def test_a_bad_answer_names_the_question_and_saves_nothing(as_practitioner, world) -> None:
@@ -303,7 +313,9 @@ def test_the_gap_is_the_practices_setting(as_owner, world, clock) -> None:
 
 
 def test_the_owner_switches_a_rule_off_and_every_result_reports_it(as_owner, as_practitioner, world) -> None:
-    response = as_owner.post("/practice/safety-rules/", {"action": "disable", "rule_id": "contraindication.clotting"})
+    response = as_owner.post(
+        "/practice/safety-rules/", {"action": "disable", "rule_id": "contraindication.clotting"}
+    )
     assert response.status_code == 302
     assert DisabledSafetyRule.objects.filter(practice=world.practice).count() == 1
     page = as_practitioner.get(f"/clients/{world.client.uuid}/screen/").content.decode()
@@ -326,7 +338,8 @@ def test_the_owner_switches_a_rule_off_and_every_result_reports_it(as_owner, as_
 
 def test_the_owner_adds_and_retires_the_practices_own_rule(as_owner, as_practitioner, world) -> None:
     bad = as_owner.post(
-        "/practice/safety-rules/", {"action": "add", "rule_id": "red_flag.mine", "question": "", "effect": "refer"}
+        "/practice/safety-rules/",
+        {"action": "add", "rule_id": "red_flag.mine", "question": "", "effect": "refer"},
     )
     assert bad.status_code == 422
     text = bad.content.decode()
@@ -334,14 +347,21 @@ def test_the_owner_adds_and_retires_the_practices_own_rule(as_owner, as_practiti
     assert PracticeSafetyRule.objects.count() == 0 and SafetyRuleLogEntry.objects.count() == 0
     as_owner.post(
         "/practice/safety-rules/",
-        {"action": "add", "rule_id": "practice.whiplash", "question": "Whiplash in the last year?", "effect": "caution"},
+        {
+            "action": "add",
+            "rule_id": "practice.whiplash",
+            "question": "Whiplash in the last year?",
+            "effect": "caution",
+        },
     )
     rule = PracticeSafetyRule.objects.get(practice=world.practice)
     screening = services.screening_record(
         client=world.client, by=world.practitioner_user, answers={**ALL_NO, "practice.whiplash": "yes"}
     )
     assert screening.outcome == "caution"
-    assert "Whiplash in the last year?" in as_practitioner.get(f"/screenings/{screening.uuid}/").content.decode()
+    assert (
+        "Whiplash in the last year?" in as_practitioner.get(f"/screenings/{screening.uuid}/").content.decode()
+    )
     as_owner.post("/practice/safety-rules/", {"action": "retire", "rule": str(rule.uuid)})
     rule.refresh_from_db()
     assert rule.is_active is False
@@ -351,13 +371,17 @@ def test_the_owner_adds_and_retires_the_practices_own_rule(as_owner, as_practiti
         )
     assert "answers.practice.whiplash" in refused.value.message_dict
     # the old screening still names the retired rule in the practice's words
-    assert "Whiplash in the last year?" in as_practitioner.get(f"/screenings/{screening.uuid}/").content.decode()
+    assert (
+        "Whiplash in the last year?" in as_practitioner.get(f"/screenings/{screening.uuid}/").content.decode()
+    )
     assert [e.action for e in SafetyRuleLogEntry.objects.order_by("pk")] == ["added", "retired"]
 
 
 def test_only_the_owner_changes_the_rules(as_practitioner, world) -> None:
     assert as_practitioner.get("/practice/safety-rules/").status_code == 403
-    response = as_practitioner.post("/practice/safety-rules/", {"action": "disable", "rule_id": "red_flag.systemic"})
+    response = as_practitioner.post(
+        "/practice/safety-rules/", {"action": "disable", "rule_id": "red_flag.systemic"}
+    )
     assert response.status_code == 403
     assert DisabledSafetyRule.objects.count() == 0
 
