@@ -94,7 +94,7 @@ def _head_injury_words(params: Mapping[str, Any]) -> str:
         "%(left)s days left of the %(window)s-day window.",
         days_left,
     ) % {
-        "date": date_format(injured, "DATE_FORMAT"),
+        "date": date_format(injured, "j F Y"),
         "since": params["days_since"],
         "left": days_left,
         "window": params["window_days"],
