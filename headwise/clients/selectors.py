@@ -112,7 +112,7 @@ def rule_log(*, practice: Practice) -> QuerySet[SafetyRuleLogEntry]:
 
 
 @dataclass(frozen=True, slots=True)
-class IntakeForScreen:
+class ScreenFacts:
     """What the screen takes from the intake: answers, head-injury dates and a fingerprint."""
 
     answers: dict[str, str]
@@ -120,7 +120,7 @@ class IntakeForScreen:
     content_hash: str
 
 
-def intake_screen_facts(*, client: Client) -> IntakeForScreen:
+def intake_screen_facts(*, client: Client) -> ScreenFacts:
     """The intake's answers to the screen's questions and the head injuries it dates.
 
     Today the client record holds the intake: its most recent head injury, its age at onset.
@@ -133,7 +133,7 @@ def intake_screen_facts(*, client: Client) -> IntakeForScreen:
         "age_at_onset": client.age_at_onset,
     }
     digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
-    return IntakeForScreen(answers={}, head_injuries=injuries, content_hash=digest)
+    return ScreenFacts(answers={}, head_injuries=injuries, content_hash=digest)
 
 
 @dataclass(frozen=True, slots=True)
