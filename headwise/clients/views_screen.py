@@ -60,7 +60,9 @@ def screen(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
         "client": client,
         "form": form,
         "intake": intake,
-        "injuries": [(day, (client_today(client) - day).days) for day in intake.head_injuries],
+        "injuries": [
+            (day, (client_today(client) - day).days, seen, what) for day, seen, what in intake.injuries
+        ],
         "due": selectors.screen_due(client=client),
         "screenings": selectors.screenings_of(client=client)[:20],
         "disabled": sorted(rules.disabled),

@@ -38,14 +38,16 @@ def _shoot(page: Any, name: str, theme: str) -> None:
 
 def _answer(page: Any, yes: set[str]) -> None:
     """Answer every question: a real click for each yes and the first no, a script for the rest."""
-    page.get_by_role("group", name="Systemic symptoms, including fever?").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Systemic symptoms, including fever?").get_by_label(
+        "No", exact=True
+    ).check()
     for rule in SAFETY_RULES:
         value = "yes" if rule.id in yes else "no"
         name = "rule-" + rule.id.replace(".", "-")
         if value == "yes":
             page.locator(f'input[name="{name}"][value="yes"]').check()
         else:
-            page.evaluate(f"document.querySelector('input[name=\"{name}\"][value=\"no\"]').checked = true")
+            page.evaluate(f'document.querySelector(\'input[name="{name}"][value="no"]\').checked = true')
 
 
 def _latest(client: Any) -> SafetyScreening:
