@@ -12,6 +12,7 @@ urlpatterns = [
     path("diary/", include("headwise.diary.urls")),
     path("", include("headwise.care.urls_plan")),
     path("", include("headwise.outcomes.urls")),
+    path("", include("headwise.clients.urls_screen")),
     path("", include("headwise.clients.urls_intake")),
     path("", include("headwise.web.urls")),
 ]

@@ -19,8 +19,9 @@ from headwise.care import services as care_services
 from headwise.care.explain import explain
 from headwise.care.models import FollowUp, SessionRecord
 from headwise.clients import selectors as client_selectors
+from headwise.clients import services as client_services
 from headwise.clients.consent_texts import INTAKE_KINDS
-from headwise.clients.models import Client, ConsentKind, ScreeningOutcome
+from headwise.clients.models import Client, ConsentKind
 from headwise.outcomes.models import QuestionnaireResponse
 from headwise.outcomes.services import questionnaires_pending
 from headwise.practice.models import Membership
@@ -48,19 +49,23 @@ def unsigned_consents(client: Client) -> list[str]:
 def _todos(client: Client, *, clinical: bool, context: dict[str, Any]) -> list[Todo]:
     todos: list[Todo] = []
     screening = context["screening"]
-    if screening is None:
-        todos.append(
-            Todo(_("No safety screening on record: screen before the first CST session."), urgent=True)
+    screen_url = ""
+    if clinical:
+        screen_url = (
+            reverse("screen:screening", args=[screening.uuid])
+            if screening is not None
+            else reverse("screen:screen", args=[client.uuid])
         )
-    elif screening.outcome == ScreeningOutcome.REFER and screening.cleared_at is None:
+    # The one rule booking and session records ask (an uncleared refer, an unacknowledged caution).
+    blocker = client_services.treatment_blocker(client=client, intake_only=True)
+    if blocker is not None:
+        todos.append(Todo(blocker, url=screen_url, urgent=True))
+    due = context["screen_due"]
+    if due is not None:
         todos.append(
             Todo(
-                _("Safety screen says refer: no CST until a clinician's clearance is recorded."), urgent=True
+                due.message, url=reverse("screen:screen", args=[client.uuid]) if clinical else "", urgent=True
             )
-        )
-    elif screening.outcome == ScreeningOutcome.CAUTION and screening.acknowledged_at is None:
-        todos.append(
-            Todo(_("Safety screen says caution: a practitioner must acknowledge the risks."), urgent=True)
         )
     for label in context["unsigned"]:
         todos.append(Todo(_("Consent not in force: %(what)s.") % {"what": label}, url="#intake"))
@@ -104,8 +109,13 @@ def desk(*, client: Client, membership: Membership) -> dict[str, Any]:
     rules = care_services.cadence_rules_get(practice=client.practice)
     plan_state = care_selectors.plan_cadence(plan=plan, rules=rules) if plan is not None else None
     now = timezone.now()
+    screening = client_selectors.latest_screening(client=client)
     context: dict[str, Any] = {
-        "screening": client_selectors.latest_screening(client=client),
+        "screening": screening,
+        "screen_due": client_selectors.screen_due(client=client),
+        "screen_reasons": client_selectors.screening_reasons(screening=screening)
+        if clinical and screening is not None
+        else [],
         "unsigned": unsigned_consents(client),
         "intake": client_selectors.intake_of(client=client),
         "plan": plan,

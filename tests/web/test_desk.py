@@ -87,8 +87,9 @@ def test_a_refer_banner_shows_its_reasons_to_clinicians_only(
         client=world.client,
         practice=world.practice,
         outcome="refer",
-        reasons=["Thunderclap headache: see a doctor"],
+        reasons=[{"rule_id": "contraindication.aneurysm", "answer": "yes", "effect": "refer", "params": {}}],
     )
-    assert "Thunderclap headache: see a doctor" in page(as_practitioner, world.client)
+    html = page(as_practitioner, world.client)
+    assert "A cerebral aneurysm?" in html and "/screenings/" in html
     desk = page(as_front_desk, world.client)
-    assert "No CST until a clinician has cleared it" in desk and "Thunderclap" not in desk
+    assert "No CST until a clinician has cleared it" in desk and "aneurysm" not in desk
