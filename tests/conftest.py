@@ -138,6 +138,8 @@ def build_world(name: str) -> PracticeWorld:
         "appointment": appointment,
         "session": session,
         "follow_up": f.FollowUpFactory(session=session, practice=practice),
+        "technique": f.TechniqueFactory(practice=practice, name=f"{name} hold"),
+        "addendum": f.AddendumFactory(session=session, practice=practice, author=prac.membership.user),
         # a week before the test's now, so a screening a test adds at now is the latest one
         "screening": f.SafetyScreeningFactory(
             client=client, practice=practice, screened_at=f.local_at(client.time_zone, days=-7, hour=11)
