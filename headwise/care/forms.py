@@ -90,7 +90,7 @@ class SessionForm(ZonedForm):
         offered: list[Technique] = [t for t in techniques_of(practice=practice) if t.is_active]
         names = [t.name for t in offered]
         kept = [name for name in (kept_techniques or []) if name not in names]
-        self.fields["techniques"].choices = [(n, n) for n in names] + [
+        self.fields["techniques"].choices = [(n, n) for n in names] + [  # type: ignore[attr-defined]
             (n, _("%(name)s (retired)") % {"name": n}) for n in kept
         ]
 
