@@ -147,9 +147,14 @@ class AppointmentFilter(QueryIn):
 
 class AddendumOut(Schema):
     id: uuid.UUID = Field(..., alias="uuid", description="The addendum's id")
-    author: str = Field(..., alias="author.email", description="Who wrote it")
+    author: str = Field(..., description="Who wrote it (name, else e-mail)")
     created_at: dt.datetime = Field(..., description="When it was written")
     text: str = Field(..., description="The addendum")
+
+
+    @staticmethod
+    def resolve_author(obj: object) -> str:
+        return str(obj.author)  # type: ignore[attr-defined]
 
 
 class AddendumIn(In):
