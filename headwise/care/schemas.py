@@ -151,7 +151,6 @@ class AddendumOut(Schema):
     created_at: dt.datetime = Field(..., description="When it was written")
     text: str = Field(..., description="The addendum")
 
-
     @staticmethod
     def resolve_author(obj: object) -> str:
         return str(obj.author)  # type: ignore[attr-defined]
