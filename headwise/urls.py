@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("headwise.outcomes.urls")),
     path("", include("headwise.clients.urls_screen")),
     path("", include("headwise.clients.urls_intake")),
+    path("", include("headwise.care.urls_sessions")),
     path("", include("headwise.web.urls")),
 ]

@@ -6,6 +6,7 @@ session notes, no questionnaire answers, no numbers behind the plan.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from headwise.care import selectors as care_selectors
 from headwise.care import services as care_services
 from headwise.care.explain import explain
-from headwise.care.models import FollowUp, SessionRecord
+from headwise.care.models import FLAG_AFTER_DUE, FollowUp, SessionRecord, SideEffect
 from headwise.clients import selectors as client_selectors
 from headwise.clients import services as client_services
 from headwise.clients.consent_texts import INTAKE_KINDS
@@ -25,6 +26,38 @@ from headwise.clients.models import Client, ConsentKind
 from headwise.outcomes.models import QuestionnaireResponse
 from headwise.outcomes.services import questionnaires_pending
 from headwise.practice.models import Membership
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A past session on the desk; its follow-up's answers only for clinicians."""
+
+    session: SessionRecord
+    url: str = ""
+    effects: tuple[str, ...] = ()
+    state: str = ""  # "passed", "flagged", "open", "unanswered", "none", "" (front desk)
+
+
+def _session_rows(client: Client, *, clinical: bool, now: dt.datetime) -> list[SessionRow]:
+    if not clinical:
+        return [SessionRow(s) for s in care_selectors.sessions_happened(client=client)[:5]]
+    labels = dict(SideEffect.choices)
+    rows = []
+    for s in care_selectors.sessions_of_client(client=client)[:5]:
+        f = getattr(s, "follow_up", None)
+        if f is None or (f.completed_at is None and f.due_at > now):
+            state = "none"
+        elif f.completed_at is None:
+            state = "unanswered"
+        elif f.is_flagged(now):
+            state = "flagged"
+        elif f.side_effects and f.passed_at is None:
+            state = "open"
+        else:
+            state = "passed"
+        effects = tuple(str(labels.get(e, e)) for e in (f.side_effects if f else []))
+        rows.append(SessionRow(s, reverse("care:session_detail", args=[s.uuid]), effects, state))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -69,6 +102,15 @@ def _todos(client: Client, *, clinical: bool, context: dict[str, Any]) -> list[T
         )
     for label in context["unsigned"]:
         todos.append(Todo(_("Consent not in force: %(what)s.") % {"what": label}, url="#intake"))
+    for follow_up in context["flagged_follow_ups"]:
+        todos.append(
+            Todo(
+                _("Side effects after the session on %(day)s had not passed 48 hours after it.")
+                % {"day": date_format(timezone.localtime(follow_up.session.started_at), "j M Y")},
+                url=reverse("care:session_detail", args=[follow_up.session.uuid]),
+                urgent=True,
+            )
+        )
     for follow_up in context["open_follow_ups"]:
         todos.append(
             Todo(
@@ -120,12 +162,19 @@ def desk(*, client: Client, membership: Membership) -> dict[str, Any]:
         "intake": client_selectors.intake_of(client=client),
         "plan": plan,
         "plan_state": plan_state,
-        "sessions": SessionRecord.objects.filter(client=client)
-        .select_related("practitioner", "follow_up")
-        .order_by("-started_at")[:5],
+        "sessions": _session_rows(client, clinical=clinical, now=now),
         "open_follow_ups": FollowUp.objects.filter(
             session__client=client, completed_at__isnull=True, due_at__lte=now
         ).select_related("session"),
+        "flagged_follow_ups": [
+            f
+            for f in FollowUp.objects.filter(
+                session__client=client, passed_at__isnull=True, due_at__lte=now - FLAG_AFTER_DUE
+            ).select_related("session")
+            if f.is_flagged(now)
+        ]
+        if clinical
+        else [],
         "pending": list(questionnaires_pending(client=client)) if clinical else [],
         "questionnaires": list(
             QuestionnaireResponse.objects.filter(client=client).order_by("-answered_on", "-created_at")[:10]
