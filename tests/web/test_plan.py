@@ -181,8 +181,16 @@ def test_booking_from_the_plan_refuses_what_the_api_refuses_and_saves_nothing(
 ) -> None:
     client, plan = planned_client(world)
     location, prac = world.records["location"], world.records["practitioner"]
-    taken = world.records["appointment"]  # the practitioner's appointment later today
-    local = taken.starts_at.astimezone(dt.UTC).astimezone(__import__("zoneinfo").ZoneInfo(location.time_zone))
+    # The practitioner's appointment in two days at 10:00, a wall time every day has once.
+    local = f.local_at(location.time_zone, days=2, hour=10)
+    f.AppointmentFactory(
+        client=world.other_client,
+        practice=world.practice,
+        practitioner=prac,
+        location=location,
+        starts_at=local,
+        ends_at=local + dt.timedelta(hours=1),
+    )
     before = Appointment.objects.count()
     response = as_practitioner.post(
         f"/clients/{client.uuid}/plan/{plan.uuid}/book/",
