@@ -690,6 +690,10 @@ def intake_link_set_password(*, token: str, password: str, language: str = "en")
     client = link.client
     user = client.user
     if user is None:
+        if not client.email:
+            raise ValidationError(
+                {"password": _("The client has no e-mail address: add one to send the link.")}
+            )
         if User.objects.filter(email__iexact=client.email).exists():
             raise ValidationError(
                 {"password": _("This e-mail address already has a login: ask the practice to link it.")}

@@ -297,3 +297,24 @@ def test_nobody_withdraws_another_clients_consent(world: PracticeWorld, as_owner
     assert as_owner.post(f"/settings/consents/{consent.uuid}/withdraw/").status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_at is None
+
+
+def test_a_dutch_client_reads_the_intake_and_consent_in_dutch(
+    world: PracticeWorld, as_client: HttpClient
+) -> None:
+    world.client_user.language = "nl"
+    world.client_user.save(update_fields=["language"])
+    form = as_client.get("/intake/").content.decode()
+    assert "Sinds welk jaar heb je migraine?" in form and "Weet ik niet" in form
+    assert "Heb je ooit kanker gehad?" in form
+    bad = as_client.post("/intake/", form_data(**{question_field("red_flag.neoplasm"): ""})).content.decode()
+    assert "Beantwoord deze vraag" in bad
+    consent = as_client.get("/intake/consent/").content.decode()
+    assert "Toestemming voor het bewaren en verwerken van mijn gezondheidsgegevens" in consent
+    wrong = as_client.post("/intake/consent/", {"agree_data": "on", "typed_name": "Iemand"}).content.decode()
+    assert "niet de naam in het dossier" in wrong
+    assert (
+        as_client.post("/intake/consent/", {"agree_data": "on", "typed_name": "AlphaClient Own"}).status_code
+        == 302
+    )
+    assert Consent.objects.get(client=world.client, typed_name__gt="").text.language == "nl"
