@@ -18,10 +18,13 @@ from headwise.clients.models import SafetyScreening
 from headwise.clinical import SAFETY_RULES
 from headwise.practice.models import Practice
 from tests import factories as f
+from tests.browser import test_accessibility as a11y
 from tests.browser.conftest import SCREENSHOTS, sign_in
-from tests.browser.test_accessibility import THEMES, assert_clean, axe_violations, themed  # noqa: F401
+from tests.browser.test_accessibility import THEMES, assert_clean, axe_violations
 from tests.conftest import PracticeWorld
 from tests.factories import PASSWORD
+
+themed = a11y.themed  # the phone-sized page in the theme under test
 
 
 def _shoot(page: Any, name: str, theme: str) -> None:
