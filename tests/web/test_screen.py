@@ -84,6 +84,8 @@ def test_a_head_injury_eleven_days_ago_defers_cst_with_the_date_and_days_left(
     shown = as_practitioner.get(f"/screenings/{screening.uuid}/").content.decode()
     assert "other therapies until it has settled" in shown and "79 days left" in shown
     assert "Defer CST until a clinician clears it" in shown
+    desk = as_practitioner.get(f"/clients/{client.uuid}/").content.decode()
+    assert f'href="/screenings/{screening.uuid}/"' in desk and "See the reasons" in desk
 
 
 def test_it_shows_each_reason_in_dutch_for_a_dutch_reader(world: PracticeWorld) -> None:
