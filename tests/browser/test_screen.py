@@ -24,7 +24,7 @@ from tests.browser.test_accessibility import THEMES, assert_clean, axe_violation
 from tests.conftest import PracticeWorld
 from tests.factories import PASSWORD
 
-themed = a11y.themed  # the accessibility tests' fixture
+themed = a11y.themed  # the phone-sized page in the theme under test
 
 
 def _shoot(page: Any, name: str, theme: str) -> None:

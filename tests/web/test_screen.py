@@ -84,6 +84,8 @@ def test_a_head_injury_eleven_days_ago_defers_cst_with_the_date_and_days_left(
     shown = as_practitioner.get(f"/screenings/{screening.uuid}/").content.decode()
     assert "other therapies until it has settled" in shown and "79 days left" in shown
     assert "Defer CST until a clinician clears it" in shown
+    desk = as_practitioner.get(f"/clients/{client.uuid}/").content.decode()
+    assert f'href="/screenings/{screening.uuid}/"' in desk and "See the reasons" in desk
 
 
 def test_it_shows_each_reason_in_dutch_for_a_dutch_reader(world: PracticeWorld) -> None:
@@ -394,3 +396,45 @@ def test_another_practices_rule_cannot_be_retired(as_owner, outsider: PracticeWo
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.is_active is True
+
+
+# --- the intake ---------------------------------------------------------------------------
+
+
+def _intake(client, **fields):
+    from django.utils import timezone
+
+    from headwise.clients.models import Intake
+
+    defaults = {"screening_answers": {}, "head_injuries": [], "submitted_at": timezone.now()}
+    return Intake.objects.create(practice=client.practice, client=client, **{**defaults, **fields})
+
+
+def test_the_intake_prefills_the_answers_and_its_head_injury_defers(as_practitioner, world) -> None:
+    client = world.other_client
+    day = f.local_today(client.time_zone) - dt.timedelta(days=11)
+    _intake(
+        client,
+        screening_answers={"contraindication.clotting": "yes", "red_flag.systemic": "no"},
+        head_injuries=[{"what": "Fell off my bike", "date": day.isoformat(), "doctor_seen": "no"}],
+    )
+    page = as_practitioner.get(f"/clients/{client.uuid}/screen/").content.decode()
+    assert "Fell off my bike" in page and "not seen by a doctor" in page and "11 days ago" in page
+    assert re.search(r'value="yes"[^>]*name="rule-contraindication-clotting"[^>]*checked', page) or re.search(
+        r'name="rule-contraindication-clotting"[^>]*value="yes"[^>]*checked', page
+    )
+    screening = services.screening_record(client=client, by=world.practitioner_user, answers=ALL_NO)
+    assert screening.outcome == "refer"
+    assert [r["rule_id"] for r in screening.reasons] == [HEAD_INJURY_RULE]
+    assert screening.reasons[0]["params"]["injured_on"] == day.isoformat()
+
+
+def test_a_changed_intake_asks_for_a_new_screen(world) -> None:
+    client = world.other_client
+    intake = _intake(client, screening_answers={"red_flag.systemic": "no"})
+    services.screening_record(client=client, by=world.practitioner_user, answers=ALL_NO)
+    assert selectors.screen_due(client=client) is None
+    intake.screening_answers = {"red_flag.systemic": "yes"}
+    intake.save()
+    due = selectors.screen_due(client=client)
+    assert due is not None and due.reason == "intake_changed"
