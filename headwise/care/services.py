@@ -573,6 +573,9 @@ def follow_up_update(*, follow_up: FollowUp, by: User, **fields: Any) -> FollowU
     completed = fields.get("completed_at")
     if completed is not None and completed < follow_up.session.started_at:
         raise ValidationError({"completed_at": _("A follow-up cannot be done before the session.")})
+    if fields.get("faded_within_24h") is True and follow_up.passed_at is None:
+        # faded within the day: passed by the time the follow-up was done
+        fields["passed_at"] = completed or follow_up.completed_at or timezone.now()
     return update(follow_up, fields, by=by)
 
 

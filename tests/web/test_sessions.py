@@ -529,3 +529,17 @@ def test_the_session_pages_speak_dutch(world) -> None:
         page = http.get(f"/clients/{world.client.uuid}/sessions/new/").content.decode()
     assert "Sessie vastleggen" in page
     assert "Schedelbasis" in page and "Buik en middenrif" in page
+
+
+def test_a_practitioner_noting_it_faded_within_a_day_clears_the_flag(world, clock) -> None:
+    record = _session(world, hours_ago=60)
+    services.follow_up_update(
+        follow_up=record.follow_up,
+        by=world.practitioner_user,
+        side_effects=["fatigue"],
+        faded_within_24h=True,
+        completed_at=record.follow_up.due_at,
+    )
+    record.follow_up.refresh_from_db()
+    assert record.follow_up.passed_at == record.follow_up.due_at
+    assert not record.follow_up.is_flagged()
