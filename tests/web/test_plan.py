@@ -344,3 +344,15 @@ def test_the_plan_page_is_in_dutch(world: PracticeWorld) -> None:
     user.save()
     html = login(user).get(url(client)).content.decode()
     assert "Behandelplan" in html
+
+
+def test_the_plan_page_asks_for_a_screen_before_a_plan_restarts_after_a_gap(
+    world: PracticeWorld, as_practitioner: HttpClient
+) -> None:
+    client = f.ClientFactory(practice=world.practice)
+    f.SafetyScreeningFactory(
+        client=client, practice=world.practice, screened_at=f.local_at(client.time_zone, days=-400, hour=11)
+    )
+    html = as_practitioner.get(url(client)).content.decode()
+    assert "screen again before the plan restarts" in html
+    assert f"/clients/{client.uuid}/screen/" in html
