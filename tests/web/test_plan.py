@@ -312,7 +312,8 @@ def test_the_owner_edits_the_cadence_rules_and_the_change_is_logged(
     rules.refresh_from_db()
     assert rules.move_on_percent == 60 and rules.relapse is False
     assert rules.history.first().history_user == world.owner
-    assert "60%" in as_owner.get("/practice/cadence/").content.decode()
+    page = as_owner.get("/practice/cadence/").content.decode()
+    assert "60%" in page and "Headwise (defaults)" in page
 
 
 def test_rules_that_do_not_fit_together_are_refused_naming_the_field(
