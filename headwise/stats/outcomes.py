@@ -1,7 +1,9 @@
 """Per-client outcomes: a baseline, the 28-day periods after it, and how far each moved.
 
-Measures follow the IHS guidelines for controlled trials of drugs in migraine (4th ed., Diener
-et al., Cephalalgia 2019;39:687-710) and the day definitions of ICHD-3 (Cephalalgia
+Measures follow the IHS guidelines for controlled trials of drugs in migraine (acute treatment,
+4th ed., Diener et al., Cephalalgia 2019;39:687-710; preventive treatment of episodic migraine,
+Diener et al., Cephalalgia 2020;40:1026-1044, whose 4-week baseline and 50% responder rate on
+monthly migraine days are used here) and the day definitions of ICHD-3 (Cephalalgia
 2018;38:1-211) as the clinical engine implements them: monthly migraine days, headache days,
 moderate/severe headache days, acute-medication days (any class and per class), days lost,
 attacks, mean peak intensity and mean attack duration. A "month" is 28 days; every rate is
