@@ -24,10 +24,8 @@ from headwise.stats.outcomes import (
     PeriodTable,
     Responder,
     ResponderStatus,
+    period_outcomes,
     period_table,
-)
-from headwise.stats.outcomes import (
-    client_outcomes as compute_outcomes,
 )
 from headwise.stats.series import DaySeries
 
@@ -139,6 +137,6 @@ def client_outcomes(client: Client, *, baseline_days: int = 28) -> ClientOutcome
         client=client,
         today=today,
         series=series,
-        outcomes=compute_outcomes(series, baseline_days=baseline_days),
+        outcomes=period_outcomes(series, baseline_days=baseline_days),
         table=period_table(series, baseline_days=baseline_days),
     )

@@ -69,7 +69,7 @@ __all__ = [
     "Responder",
     "ResponderStatus",
     "NotAssessable",
-    "client_outcomes",
+    "period_outcomes",
     "dominant_phase",
     "exact_rate_ratio_interval",
     "garwood_interval",
@@ -711,7 +711,7 @@ def _responders(
     return tuple(out)
 
 
-def client_outcomes(
+def period_outcomes(
     series: DaySeries,
     *,
     baseline_days: int = 28,
@@ -745,7 +745,7 @@ def client_outcomes(
     >>> s = DaySeries.from_columns(date(2026, 1, 1), recorded=[True] * 56,
     ...     migraine=[i in (0, 3, 6, 9, 12, 15, 18, 21, 28, 35, 42, 49) for i in range(56)],
     ...     session_days=(date(2026, 1, 29),))
-    >>> o = client_outcomes(s)
+    >>> o = period_outcomes(s)
     >>> r = o.periods[0].rates["migraine_days"]
     >>> r.count, r.per_28, o.periods[0].changes["migraine_days"].percent
     (4, 4.0, -50.0)

@@ -16,13 +16,13 @@ from headwise.stats import AnalysisError
 from headwise.stats.outcomes import (
     NotAssessable,
     ResponderStatus,
-    client_outcomes,
     dominant_phase,
     exact_rate_ratio_interval,
     garwood_interval,
     mover_difference,
     pearson_dispersion,
     period_bounds,
+    period_outcomes,
     period_table,
     welch_interval,
 )
@@ -167,7 +167,7 @@ def test_a_hand_computed_client() -> None:
         migraine=[0, 3, 6, 9, 12, 15, 18, 21, 28, 35, 42, 49, 56, 67],
         missing=list(range(60, 67)),
     )
-    o = client_outcomes(s)
+    o = period_outcomes(s)
     assert o.baseline is not None and not o.baseline_incomplete
     b = o.baseline.rates["migraine_days"]
     assert (b.count, b.recorded_days, b.per_28) == (8, 28, 8.0)
@@ -198,7 +198,7 @@ def test_a_hand_computed_client() -> None:
 
 def test_an_interval_of_days_never_passes_28_per_28_but_one_of_attacks_may() -> None:
     s = series(56, migraine=list(range(28, 56)), attack_day=[28, 28, 29], attack_peak=[5, 6, 7])
-    period = client_outcomes(s).periods[0]
+    period = period_outcomes(s).periods[0]
     assert period.rates["migraine_days"].high == 28.0
     attacks = period.rates["attacks"]
     assert attacks.count == 3 and attacks.high is not None and attacks.high > attacks.per_28  # type: ignore[operator]
@@ -207,7 +207,7 @@ def test_an_interval_of_days_never_passes_28_per_28_but_one_of_attacks_may() -> 
 def test_clustered_weeks_widen_the_interval_beyond_poisson() -> None:
     # Alternate weeks of 6 and 0 migraine days: week counts vary far more than Poisson allows.
     days = [d for w in range(0, 12, 2) for d in range(w * 7, w * 7 + 6)]
-    o = client_outcomes(series(84, migraine=days))
+    o = period_outcomes(series(84, migraine=days))
     assert o.dispersion["migraine_days"] > 1.5
     r = o.periods[0].rates["migraine_days"]
     plain = garwood_interval(r.count, r.recorded_days)
@@ -216,8 +216,8 @@ def test_clustered_weeks_widen_the_interval_beyond_poisson() -> None:
 
 def test_the_baseline_is_flagged_under_80_percent_complete() -> None:
     # 22 of 28 baseline days recorded is 78.6 %: flagged; 23 is 82.1 %: not flagged.
-    flagged = client_outcomes(series(56, migraine=[1, 2], missing=list(range(22, 28))))
-    kept = client_outcomes(series(56, migraine=[1, 2], missing=list(range(23, 28))))
+    flagged = period_outcomes(series(56, migraine=[1, 2], missing=list(range(22, 28))))
+    kept = period_outcomes(series(56, migraine=[1, 2], missing=list(range(23, 28))))
     assert flagged.baseline_incomplete and flagged.baseline.recorded_days == 22  # type: ignore[union-attr]
     assert not kept.baseline_incomplete
 
@@ -225,7 +225,7 @@ def test_the_baseline_is_flagged_under_80_percent_complete() -> None:
 def test_a_baseline_before_the_diary_began_counts_its_days_as_missing() -> None:
     # The diary starts 10 days before the first session: the baseline has 28 days, 18 missing.
     s = series(38, migraine=[2], sessions=(START + timedelta(days=10),))
-    o = client_outcomes(s)
+    o = period_outcomes(s)
     assert o.baseline is not None
     assert (o.baseline.n_days, o.baseline.recorded_days, o.baseline.missing_days) == (28, 10, 18)
     assert o.baseline.start == START - timedelta(days=18)
@@ -244,7 +244,7 @@ def test_a_baseline_before_the_diary_began_counts_its_days_as_missing() -> None:
 def test_a_responder_status_that_cannot_be_given_says_why(
     kwargs: dict[str, object], reason: NotAssessable
 ) -> None:
-    o = client_outcomes(series(56, **kwargs))  # type: ignore[arg-type]
+    o = period_outcomes(series(56, **kwargs))  # type: ignore[arg-type]
     if reason is NotAssessable.NO_SESSION:
         assert o.baseline is None and o.periods == ()
         return
@@ -256,7 +256,7 @@ def test_a_responder_status_that_cannot_be_given_says_why(
 def test_a_baseline_of_14_recorded_days_is_enough_to_classify() -> None:
     # Baseline: 14 recorded days with 1 migraine day = 2 per 28; period: 1 of 28 = 1 per 28,
     # a 50 % reduction. One recorded day fewer and the baseline is insufficient (above).
-    o = client_outcomes(series(56, migraine=[1, 30], missing=list(range(14, 28))))
+    o = period_outcomes(series(56, migraine=[1, 30], missing=list(range(14, 28))))
     assert o.baseline_incomplete
     r50 = o.periods[0].responder(50)
     assert (
@@ -265,7 +265,7 @@ def test_a_baseline_of_14_recorded_days_is_enough_to_classify() -> None:
 
 
 def test_the_baseline_zero_case_has_no_percent_change_but_an_absolute_one() -> None:
-    o = client_outcomes(series(56, migraine=[30, 31]))
+    o = period_outcomes(series(56, migraine=[30, 31]))
     change = o.periods[0].changes["migraine_days"]
     assert change is not None and change.absolute == 2.0 and change.percent is None
 
@@ -279,7 +279,7 @@ def test_means_are_over_attacks_and_leave_an_aura_without_headache_out_of_the_in
         attack_peak=[8, 6, 7, 5, 0, 4],
         attack_hours=[10, 20, np.nan, 4, 1, 8],
     )
-    o = client_outcomes(s)
+    o = period_outcomes(s)
     assert o.baseline is not None
     base = o.baseline.means["peak_intensity"]
     after = o.periods[0].means["peak_intensity"]
@@ -298,7 +298,7 @@ def test_medication_is_counted_per_class() -> None:
     triptan = np.zeros(n, dtype=bool)
     triptan[[2, 30, 31]] = True
     s = series(n, acute_medication=triptan, medication={"triptan": triptan})
-    o = client_outcomes(s)
+    o = period_outcomes(s)
     assert o.baseline.rates["medication_days:triptan"].count == 1  # type: ignore[union-attr]
     assert o.periods[0].rates["medication_days:triptan"].count == 2
     assert o.periods[0].rates["acute_medication_days"].count == 2
@@ -349,7 +349,7 @@ def test_counts_per_period_sum_to_the_totals(
     # The periods cover the series: every recorded and migraine day falls in exactly one.
     assert int(t.migraine_days.sum()) == int(migraine.sum())
     assert int(t.recorded_days.sum()) == int(recorded.sum())
-    o = client_outcomes(s, baseline_days=baseline_days, period_days=period_days)
+    o = period_outcomes(s, baseline_days=baseline_days, period_days=period_days)
     analysed = ([o.baseline] if o.baseline else []) + list(o.periods)
     if session is not None:
         lo = max(0, min(session - baseline_days, n))
