@@ -337,7 +337,7 @@ def period_bounds(
         out.append((BASELINE, base_lo, min(k, n_days)))
     lo = k
     while lo < n_days:
-        if lo + period_days > 0:
+        if min(lo + period_days, n_days) > max(lo, 0):
             out.append(("after", lo, min(lo + period_days, n_days)))
         lo += period_days
     return out

@@ -309,6 +309,15 @@ def test_a_day_that_is_not_recorded_cannot_be_a_migraine_day() -> None:
         DaySeries.from_columns(START, recorded=[True, False], migraine=[False, True])
 
 
+def test_an_empty_series_has_no_periods_and_no_error() -> None:
+    empty = DaySeries.from_columns(START, recorded=[], session_days=(START - timedelta(days=3),))
+    # The baseline (28 days before the session 3 days before the start) is all missing.
+    o = period_outcomes(empty)
+    assert o.periods == () and o.baseline is not None and o.baseline.recorded_days == 0
+    assert period_table(empty).recorded_days.tolist() == [0]
+    assert len(period_table(empty).recorded()) == 0
+
+
 def test_dominant_phase_takes_the_most_days() -> None:
     assert dominant_phase(["intensive"] * 10 + ["stabilising"] * 18) == "stabilising"
 
