@@ -129,8 +129,9 @@ class PhaseComparison:
         Pearson chi-square over residual df, and the p-value of the test of dispersion = 1.
     covariance : str
         How the interval was computed.
-    hac_lags : int
-        Newey–West lags used.
+    autocorrelation : float
+        Lag-1 autocorrelation between consecutive periods used in the interval (bias-corrected,
+        0 to 0.95).
     terms : tuple[str, ...]
         The headline model's terms, intercept first.
     periods, recorded_days, migraine_days : int
@@ -149,7 +150,7 @@ class PhaseComparison:
     dispersion: float
     dispersion_p: float
     covariance: str
-    hac_lags: int
+    autocorrelation: float
     terms: tuple[str, ...]
     periods: int
     recorded_days: int
@@ -232,6 +233,7 @@ def compare_phases(
     month_of_year: ArrayLike | None = None,
     menstrual: ArrayLike | None = None,
     confidence: float = 0.95,
+    each_phase: bool = True,
 ) -> PhaseComparison:
     """Compare one client's migraine-day rate under care with the rate before care.
 
@@ -270,9 +272,10 @@ def compare_phases(
     not rest a variance-function parameter on a dozen periods.
 
     **Interval.** Migraine has slow ups and downs, so neighbouring periods are correlated. The
-    interval uses the wider of the Newey–West (HAC) and quasi-Poisson variances, with Student's t
-    on the residual df (see :mod:`headwise.stats._glm`); it never treats periods as independent
-    Poisson counts.
+    interval is the quasi-Poisson sandwich with an AR(1) working correlation between consecutive
+    periods (bias-corrected lag-1 autocorrelation of the residuals) and Student's t (see
+    :mod:`headwise.stats._glm`, which also says why not Newey–West HAC alone); it never treats
+    periods as independent Poisson counts. Periods must be given in time order.
 
     Parameters
     ----------
@@ -286,6 +289,9 @@ def compare_phases(
     month_of_year : array of int 1-12, optional
     menstrual : array of float, optional
     confidence : float
+    each_phase : bool
+        Also fit the model with one term per treatment phase (``by_phase``); ``False`` skips that
+        second fit (``by_phase`` is then empty unless only one phase is present).
 
     Raises
     ------
@@ -362,7 +368,10 @@ def compare_phases(
     headline_cols = {**core, "treatment": treated.astype(np.float64), **extra}
     headline = fit_poisson(p.y, p.rec, headline_cols)
     phase_cols = {**core, **{ph: (p.phase == ph).astype(np.float64) for ph in phases_present}, **extra}
-    per_phase = headline if len(phases_present) == 1 else fit_poisson(p.y, p.rec, phase_cols)
+    if len(phases_present) == 1:
+        per_phase: Fit | None = headline
+    else:
+        per_phase = fit_poisson(p.y, p.rec, phase_cols) if each_phase else None
 
     def ratio(fit: Fit, term: str, mask: NDArray[np.bool_]) -> RateRatio | None:
         if not fit.converged or fit.df_resid < 1:
@@ -388,6 +397,8 @@ def compare_phases(
         only = ratio(headline, "treatment", treated)
         if only is not None:
             by_phase = (RateRatio(**{**only.__dict__, "term": phases_present[0]}),)
+    elif per_phase is None:
+        by_phase = ()
     else:
         by_phase = tuple(r for ph in phases_present if (r := ratio(per_phase, ph, p.phase == ph)) is not None)
     excess = ratio(headline, BASELINE, baseline) if BASELINE in headline.names else None
@@ -408,11 +419,8 @@ def compare_phases(
         family_reason="pearson_dispersion_above_1" if over else "pearson_dispersion_consistent_with_1",
         dispersion=headline.dispersion,
         dispersion_p=headline.dispersion_p,
-        covariance=(
-            f"wider of Newey-West HAC (Bartlett, {headline.maxlags} lag(s), small-sample corrected) and"
-            " quasi-Poisson; Student t on residual df"
-        ),
-        hac_lags=headline.maxlags,
+        covariance="quasi_poisson_sandwich_ar1_working_correlation_t",
+        autocorrelation=headline.rho,
         terms=headline.names,
         periods=int(p.y.size),
         recorded_days=int(p.rec.sum()),

@@ -21,7 +21,16 @@ from scipy import stats as sps
 
 from headwise.stats._glm import fit_poisson
 from headwise.stats.errors import AnalysisError
-from headwise.stats.phases import BASELINE, BEFORE, MIN_REFERENCE_PERIODS, TREATMENT_PHASES, _validated
+from headwise.stats.phases import (
+    BASELINE,
+    BEFORE,
+    MIN_REFERENCE_PERIODS,
+    TREATMENT_PHASES,
+    Caveat,
+    PhaseComparison,
+    _validated,
+    compare_phases,
+)
 
 __all__ = ["Ratio", "RtmResult", "RtmStatus", "RtmCaveat", "regression_to_mean", "naive_before_after"]
 
@@ -51,8 +60,8 @@ class RtmCaveat:
     """The usual level is the client's own estimate at intake, not measured; its uncertainty is
     unknown and not in the interval."""
     ASSUMES_STABLE_USUAL_LEVEL = "assumes_stable_usual_level"
-    """The usual level is assumed not to drift (the phase model's trend term checks it when the
-    diary is long enough)."""
+    """The usual level is assumed not to drift: too little diary before the baseline for the
+    phase model's trend term, or only an intake figure."""
     FEW_PERIODS = "few_periods"
     """Fewer than 3 periods behind the usual level or under care."""
     NAIVE_IS_OPTIMISTIC = "naive_comparison_treats_periods_as_independent"
@@ -157,8 +166,12 @@ def regression_to_mean(
     migraine_days: ArrayLike,
     recorded_days: ArrayLike,
     phase: Sequence[str],
+    period_index: ArrayLike | None = None,
     *,
+    month_of_year: ArrayLike | None = None,
+    menstrual: ArrayLike | None = None,
     usual_monthly_migraine_days: float | None = None,
+    comparison: PhaseComparison | None = None,
     confidence: float = 0.95,
 ) -> RtmResult:
     """Measure regression to the mean in one client's before/after change.
@@ -177,11 +190,12 @@ def regression_to_mean(
     is ``care / usual``. How much the periods vary from one to the next (over-dispersion and
     autocorrelation) enters the intervals, not the point estimate.
 
-    **How.** With diary periods before the baseline: one Poisson GLM over all periods with
-    ``log(recorded days)`` offset and terms for the baseline window and for care (reference: the
-    earlier periods), its interval the wider of Newey–West HAC and quasi-Poisson with Student's t
-    (:mod:`headwise.stats._glm`), exactly as the phase model without optional terms; ``beyond`` is
-    ``exp(b_care)``, ``baseline_excess`` is ``exp(b_baseline)``. With the intake figure only: the
+    **How.** With diary periods before the baseline: the phase model of
+    :func:`~headwise.stats.phases.compare_phases` on the same periods (its baseline window has a
+    term of its own and the reference is the earlier periods), so that the page's two numbers
+    agree: ``beyond`` is its headline ``treatment`` ratio, ``baseline_excess`` its
+    ``baseline_excess``; pass ``comparison`` (from the same arrays) to reuse a fit. With the
+    intake figure only: the
     same model on the care periods with ``log(usual rate)`` as extra offset for ``beyond``, and the
     exact Poisson interval of the baseline count for ``baseline_excess``; the reported figure is
     taken as known (:attr:`RtmCaveat.USUAL_LEVEL_SELF_REPORTED`). Without either: ``beyond`` is
@@ -199,7 +213,7 @@ def regression_to_mean(
         math.isfinite(usual_monthly_migraine_days) and 0 < usual_monthly_migraine_days <= MONTH
     ):
         raise AnalysisError("usual_monthly_migraine_days: must be above 0 and at most 28")
-    p = _validated(migraine_days, recorded_days, phase, None, None, None)
+    p = _validated(migraine_days, recorded_days, phase, period_index, month_of_year, menstrual)
     care = np.isin(p.phase, TREATMENT_PHASES)
     before = p.phase == BEFORE
     baseline = p.phase == BASELINE
@@ -228,22 +242,24 @@ def regression_to_mean(
     n_care = int(care.sum())
 
     if before.any():
-        cols: dict[str, NDArray[np.float64]] = {"intercept": np.ones(p.y.size)}
-        if baseline.any():
-            cols[BASELINE] = baseline.astype(np.float64)
-        cols["care"] = care.astype(np.float64)
-        fit = fit_poisson(p.y, p.rec, cols)
+        model = comparison or compare_phases(
+            migraine_days,
+            recorded_days,
+            phase,
+            period_index,
+            month_of_year=month_of_year,
+            menstrual=menstrual,
+            confidence=confidence,
+        )
         n_usual = int(before.sum())
         if n_usual < MIN_REFERENCE_PERIODS or n_care < MIN_REFERENCE_PERIODS:
             caveats.append(RtmCaveat.FEW_PERIODS)
-        caveats.append(RtmCaveat.ASSUMES_STABLE_USUAL_LEVEL)
-        beyond = excess = None
-        if fit.converged and fit.df_resid >= 1:
-            est, low, high, _ = fit.interval("care", confidence)
-            beyond = Ratio(est, low, high, "poisson_glm_hac_or_quasi_poisson_t")
-            if baseline.any():
-                est, low, high, _ = fit.interval(BASELINE, confidence)
-                excess = Ratio(est, low, high, "poisson_glm_hac_or_quasi_poisson_t")
+        if Caveat.TREND_ADJUSTED not in model.caveats:
+            caveats.append(RtmCaveat.ASSUMES_STABLE_USUAL_LEVEL)
+        method = "phase_model_" + model.covariance
+        t, b = model.treatment, model.baseline_excess
+        beyond = None if t is None else Ratio(t.estimate, t.low, t.high, method)
+        excess = None if b is None else Ratio(b.estimate, b.low, b.high, method)
         return RtmResult(
             status=RtmStatus.DIARY,
             usual_per_28_days=rate(before),
@@ -281,7 +297,7 @@ def regression_to_mean(
                 y, rec, {"intercept": np.ones(y.size)}, extra_offset=np.full(y.size, math.log(usual))
             )
             est, low, high, _ = fit.interval("intercept", confidence)
-            intake_beyond = Ratio(est, low, high, "poisson_glm_hac_or_quasi_poisson_t")
+            intake_beyond = Ratio(est, low, high, "quasi_poisson_sandwich_ar1_working_correlation_t")
         else:
             low, high = _garwood(float(y.sum()), confidence)
             expected = float(rec.sum()) * usual
