@@ -145,7 +145,8 @@ def naive_before_after(
     The comparison a simple before/after analysis makes: all days independent Poisson, the
     baseline window as the reference. Given the total ``n = care_days + baseline_days``, the care
     count is binomial with ``p = RR e1 / (RR e1 + e0)``; the Clopper–Pearson interval for ``p``
-    maps to the rate ratio (as statsmodels' ``confint_poisson_2indep(method="exact-cond")``).
+    maps to the rate ratio (the conditional exact method; Armitage, Berry & Matthews, Statistical
+    Methods in Medical Research, 4th ed., 2002, section 5.3).
     """
     if care_recorded <= 0 or baseline_recorded <= 0:
         raise AnalysisError("recorded_days: the baseline and the care periods each need a recorded day")
