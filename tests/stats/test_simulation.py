@@ -26,7 +26,8 @@ import statsmodels.api as sm
 from scipy import stats as sps
 
 from headwise.demo.generator import PHASES, DemoConfig, DiaryTruth, phase_of_day, simulate_diaries
-from headwise.stats import compare_phases, regression_to_mean
+from headwise.stats import AnalysisError, compare_phases, regression_to_mean
+from headwise.stats.rtm import RtmStatus
 
 pytestmark = pytest.mark.simulation
 
@@ -93,7 +94,10 @@ class Figures:
 def study(config: DemoConfig) -> Figures:
     covered, excl, rtm_cov, rtm_chg, naive_cov, naive, beyond, trend, quasi, n = ([] for _ in range(10))
     for c in clients(simulate_diaries(config)):
-        res = compare_phases(c.y, c.rec, c.phase, each_phase=False)
+        try:
+            res = compare_phases(c.y, c.rec, c.phase, each_phase=False)
+        except AnalysisError:
+            continue  # no recorded day under care (the diary stopped): nothing to report
         if res.treatment is None:
             continue  # no migraine day at all under care or before: no ratio is reported
         covered.append(res.treatment.low <= c.truth <= res.treatment.high)
@@ -102,12 +106,14 @@ def study(config: DemoConfig) -> Figures:
         quasi.append(res.family == "quasi-poisson")
         n.append(res.periods)
         rtm = regression_to_mean(c.y, c.rec, c.phase, comparison=res)
-        assert rtm.beyond is not None and rtm.naive is not None and rtm.changed_beyond_expected is not None
+        assert rtm.status == RtmStatus.DIARY  # every client here kept a diary before the baseline
+        assert rtm.beyond is not None and rtm.changed_beyond_expected is not None
         rtm_cov.append(rtm.beyond.low <= c.truth <= rtm.beyond.high)
         rtm_chg.append(rtm.changed_beyond_expected)
-        naive_cov.append(rtm.naive.low <= c.truth <= rtm.naive.high)
-        naive.append(rtm.naive.estimate / c.truth)
         beyond.append(rtm.beyond.estimate / c.truth)
+        if rtm.naive is not None:  # None when the baseline window has no recorded day
+            naive_cov.append(rtm.naive.low <= c.truth <= rtm.naive.high)
+            naive.append(rtm.naive.estimate / c.truth)
     return Figures(
         clients=len(covered),
         covered=float(np.mean(covered)),
