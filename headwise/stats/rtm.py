@@ -196,12 +196,12 @@ def regression_to_mean(
     term of its own and the reference is the earlier periods), so that the page's two numbers
     agree: ``beyond`` is its headline ``treatment`` ratio, ``baseline_excess`` its
     ``baseline_excess``; pass ``comparison`` (from the same arrays) to reuse a fit. With the
-    intake figure only: the
-    same model on the care periods with ``log(usual rate)`` as extra offset for ``beyond`` (the
-    exact Poisson interval with fewer than 3 care periods or no migraine day under care), and the
-    exact Poisson interval of the baseline count for ``baseline_excess``; the reported figure is
-    taken as known (:attr:`RtmCaveat.USUAL_LEVEL_SELF_REPORTED`). Without either: ``beyond`` is
-    ``None`` and the status is ``not_separable``.
+    intake figure only: the same model on the care periods with ``log(usual rate)`` as extra
+    offset for ``beyond`` (the exact Poisson interval with fewer than 3 care periods or no
+    migraine day under care), and the exact Poisson interval of the baseline count for
+    ``baseline_excess``; the reported figure is taken as known
+    (:attr:`RtmCaveat.USUAL_LEVEL_SELF_REPORTED`). Without either: ``beyond`` is ``None`` and the
+    status is ``not_separable``.
 
     ``naive`` is always the under-care over baseline ratio with the exact conditional Poisson
     interval (:func:`naive_before_after`), shown for contrast: it is what an analysis that ignores
