@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "headwise.accounts.middleware.ActivateUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "headwise.clients.middleware.ProcessingConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -243,6 +244,8 @@ LOGGING = {
 }
 
 # The address people use to reach Headwise, for links in e-mails (reminders).
+#: How long an e-mailed intake link stays valid (days), whatever the practice.
+HEADWISE_INTAKE_LINK_DAYS = 7
 HEADWISE_BASE_URL = os.environ.get("HEADWISE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Clinical parameters a practice may change (docs/clinical-definitions.md) live on the

@@ -64,6 +64,8 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
         "exposure_id": r["exposure"].uuid,
         "questionnaire_id": r["questionnaire"].uuid,
         "token_id": r["token"].uuid,
+        # An intake link's secret: only its hash is stored, so the walk sends one that opens nothing.
+        "token": "0" * 64,
         "date": r["checkin"].date.isoformat(),
         "day": r["checkin"].date.isoformat(),
         "month": r["checkin"].date.strftime("%Y-%m"),

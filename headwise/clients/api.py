@@ -9,23 +9,29 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils import translation
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from headwise import clinical
 from headwise.clients import selectors, services
-from headwise.clients.models import Client, Consent, ConsentText, SafetyScreening
+from headwise.clients.consent_texts import INTAKE_KINDS
+from headwise.clients.models import Client, Consent, ConsentText, Intake, SafetyScreening
 from headwise.clients.schemas import (
     ClearanceIn,
     ClientIn,
+    ClientIntakeIn,
+    ClientIntakeOut,
     ClientOut,
     ClientPatch,
     ConsentIn,
     ConsentOut,
+    ConsentSignIn,
     ConsentTextIn,
     ConsentTextOut,
+    ConsentTextsQuery,
     SafetyRuleOut,
     ScreeningIn,
     ScreeningOut,
@@ -33,6 +39,7 @@ from headwise.clients.schemas import (
 from headwise.common.api_access import (
     client_for,
     clinical_client_for,
+    clinical_reader_for,
     get_clinical,
     get_visible,
     membership_of,
@@ -137,8 +144,89 @@ def consent_record(request: HttpRequest, client_id: uuid.UUID, payload: ConsentI
     writable_by_client(request)
     scope = ConsentText.objects.for_practice(client.practice)
     text = pick_one(scope, field="text_id", record_id=payload.text_id, what="consent text")
-    return Status(
-        201, services.consent_record(client=client, text=text, granted=payload.granted, by=user_of(request))
+    user = user_of(request)
+    consent = services.consent_record(
+        client=client,
+        text=text,
+        granted=payload.granted,
+        by=user,
+        typed_name=payload.typed_name,
+        witnessed_by=user,
+    )
+    return Status(201, consent)
+
+
+def _language(asked: str | None) -> str:
+    return asked or translation.get_language() or "en"
+
+
+@router.get(
+    "/clients/{client_id}/consent-texts",
+    response=responses(list[ConsentTextOut]),
+    summary="The consent texts the client is asked to accept now (treatment, data)",
+)
+def consent_texts_current(
+    request: HttpRequest, client_id: uuid.UUID, query: Query[ConsentTextsQuery]
+) -> list[ConsentText]:
+    client = client_for(request, client_id)
+    language = _language(query.language)
+    return [
+        services.current_consent_text(practice=client.practice, kind=kind, language=language)
+        for kind in INTAKE_KINDS
+    ]
+
+
+@router.post(
+    "/clients/{client_id}/consents/sign",
+    response=responses(list[ConsentOut], 201),
+    summary="Accept the current consent texts by typing the full name (the client, or at the desk)",
+)
+def consents_sign(
+    request: HttpRequest, client_id: uuid.UUID, payload: ConsentSignIn
+) -> Status[list[Consent]]:
+    client = client_for(request, client_id)
+    user = user_of(request)
+    witness = user if membership_of(request) is not None else None
+    consents = services.consents_sign(
+        client=client,
+        kinds=[str(k) for k in payload.kinds],
+        typed_name=payload.typed_name,
+        by=user,
+        witnessed_by=witness,
+        language=_language(payload.language),
+    )
+    return Status(201, consents)
+
+
+@router.get(
+    "/clients/{client_id}/intake",
+    response=responses(ClientIntakeOut),
+    summary="The client's intake (clinicians, or the client themself)",
+)
+def intake_read(request: HttpRequest, client_id: uuid.UUID) -> Intake:
+    client = clinical_reader_for(request, client_id)
+    intake = selectors.intake_of(client=client)
+    if intake is None:
+        raise Http404
+    return intake
+
+
+@router.put(
+    "/clients/{client_id}/intake",
+    response=responses(ClientIntakeOut),
+    summary="Submit the client's intake (the client; or staff with the client, front desk only once)",
+)
+def intake_submit(request: HttpRequest, client_id: uuid.UUID, payload: ClientIntakeIn) -> Intake:
+    client = client_for(request, client_id)
+    membership = membership_of(request)
+    if selectors.intake_hidden_from(membership, selectors.intake_of(client=client)):
+        raise PermissionDenied
+    fields = payload.dict()
+    fields["diagnosed_by"] = fields["diagnosed_by"] or ""
+    fields["touch_sensitivity"] = fields["touch_sensitivity"] or ""
+    fields["head_injuries"] = [dict(row) for row in fields["head_injuries"]]
+    return services.intake_submit(
+        client=client, by=user_of(request), at_desk=membership is not None, **fields
     )
 
 

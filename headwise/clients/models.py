@@ -148,9 +148,14 @@ class ConsentKind(models.TextChoices):
 
 
 class ConsentText(PracticeScoped, Public):
-    """A published, immutable version of a consent text. Changes make a new version."""
+    """A published, immutable version of a consent text. Changes make a new version.
+
+    Versions are numbered per kind and language: the Dutch and the English wording of a
+    consent are separate texts, and a consent records the exact one the client read.
+    """
 
     kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     body = bounded_text(_("text"), max_length=LONG)
@@ -161,12 +166,12 @@ class ConsentText(PracticeScoped, Public):
         verbose_name_plural = _("consent texts")
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["practice", "kind", "version"], name="consent_text_version_unique"
+                fields=["practice", "kind", "language", "version"], name="consent_text_version_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} v{self.version}"
+        return f"{self.title} v{self.version} ({self.language})"
 
 
 class Consent(PracticeScoped, Public):
@@ -177,9 +182,24 @@ class Consent(PracticeScoped, Public):
     granted = models.BooleanField(_("granted"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    typed_name = models.CharField(
+        _("name typed to accept"),
+        max_length=200,
+        blank=True,
+        help_text=_("The full name the client typed to accept the text."),
+    )
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("witnessed by"),
+        help_text=_("The staff member at the desk; empty when the client accepted online themself."),
+    )
 
     class Meta:
         verbose_name = _("consent")
@@ -230,3 +250,100 @@ class SafetyScreening(PracticeScoped, Public, Audited):
         verbose_name_plural = _("safety screenings")
         ordering: ClassVar = ["-screened_at"]
         get_latest_by = "screened_at"
+
+
+# --- the intake the client fills in (at home, or at the desk) ------------------------------
+
+
+class DiagnosedBy(models.TextChoices):
+    GP = "gp", _("My GP (family doctor)")
+    NEUROLOGIST = "neurologist", _("A neurologist")
+    OTHER = "other", _("Another doctor or clinic")
+    NOT_DIAGNOSED = "not_diagnosed", _("Not diagnosed by a doctor")
+
+
+class Pregnancy(models.TextChoices):
+    NO = "no", _("No")
+    YES = "yes", _("Yes")
+    UNSURE = "unsure", _("Not sure")
+
+
+class TouchSensitivity(models.TextChoices):
+    NONE = "none", _("Not particularly sensitive")
+    SOME = "some", _("Somewhat sensitive")
+    VERY = "very", _("Very sensitive")
+
+
+class Intake(PracticeScoped, Public, Audited):
+    """What the client told the practice before the first session (one per client; history kept).
+
+    ``preventive_medication`` and ``acute_medication`` are lists of rows
+    ``{"name", "substance", "dose"}`` (``substance`` from ``headwise.clinical.substance_for_name``
+    where the name resolves, else null); ``head_injuries`` is a list of rows
+    ``{"what", "date", "doctor_seen"}`` (date ISO, doctor_seen "yes"/"no"/"unknown");
+    ``screening_answers`` maps a rule id of ``headwise.clinical.SAFETY_RULES`` to "yes", "no"
+    or "unknown". The rules for all of them are :mod:`headwise.clients.intake`, run by ``clean``.
+    """
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="intake")
+    migraine_since_year = models.PositiveSmallIntegerField(_("migraines since (year)"), null=True, blank=True)
+    migraine_since_month = models.PositiveSmallIntegerField(
+        _("migraines since (month)"), null=True, blank=True
+    )
+    migraine_days_per_month = models.PositiveSmallIntegerField(
+        _("migraine days in a usual month"), null=True, blank=True
+    )
+    diagnosed_by = models.CharField(_("diagnosed by"), max_length=20, choices=DiagnosedBy.choices, blank=True)
+    diagnosed_by_other = models.CharField(_("diagnosed by (other)"), max_length=200, blank=True)
+    preventive_medication = models.JSONField(_("preventive medication"), default=list, blank=True)
+    acute_medication = models.JSONField(_("acute medication"), default=list, blank=True)
+    other_conditions = bounded_text(_("other conditions"), blank=True)
+    head_injuries = models.JSONField(_("head or neck injuries"), default=list, blank=True)
+    pregnancy = models.CharField(
+        _("pregnant"), max_length=10, choices=Pregnancy.choices, default=Pregnancy.NO
+    )
+    pregnancy_weeks = models.PositiveSmallIntegerField(_("weeks pregnant"), null=True, blank=True)
+    touch_sensitivity = models.CharField(
+        _("sensitivity to touch"), max_length=10, choices=TouchSensitivity.choices, blank=True
+    )
+    touch_notes = bounded_text(_("what helps with touch"), blank=True)
+    hopes = bounded_text(_("what the client hopes for"), blank=True)
+    screening_answers = models.JSONField(_("safety questions"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    entered_at_desk = models.BooleanField(_("entered at the desk"), default=False)
+
+    history = record_history()
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+
+    def __str__(self) -> str:
+        return f"intake {self.client_id}"
+
+    def clean(self) -> None:
+        from headwise.clients.intake import intake_problems
+        from headwise.diary.localtime import client_today
+
+        problems = intake_problems(self, today=client_today(self.client))
+        if problems:
+            raise ValidationError(problems)
+
+
+class IntakeLink(PracticeScoped, Public):
+    """A single-use, expiring link that opens a client's intake form. Only the token's hash is kept."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="intake_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intake link")
+        verbose_name_plural = _("intake links")
+        ordering: ClassVar = ["-created_at"]

@@ -9,8 +9,16 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from headwise.clients.models import ClientStatus, ConsentKind, ScreeningOutcome, Sex
-from headwise.common.schemas import CODE, ITEMS, LONG, NOTES, Code, In, LocalTime, Short
+from headwise.clients.models import (
+    ClientStatus,
+    ConsentKind,
+    DiagnosedBy,
+    Pregnancy,
+    ScreeningOutcome,
+    Sex,
+    TouchSensitivity,
+)
+from headwise.common.schemas import CODE, ITEMS, LONG, NOTES, SHORT, Code, In, LocalTime, QueryIn, Short
 
 
 class IntakeFields(In):
@@ -121,9 +129,13 @@ class ClientPatch(In):
     intake: IntakePatch | None = Field(None, description="Changes to the migraine history (clinicians only)")
 
 
+Language = Literal["en", "nl"]
+
+
 class ConsentTextOut(Schema):
     id: uuid.UUID = Field(..., alias="uuid", description="The text's id")
     kind: ConsentKind = Field(..., description="What the consent is for")
+    language: Language = Field(..., description="The language of the text, en or nl")
     version: int = Field(..., description="Version number, 1, 2, … per kind")
     title: str = Field(..., description="Title")
     body: str = Field(..., description="The full text the client agrees to")
@@ -132,6 +144,7 @@ class ConsentTextOut(Schema):
 
 class ConsentTextIn(In):
     kind: ConsentKind = Field(..., description="What the consent is for")
+    language: Language = Field("en", description="The language of the text; versions count per language")
     title: str = Field(..., min_length=1, max_length=200, description="Title")
     body: str = Field(
         ..., max_length=LONG, min_length=1, description="The full text; it cannot be changed once published"
@@ -147,11 +160,114 @@ class ConsentOut(Schema):
     granted: bool = Field(..., description="True if the client agreed")
     recorded_at: dt.datetime = Field(..., description="When the answer was recorded")
     withdrawn_at: dt.datetime | None = Field(None, description="When the client withdrew it")
+    typed_name: str = Field(..., description="The full name the client typed to accept")
+    witnessed_by: str = Field(
+        ..., description="The staff member who witnessed it, or 'self' when given online"
+    )
+
+    @staticmethod
+    def resolve_witnessed_by(obj: object) -> str:
+        witness = getattr(obj, "witnessed_by", None)
+        return str(witness) if witness is not None else "self"
 
 
 class ConsentIn(In):
     text_id: uuid.UUID = Field(..., description="The consent text version the client answered")
     granted: bool = Field(..., description="True if the client agreed")
+    typed_name: str = Field(
+        "", max_length=SHORT, description="The client's full name as they typed it; required to grant"
+    )
+
+
+class ConsentSignIn(In):
+    kinds: list[ConsentKind] = Field(
+        ..., max_length=4, description="What the client accepts (the current text of each)"
+    )
+    typed_name: str = Field(..., max_length=SHORT, description="The client's full name, as they typed it")
+    language: Language | None = Field(
+        None, description="Which language's text was shown; default the caller's"
+    )
+
+
+class ConsentTextsQuery(QueryIn):
+    language: Language | None = Field(None, description="The texts' language; default the caller's")
+
+
+class IntakeMedicineIn(In):
+    name: str = Field(..., max_length=SHORT, description="The medicine's name, e.g. Ibuprofen 400 mg")
+    dose: str = Field("", max_length=100, description="The dose, if known")
+
+
+class IntakeMedicineOut(Schema):
+    name: str = Field(..., description="The medicine's name")
+    substance: str | None = Field(
+        None, description="paracetamol, nsaid or acetylsalicylic_acid when the name says which (else null)"
+    )
+    dose: str = Field(..., description="The dose, may be empty")
+
+
+class HeadInjuryIn(In):
+    what: str = Field(..., max_length=SHORT, description="What happened")
+    date: dt.date = Field(..., description="When (an estimate is fine), YYYY-MM-DD")
+    doctor_seen: Literal["yes", "no", "unknown"] = Field(..., description="Whether a doctor saw it")
+
+
+class HeadInjuryOut(Schema):
+    what: str = Field(..., description="What happened")
+    date: dt.date = Field(..., description="When")
+    doctor_seen: Literal["yes", "no", "unknown"] = Field(..., description="Whether a doctor saw it")
+
+
+class ClientIntakeIn(In):
+    """The intake as the client (or the desk with the client) submits it; every rule is the page's."""
+
+    migraine_since_year: int | None = Field(None, ge=1900, le=2999, description="Migraines since (year)")
+    migraine_since_month: int | None = Field(None, ge=1, le=12, description="Migraines since (month, 1-12)")
+    migraine_days_per_month: int | None = Field(
+        None, ge=0, le=31, description="Migraine days in a usual month (the client's estimate)"
+    )
+    diagnosed_by: DiagnosedBy | None = Field(None, description="gp, neurologist, other or not_diagnosed")
+    diagnosed_by_other: str = Field("", max_length=SHORT, description="Who, when diagnosed_by is other")
+    preventive_medication: list[IntakeMedicineIn] = Field(
+        default_factory=list, max_length=20, description="Medicines taken daily to prevent migraine"
+    )
+    acute_medication: list[IntakeMedicineIn] = Field(
+        default_factory=list, max_length=20, description="Medicines taken when a migraine starts"
+    )
+    other_conditions: str = Field("", max_length=NOTES, description="Other health conditions")
+    head_injuries: list[HeadInjuryIn] = Field(
+        default_factory=list, max_length=20, description="Every head or neck injury"
+    )
+    pregnancy: Pregnancy = Field(Pregnancy.NO, description="no, yes or unsure")
+    pregnancy_weeks: int | None = Field(None, ge=1, le=44, description="Weeks pregnant, when yes")
+    touch_sensitivity: TouchSensitivity | None = Field(None, description="none, some or very")
+    touch_notes: str = Field("", max_length=NOTES, description="What helps with touch")
+    hopes: str = Field("", max_length=NOTES, description="What the client hopes for, in their words")
+    screening_answers: dict[Code, Literal["yes", "no", "unknown"]] = Field(
+        ..., description="Every safety rule id of /api/screening-rules -> yes, no or unknown"
+    )
+
+
+class ClientIntakeOut(Schema):
+    id: uuid.UUID = Field(..., alias="uuid", description="The intake's id")
+    client_id: uuid.UUID = Field(..., alias="client.uuid", description="The client")
+    migraine_since_year: int | None = Field(None, description="Migraines since (year)")
+    migraine_since_month: int | None = Field(None, description="Migraines since (month)")
+    migraine_days_per_month: int | None = Field(None, description="Migraine days in a usual month")
+    diagnosed_by: str = Field(..., description="gp, neurologist, other, not_diagnosed or empty")
+    diagnosed_by_other: str = Field(..., description="Who, when other")
+    preventive_medication: list[IntakeMedicineOut] = Field(..., description="Preventive medicines")
+    acute_medication: list[IntakeMedicineOut] = Field(..., description="Acute medicines")
+    other_conditions: str = Field(..., description="Other conditions")
+    head_injuries: list[HeadInjuryOut] = Field(..., description="Head or neck injuries")
+    pregnancy: Pregnancy = Field(..., description="no, yes or unsure")
+    pregnancy_weeks: int | None = Field(None, description="Weeks pregnant")
+    touch_sensitivity: str = Field(..., description="none, some, very or empty")
+    touch_notes: str = Field(..., description="What helps with touch")
+    hopes: str = Field(..., description="What the client hopes for")
+    screening_answers: dict[str, str] = Field(..., description="Rule id -> yes, no or unknown")
+    submitted_at: dt.datetime | None = Field(None, description="When it was last submitted")
+    entered_at_desk: bool = Field(..., description="Whether the front desk entered it with the client")
 
 
 AnswerValue = Literal["yes", "no", "unknown"]

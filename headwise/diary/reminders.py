@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from headwise import clinical
 from headwise.clients.models import Client, ClientStatus
+from headwise.clients.selectors import processing_allowed
 from headwise.diary.localtime import client_today
 from headwise.diary.models import Attack, DailyCheckIn, ReminderKind, ReminderSent
 
@@ -43,15 +44,18 @@ def base_url() -> str:
 def reminders_due(*, now: dt.datetime | None = None) -> list[Due]:
     """Every reminder due at ``now``: the client's local time is past their reminder time,
     and today has no entry (evening) or an attack is still open (open_attack), and it was not
-    sent yet today."""
+    sent yet today; never to a client whose data may no longer be processed."""
     now = now or timezone.now()
+    # A client who withdrew the consent to processing their data is not contacted (may_process).
     clients = list(
-        Client.objects.filter(
-            reminders_enabled=True,
-            reminder_time__isnull=False,
-            status=ClientStatus.ACTIVE,
-            user__isnull=False,
-            user__is_active=True,
+        processing_allowed(
+            Client.objects.filter(
+                reminders_enabled=True,
+                reminder_time__isnull=False,
+                status=ClientStatus.ACTIVE,
+                user__isnull=False,
+                user__is_active=True,
+            )
         ).select_related("user")
     )
     local_today = {c.pk: client_today(c, now=now) for c in clients}

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
 from headwise.clients.models import Client
+from headwise.clients.services import require_processing
 from headwise.clinical.medicines import substance_for_name
 from headwise.common import dates
 from headwise.common.services import apply_changes, create_once, refuse_unknown
@@ -168,6 +169,7 @@ def attack_start(
     A second submission with the same ``request_id`` returns the first attack unchanged.
     """
     _unknown_fields(fields, ATTACK_FIELDS)
+    require_processing(client)
     try:
         with transaction.atomic():
             _lock_client(client)
@@ -242,6 +244,7 @@ def attack_update(*, attack: Attack, by: User | None, **changes: Any) -> Attack:
     Values equal to the stored ones change nothing: a form saved as it was writes no version.
     """
     _unknown_fields(changes, ATTACK_FIELDS)
+    require_processing(attack.client)
     _lock_client(attack.client)
     fresh = Attack.objects.select_related("client").get(pk=attack.pk)
     changed = {name: value for name, value in changes.items() if getattr(fresh, name) != value}
@@ -265,6 +268,7 @@ def attack_delete(*, attack: Attack, by: User | None) -> Attack:
 @transaction.atomic
 def attack_restore(*, attack: Attack, by: User | None) -> Attack:
     """Undo a soft delete, unless the attack would now overlap another one."""
+    require_processing(attack.client)
     _lock_client(attack.client)
     fresh = Attack.objects.select_related("client").get(pk=attack.pk)
     if fresh.deleted_at is not None:
@@ -277,6 +281,7 @@ def attack_restore(*, attack: Attack, by: User | None) -> Attack:
 @transaction.atomic
 def attack_undo(*, attack: Attack, history_id: uuid.UUID, by: User | None) -> Attack:
     """Restore the version before one change; the undo is itself a new change in the history."""
+    require_processing(attack.client)
     _lock_client(attack.client)
     ensure_baseline(attack.pk)
     records = list(attack.history.order_by("history_id"))
@@ -314,6 +319,7 @@ def _validate_aura(aura: AuraSymptom) -> None:
 @transaction.atomic
 def aura_add(*, attack: Attack, by: User | None, **fields: Any) -> AuraSymptom:
     _unknown_fields(fields, AURA_FIELDS)
+    require_processing(attack.client)
     aura = AuraSymptom(practice_id=attack.practice_id, attack=attack, **fields)
     _validate_aura(aura)
     aura._history_user = by  # type: ignore[attr-defined]
@@ -324,6 +330,7 @@ def aura_add(*, attack: Attack, by: User | None, **fields: Any) -> AuraSymptom:
 @transaction.atomic
 def aura_update(*, aura: AuraSymptom, by: User | None, **changes: Any) -> AuraSymptom:
     _unknown_fields(changes, AURA_FIELDS)
+    require_processing(aura.attack.client)
     fresh = AuraSymptom.objects.get(pk=aura.pk)
     apply_changes(fresh, changes, allowed=AURA_FIELDS)
     _validate_aura(fresh)
@@ -373,6 +380,7 @@ def intake_record(
 ) -> tuple[MedicationIntake, bool]:
     """Record acute medication taken; a repeated ``request_id`` returns the first record."""
     _unknown_fields(fields, INTAKE_FIELDS)
+    require_processing(client)
     _owned_attack(client, fields.get("attack"))
 
     def create() -> MedicationIntake:
@@ -392,6 +400,7 @@ def intake_record(
 @transaction.atomic
 def intake_update(*, intake: MedicationIntake, by: User | None, **changes: Any) -> MedicationIntake:
     _unknown_fields(changes, INTAKE_FIELDS)
+    require_processing(intake.client)
     _owned_attack(intake.client, changes.get("attack"))
     fresh = MedicationIntake.objects.get(pk=intake.pk)
     apply_changes(fresh, changes, by=by, allowed=INTAKE_FIELDS)
@@ -416,6 +425,7 @@ def intake_delete(*, intake: MedicationIntake, by: User | None) -> MedicationInt
 def checkin_save(*, client: Client, by: User | None, date: dt.date, **fields: Any) -> DailyCheckIn:
     """Save the check-in of one diary day (create or replace the day's answers)."""
     _unknown_fields(fields, CHECKIN_FIELDS)
+    require_processing(client)
     if date > client_today(client):
         raise ValidationError({"date": _("This day has not come yet.")})
     if fields.get("had_headache") is None:
@@ -435,6 +445,7 @@ def checkins_backfill(
     *, client: Client, by: User | None, answers: Mapping[dt.date, bool]
 ) -> list[DailyCheckIn]:
     """Answer "headache?" for several missing days at once; days already answered keep theirs."""
+    require_processing(client)
     taken = set(
         DailyCheckIn.objects.filter(client=client, date__in=list(answers)).values_list("date", flat=True)
     )
@@ -457,6 +468,7 @@ def exposure_record(
     request_id: uuid.UUID | None = None,
 ) -> tuple[TriggerExposure, bool]:
     """Note an exposure; a repeated ``request_id`` returns the first one, ``created`` False."""
+    require_processing(client)
     _owned_attack(client, attack)
     errors: dict[str, list[str]] = {}
     _not_future(errors, "occurred_at", occurred_at, client)

@@ -63,7 +63,10 @@ def preferences(request: HeadwiseRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your preferences are saved."))
         return redirect("web:preferences")
-    return render(request, "web/preferences.html", {"form": form}, status=422 if form.errors else 200)
+    context: dict[str, object] = {"form": form}
+    if request.client is not None:
+        context["consents"] = client_selectors.consents_of(client=request.client)
+    return render(request, "web/preferences.html", context, status=422 if form.errors else 200)
 
 
 @staff_required

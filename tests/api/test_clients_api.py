@@ -138,10 +138,14 @@ def test_it_names_an_unknown_consent_kind(as_owner) -> None:
 def test_it_records_and_withdraws_consent(as_front_desk, as_client, world: PracticeWorld) -> None:
     text = world.records["consent_text"]
     url = f"/api/clients/{world.client.uuid}/consents"
-    response = call(as_front_desk, "post", url, {"text_id": str(text.uuid), "granted": True})
+    unnamed = call(as_front_desk, "post", url, {"text_id": str(text.uuid), "granted": True})
+    assert fields_of(unnamed) == ["typed_name"]
+    body = {"text_id": str(text.uuid), "granted": True, "typed_name": world.client.full_name}
+    response = call(as_front_desk, "post", url, body)
     assert response.status_code == 201
+    assert response.json()["witnessed_by"] == str(world.front_desk)
     consent = Consent.objects.get(uuid=response.json()["id"])
-    assert consent.recorded_by == world.front_desk
+    assert consent.recorded_by == world.front_desk and consent.witnessed_by == world.front_desk
     assert str(consent.uuid) in {c["id"] for c in as_client.get(url).json()["items"]}
     withdrawn = call(as_client, "post", f"/api/consents/{consent.uuid}/withdraw")
     assert withdrawn.status_code == 200

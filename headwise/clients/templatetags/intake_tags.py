@@ -1,0 +1,39 @@
+"""``{% intake_card client membership %}``: the intake and consent card of the client page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from headwise.clients import selectors
+from headwise.clients.consent_texts import INTAKE_KINDS
+from headwise.clients.models import Client, ConsentKind, IntakeLink
+from headwise.practice.models import Membership
+
+register = template.Library()
+
+
+@register.inclusion_tag("clients/_client_intake_card.html")
+def intake_card(client: Client, membership: Membership | None) -> dict[str, Any]:
+    intake = selectors.intake_of(client=client)
+    standing = selectors.standing_consents(client=client)
+    link = IntakeLink.objects.filter(client=client).order_by("-created_at").first()
+    if link is not None:
+        link.expired = link.expires_at <= timezone.now()  # type: ignore[attr-defined]
+    labels = dict(ConsentKind.choices)
+    return {
+        "client": client,
+        "intake": intake,
+        "hidden": selectors.intake_hidden_from(membership, intake),
+        "link": link,
+        "consents": [
+            {
+                "label": labels[kind],
+                "consent": standing.get(kind),
+                "in_force": selectors.consent_in_force(standing.get(kind)),
+            }
+            for kind in INTAKE_KINDS
+        ],
+    }
