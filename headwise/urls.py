@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("diary/", include("headwise.diary.urls")),
     path("", include("headwise.clients.urls_intake")),
+    path("", include("headwise.care.urls_sessions")),
     path("", include("headwise.web.urls")),
 ]

@@ -95,6 +95,8 @@ class PracticeWorld:
 
 
 def build_world(name: str) -> PracticeWorld:
+    from headwise.care.services import techniques_of
+
     practice = f.PracticeFactory(name=name)
     location = f.LocationFactory(practice=practice, name=f"{name} centre")
     room = f.RoomFactory(location=location, practice=practice)
@@ -138,6 +140,9 @@ def build_world(name: str) -> PracticeWorld:
         "appointment": appointment,
         "session": session,
         "follow_up": f.FollowUpFactory(session=session, practice=practice),
+        # the practice's list as the first use seeds it (CV4 / still point first)
+        "technique": techniques_of(practice=practice).first(),
+        "addendum": f.AddendumFactory(session=session, practice=practice, author=prac.membership.user),
         # a week before the test's now, so a screening a test adds at now is the latest one
         "screening": f.SafetyScreeningFactory(
             client=client, practice=practice, screened_at=f.local_at(client.time_zone, days=-7, hour=11)

@@ -18,11 +18,13 @@ from django.utils import timezone
 
 from headwise.accounts.models import User
 from headwise.care.models import (
+    Addendum,
     Appointment,
     FollowUp,
     PhaseKind,
     PlanPhase,
     SessionRecord,
+    Technique,
     TreatmentPlan,
 )
 from headwise.clients.models import Client, Consent, ConsentKind, ConsentText, SafetyScreening
@@ -249,6 +251,24 @@ class FollowUpFactory(factory.django.DjangoModelFactory[FollowUp]):
     session = factory.SubFactory(SessionRecordFactory)
     practice = factory.SelfAttribute("session.practice")
     due_at = factory.LazyAttribute(lambda o: o.session.started_at + dt.timedelta(hours=24))
+
+
+class TechniqueFactory(factory.django.DjangoModelFactory[Technique]):
+    class Meta:
+        model = Technique
+
+    practice = factory.SubFactory(PracticeFactory)
+    name = factory.Sequence(lambda n: f"Technique {n}")
+
+
+class AddendumFactory(factory.django.DjangoModelFactory[Addendum]):
+    class Meta:
+        model = Addendum
+
+    session = factory.SubFactory(SessionRecordFactory)
+    practice = factory.SelfAttribute("session.practice")
+    author = factory.SubFactory(UserFactory)
+    text = "Added later: the client phoned, all well."
 
 
 class AttackFactory(factory.django.DjangoModelFactory[Attack]):

@@ -56,6 +56,7 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
         "appointment_id": r["appointment"].uuid,
         "session_id": r["session"].uuid,
         "follow_up_id": r["follow_up"].uuid,
+        "technique_id": r["technique"].uuid,
         "screening_id": r["screening"].uuid,
         "attack_id": r["attack"].uuid,
         "aura_id": r["aura"].uuid,

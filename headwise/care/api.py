@@ -6,33 +6,51 @@
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
 from headwise.care import selectors, services
-from headwise.care.models import Appointment, FollowUp, PlanPhase, SessionRecord, TreatmentPlan
+from headwise.care.models import (
+    Addendum,
+    Appointment,
+    FollowUp,
+    PlanPhase,
+    SessionRecord,
+    Technique,
+    TreatmentPlan,
+)
 from headwise.care.schemas import (
+    AddendumIn,
+    AddendumOut,
     AppointmentFilter,
     AppointmentIn,
     AppointmentOut,
     AppointmentPatch,
+    FollowUpAnswerIn,
     FollowUpFilter,
     FollowUpOut,
     FollowUpPatch,
+    MyFollowUpOut,
     PhaseIn,
     PhaseOut,
     PhasePatch,
     PlanIn,
     PlanOut,
     PlanPatch,
+    SessionHappenedOut,
     SessionIn,
     SessionOut,
     SessionPatch,
+    TechniqueIn,
+    TechniqueOut,
+    TechniquePatch,
 )
 from headwise.common.api_access import (
     changes,
+    client_for,
     clinical_client_for,
     clinical_reader_for,
     clinician_or_403,
@@ -54,7 +72,9 @@ router = Router(tags=["care"])
 _PLANS = TreatmentPlan.objects.select_related("client", "practitioner").prefetch_related("phases__plan")
 _PHASES = PlanPhase.objects.select_related("plan")
 _APPOINTMENTS = Appointment.objects.select_related("client", "practitioner", "location", "room", "phase")
-_SESSIONS = SessionRecord.objects.select_related("client", "practitioner", "appointment", "follow_up")
+_SESSIONS = SessionRecord.objects.select_related(
+    "client", "practitioner", "appointment", "follow_up", "location", "room"
+).prefetch_related("addenda__author")
 _FOLLOW_UPS = FollowUp.objects.select_related("session__client")
 
 
@@ -179,11 +199,60 @@ def session_read(request: HttpRequest, session_id: uuid.UUID) -> SessionRecord:
     return get_clinical(request, _SESSIONS, session_id)
 
 
-@router.patch("/sessions/{session_id}", response=responses(SessionOut), summary="Change a session record")
+@router.patch(
+    "/sessions/{session_id}",
+    response=responses(SessionOut),
+    summary="Change a session record (until it locks, 24 h after the session ended)",
+)
 def session_update(request: HttpRequest, session_id: uuid.UUID, payload: SessionPatch) -> SessionRecord:
     record = get_clinical(request, _SESSIONS, session_id)
     fields = changes(payload, nullable=("headache_at_start", "headache_at_end"))
-    return services.session_record_update(record=record, by=user_of(request), **fields)
+    services.session_record_update(record=record, by=user_of(request), **fields)
+    return get_clinical(request, _SESSIONS, session_id)
+
+
+@router.post(
+    "/sessions/{session_id}/addenda",
+    response=responses(AddendumOut, 201),
+    summary="Add an addendum to a session record (also after it locked)",
+)
+def addendum_add(request: HttpRequest, session_id: uuid.UUID, payload: AddendumIn) -> Status[Addendum]:
+    record = get_clinical(request, _SESSIONS, session_id)
+    return Status(201, services.addendum_add(session=record, by=user_of(request), text=payload.text))
+
+
+@router.get(
+    "/clients/{client_id}/sessions/happened",
+    response=responses(list[SessionHappenedOut]),
+    summary="That sessions happened: date, practitioner and length (for the front desk too)",
+)
+@paged
+def sessions_happened(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[SessionRecord]:
+    staff_or_404(request)
+    return selectors.sessions_happened(client=client_for(request, client_id))
+
+
+# --- the practice's techniques ------------------------------------------------------------
+
+
+@router.get("/techniques", response=responses(list[TechniqueOut]), summary="The practice's techniques")
+def techniques_list(request: HttpRequest) -> list[Technique]:
+    practice = clinician_or_403(request).practice
+    return list(services.techniques_of(practice=practice))
+
+
+@router.post("/techniques", response=responses(TechniqueOut, 201), summary="Add a technique to the list")
+def technique_add(request: HttpRequest, payload: TechniqueIn) -> Status[Technique]:
+    practice = clinician_or_403(request).practice
+    return Status(201, services.technique_add(practice=practice, name=payload.name))
+
+
+@router.patch(
+    "/techniques/{technique_id}", response=responses(TechniqueOut), summary="Rename, retire or restore"
+)
+def technique_update(request: HttpRequest, technique_id: uuid.UUID, payload: TechniquePatch) -> Technique:
+    technique = get_clinical(request, Technique.objects.all(), technique_id)
+    return services.technique_update(technique=technique, **changes(payload))
 
 
 @router.get(
@@ -200,3 +269,29 @@ def follow_up_update(request: HttpRequest, follow_up_id: uuid.UUID, payload: Fol
     follow_up = get_clinical(request, _FOLLOW_UPS, follow_up_id)
     fields = changes(payload, nullable=("completed_at", "faded_within_24h", "headache_since"))
     return services.follow_up_update(follow_up=follow_up, by=user_of(request), **fields)
+
+
+@router.get(
+    "/me/follow-ups",
+    response=responses(list[MyFollowUpOut]),
+    summary="My follow-ups to answer now (a client's own)",
+)
+def my_follow_ups(request: HttpRequest) -> list[FollowUp]:
+    client = own_client_of(request)
+    if client is None:
+        raise Http404
+    return selectors.follow_ups_for_client(client=client)
+
+
+@router.post(
+    "/follow-ups/{follow_up_id}/answer",
+    response=responses(MyFollowUpOut),
+    summary="The client answers their follow-up: how they feel, whether it has passed",
+)
+def follow_up_answer(request: HttpRequest, follow_up_id: uuid.UUID, payload: FollowUpAnswerIn) -> FollowUp:
+    follow_up = get_visible(request, _FOLLOW_UPS, follow_up_id, client_path="session__client")
+    if own_client_of(request) is None:
+        raise PermissionDenied
+    return services.follow_up_answer(
+        follow_up=follow_up, by=user_of(request), feeling=payload.feeling, passed=payload.passed
+    )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import datetime as dt
+from typing import Any, ClassVar
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from headwise.common.history import record_history
+from headwise.common.limits import SHORT
 from headwise.common.models import Audited, PracticeScoped, Public, bounded_text
 from headwise.practice.models import CstStyle
 
@@ -146,19 +151,73 @@ class Appointment(PracticeScoped, Public, Audited):
 
 
 class BodyRegion(models.TextChoices):
-    """Contact regions a craniosacral therapist records for a session."""
+    """Contact regions a craniosacral therapist records for a session (the body map's regions).
 
-    SKULL_BASE = "skull_base", _("Base of the skull")
-    SIDES_OF_HEAD = "sides_of_head", _("Sides of the head")
+    Codes are stored in records: new ones may be added, none renamed or removed.
+    """
+
+    CROWN = "crown", _("Crown of the head")
     FOREHEAD = "forehead", _("Forehead")
+    SIDES_OF_HEAD = "sides_of_head", _("Sides of the head")
+    SKULL_BASE = "skull_base", _("Base of the skull")
     JAW = "jaw", _("Jaw (TMJ)")
     NECK = "neck", _("Neck")
+    SHOULDERS = "shoulders", _("Shoulders")
+    UPPER_BACK = "upper_back", _("Upper back")
     SPINE = "spine", _("Along the spine")
-    SACRUM = "sacrum", _("Sacrum")
     LOWER_BACK = "lower_back", _("Lower back")
+    SACRUM = "sacrum", _("Sacrum")
+    ABDOMEN = "abdomen", _("Abdomen and diaphragm")
     HIPS = "hips", _("Hips")
     LEGS = "legs", _("Legs")
     FEET = "feet", _("Feet")
+
+
+class Sensation(models.TextChoices):
+    """What clients commonly notice during or after a session (the checklist of the record)."""
+
+    DEEP_CALM = "deep_calm", _("Deep calm")
+    SLEEP = "sleep", _("Fell asleep")
+    WARMTH = "warmth", _("Warmth")
+    FLOATING = "floating", _("Floating")
+    MEMORIES = "memories", _("Memories came up")
+    BEHIND_EYES = "behind_eyes", _("Release behind the eyes")
+    EMOTIONAL_RELEASE = "emotional_release", _("Emotional release")
+
+
+#: The techniques a practice's list starts with (seeded in code on first use, then the
+#: practice's own to rename, retire or add to).
+DEFAULT_TECHNIQUES = (
+    "CV4 / still point",
+    "Frontal lift",
+    "Parietal lift",
+    "Sphenobasilar",
+    "Temporal",
+    "V-spread",
+    "TMJ release",
+    "Diaphragm releases",
+    "Dural tube",
+)
+
+
+class Technique(PracticeScoped, Public):
+    """One entry of a practice's list of techniques. A retired one is no longer offered; the
+    records that name it keep its name (a record stores the names it was written with)."""
+
+    name = models.CharField(_("name"), max_length=SHORT)
+    is_active = models.BooleanField(_("offered"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("technique")
+        verbose_name_plural = _("techniques")
+        ordering: ClassVar = ["position", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["practice", "name"], name="technique_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Position(models.TextChoices):
@@ -187,6 +246,12 @@ class SessionRecord(PracticeScoped, Public, Audited):
     practitioner = models.ForeignKey(
         "practice.Practitioner", on_delete=models.PROTECT, related_name="sessions"
     )
+    location = models.ForeignKey(
+        "practice.Location", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    room = models.ForeignKey(
+        "practice.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     started_at = models.DateTimeField(_("started at"))
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), default=60, validators=[MinValueValidator(5), MaxValueValidator(240)]
@@ -207,10 +272,16 @@ class SessionRecord(PracticeScoped, Public, Audited):
     headache_at_end = models.PositiveSmallIntegerField(
         _("headache at end (0–10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
     )
+    noticed = models.JSONField(_("what the client noticed"), default=list, blank=True)
     sensations = bounded_text(_("sensations the client described"), blank=True)
     emotional_release = models.BooleanField(_("emotional release"), default=False)
     side_effects = models.JSONField(_("side effects during the session"), default=list, blank=True)
     notes = bounded_text(_("practitioner's notes"), blank=True)
+    next_time = bounded_text(_("plan for next time"), blank=True)
+    soap = models.BooleanField(_("SOAP layout"), default=False)
+    subjective = bounded_text(_("subjective"), blank=True)
+    objective = bounded_text(_("objective"), blank=True)
+    assessment = bounded_text(_("assessment"), blank=True)
 
     history = record_history()
 
@@ -219,6 +290,64 @@ class SessionRecord(PracticeScoped, Public, Audited):
         verbose_name_plural = _("session records")
         ordering: ClassVar = ["-started_at"]
         indexes: ClassVar = [models.Index(fields=["client", "started_at"], name="session_client_idx")]
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.started_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def locks_at(self) -> dt.datetime:
+        return locks_at(self.started_at, self.duration_minutes)
+
+    def is_locked(self, now: dt.datetime | None = None) -> bool:
+        return is_locked(self.started_at, self.duration_minutes, now)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The last guard of the lock: a stored record past its lock is never saved again, on
+        whatever path (the services refuse first, naming the fields)."""
+        if self.pk is not None:
+            stored = (
+                SessionRecord.objects.filter(pk=self.pk).values_list("started_at", "duration_minutes").first()
+            )
+            if stored is not None and is_locked(stored[0], stored[1]):
+                raise ValidationError(LOCKED_MESSAGE)
+        super().save(*args, **kwargs)
+
+
+#: A session record can be changed until this long after the session ended; later, only
+#: addenda are added.
+LOCK_AFTER = dt.timedelta(hours=24)
+LOCKED_MESSAGE = _("This session record is locked 24 hours after the session; add an addendum instead.")
+
+
+def locks_at(started_at: dt.datetime, duration_minutes: int) -> dt.datetime:
+    """When a session record locks: 24 hours after the session ends (the one rule)."""
+    return started_at + dt.timedelta(minutes=duration_minutes) + LOCK_AFTER
+
+
+def is_locked(started_at: dt.datetime, duration_minutes: int, now: dt.datetime | None = None) -> bool:
+    return (now or timezone.now()) >= locks_at(started_at, duration_minutes)
+
+
+class Addendum(PracticeScoped, Public):
+    """A later note to a session record, never changed: added in order under the record."""
+
+    session = models.ForeignKey(SessionRecord, on_delete=models.CASCADE, related_name="addenda")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    text = bounded_text(_("addendum"))
+
+    class Meta:
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
+        ordering: ClassVar = ["created_at", "pk"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("An addendum cannot be changed once written."))
+        super().save(*args, **kwargs)
 
 
 class FollowUp(PracticeScoped, Public, Audited):
@@ -230,6 +359,8 @@ class FollowUp(PracticeScoped, Public, Audited):
     side_effects = models.JSONField(_("side effects since the session"), default=list, blank=True)
     faded_within_24h = models.BooleanField(_("faded within 24 h"), null=True, blank=True)
     headache_since = models.BooleanField(_("headache since the session"), null=True, blank=True)
+    passed_at = models.DateTimeField(_("side effects passed at"), null=True, blank=True)
+    mailed_at = models.DateTimeField(_("e-mailed to the client at"), null=True, blank=True)
     notes = bounded_text(_("notes"), blank=True)
 
     history = record_history()
@@ -238,3 +369,19 @@ class FollowUp(PracticeScoped, Public, Audited):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering: ClassVar = ["due_at"]
+
+    @property
+    def flag_at(self) -> dt.datetime:
+        return self.due_at + FLAG_AFTER_DUE
+
+    def is_flagged(self, now: dt.datetime | None = None) -> bool:
+        """Side effects reported that had not passed 48 hours after the session (the one rule)."""
+        now = now or timezone.now()
+        if not self.side_effects or now < self.flag_at:
+            return False
+        return self.passed_at is None or self.passed_at > self.flag_at
+
+
+#: The follow-up is due 24 hours after the session; side effects still there 24 hours later
+#: (48 hours after the session) are flagged to the practitioner.
+FLAG_AFTER_DUE = dt.timedelta(hours=24)

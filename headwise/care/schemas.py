@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from headwise.care.models import AppointmentKind, AppointmentStatus, PhaseKind, PlanStatus, Position
+from headwise.common.limits import SHORT
 from headwise.common.schemas import ITEMS, NOTES, Code, In, QueryIn, Short
 from headwise.practice.models import CstStyle
 
@@ -144,6 +145,50 @@ class AppointmentFilter(QueryIn):
     client: uuid.UUID | None = Field(None, description="Only this client's appointments")
 
 
+class AddendumOut(Schema):
+    id: uuid.UUID = Field(..., alias="uuid", description="The addendum's id")
+    author: str = Field(..., description="Who wrote it (name, else e-mail)")
+    created_at: dt.datetime = Field(..., description="When it was written")
+    text: str = Field(..., description="The addendum")
+
+    @staticmethod
+    def resolve_author(obj: object) -> str:
+        return str(obj.author)  # type: ignore[attr-defined]
+
+
+class AddendumIn(In):
+    text: str = Field(..., min_length=1, max_length=NOTES, description="The addendum; never changed later")
+
+
+class SessionHappenedOut(Schema):
+    """That a session happened: what the front desk may see (no clinical content)."""
+
+    id: uuid.UUID = Field(..., alias="uuid", description="The session record's id")
+    started_at: dt.datetime = Field(..., description="Start of the session")
+    duration_minutes: int = Field(..., description="Length in minutes")
+    practitioner_id: uuid.UUID = Field(..., alias="practitioner.uuid", description="Who treated")
+    practitioner_name: str = Field(..., description="The practitioner's name")
+
+    @staticmethod
+    def resolve_practitioner_name(obj: object) -> str:
+        return str(obj.practitioner)  # type: ignore[attr-defined]
+
+
+class TechniqueOut(Schema):
+    id: uuid.UUID = Field(..., alias="uuid", description="The technique's id")
+    name: str = Field(..., description="Its name, as records store it")
+    is_active: bool = Field(..., description="Offered for new records (false: retired)")
+
+
+class TechniqueIn(In):
+    name: str = Field(..., min_length=1, max_length=SHORT, description="A new technique's name")
+
+
+class TechniquePatch(In):
+    name: str | None = Field(None, min_length=1, max_length=SHORT, description="Rename it")
+    is_active: bool | None = Field(None, description="false retires it, true offers it again")
+
+
 class SessionOut(Schema):
     id: uuid.UUID = Field(..., alias="uuid", description="The session record's id")
     client_id: uuid.UUID = Field(..., alias="client.uuid", description="The client")
@@ -163,11 +208,38 @@ class SessionOut(Schema):
     emotional_release: bool = Field(..., description="Whether an emotional release happened")
     side_effects: list[str] = Field(..., description="Side effects during the session (SideEffect codes)")
     notes: str = Field(..., description="Practitioner's notes")
+    location_id: uuid.UUID | None = Field(None, description="Where the session took place")
+    room_id: uuid.UUID | None = Field(None, description="The room")
+    noticed: list[str] = Field(..., description="What the client noticed (Sensation codes)")
+    next_time: str = Field(..., description="The plan for next time")
+    soap: bool = Field(..., description="Written in the SOAP layout")
+    subjective: str = Field(..., description="SOAP: subjective")
+    objective: str = Field(..., description="SOAP: objective")
+    assessment: str = Field(..., description="SOAP: assessment (the plan is next_time)")
+    locked: bool = Field(..., description="Locked (24 h after the session ended): only addenda now")
+    locks_at: dt.datetime = Field(..., description="When it locks, or locked")
+    addenda: list[AddendumOut] = Field(..., description="Addenda in the order they were written")
     follow_up_id: uuid.UUID | None = Field(None, description="The 24-hour follow-up")
 
     @staticmethod
     def resolve_appointment_id(obj: object) -> uuid.UUID | None:
         return _uuid_of(obj, "appointment")
+
+    @staticmethod
+    def resolve_location_id(obj: object) -> uuid.UUID | None:
+        return _uuid_of(obj, "location")
+
+    @staticmethod
+    def resolve_room_id(obj: object) -> uuid.UUID | None:
+        return _uuid_of(obj, "room")
+
+    @staticmethod
+    def resolve_locked(obj: object) -> bool:
+        return bool(obj.is_locked())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_addenda(obj: object) -> list[object]:
+        return list(obj.addenda.all())  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_follow_up_id(obj: object) -> uuid.UUID | None:
@@ -201,6 +273,18 @@ class SessionIn(In):
         default_factory=list, max_length=ITEMS, description="SideEffect codes, e.g. fatigue"
     )
     notes: str = Field("", max_length=NOTES, description="Practitioner's notes")
+    location_id: uuid.UUID | None = Field(None, description="A location; default the appointment's")
+    room_id: uuid.UUID | None = Field(None, description="A room of that location; default the appointment's")
+    noticed: list[Code] = Field(
+        default_factory=list,
+        max_length=ITEMS,
+        description="Sensation codes, e.g. deep_calm, warmth (emotional_release sets the flag)",
+    )
+    next_time: str = Field("", max_length=NOTES, description="The plan for next time")
+    soap: bool = Field(False, description="Written in the SOAP layout")
+    subjective: str = Field("", max_length=NOTES, description="SOAP: subjective")
+    objective: str = Field("", max_length=NOTES, description="SOAP: objective")
+    assessment: str = Field("", max_length=NOTES, description="SOAP: assessment")
 
 
 class SessionPatch(In):
@@ -217,6 +301,12 @@ class SessionPatch(In):
     emotional_release: bool | None = Field(None, description="Whether an emotional release happened")
     side_effects: list[Code] | None = Field(None, max_length=ITEMS, description="SideEffect codes")
     notes: str | None = Field(None, max_length=NOTES, description="Practitioner's notes")
+    noticed: list[Code] | None = Field(None, max_length=ITEMS, description="Sensation codes")
+    next_time: str | None = Field(None, max_length=NOTES, description="The plan for next time")
+    soap: bool | None = Field(None, description="Written in the SOAP layout")
+    subjective: str | None = Field(None, max_length=NOTES, description="SOAP: subjective")
+    objective: str | None = Field(None, max_length=NOTES, description="SOAP: objective")
+    assessment: str | None = Field(None, max_length=NOTES, description="SOAP: assessment")
 
 
 class FollowUpOut(Schema):
@@ -229,7 +319,34 @@ class FollowUpOut(Schema):
     side_effects: list[str] = Field(..., description="Side effects since the session (SideEffect codes)")
     faded_within_24h: bool | None = Field(None, description="Whether they faded within 24 h")
     headache_since: bool | None = Field(None, description="Headache since the session")
+    passed_at: dt.datetime | None = Field(None, description="When the client said it had passed")
+    flagged: bool = Field(..., description="Side effects not passed 48 h after the session")
     notes: str = Field(..., description="Notes")
+
+    @staticmethod
+    def resolve_flagged(obj: object) -> bool:
+        return bool(obj.is_flagged())  # type: ignore[attr-defined]
+
+
+Feeling = Literal["fine", "discomfort", "fatigue", "disorientation", "headache", "emotional", "other"]
+
+
+class MyFollowUpOut(Schema):
+    """A follow-up as its client sees it."""
+
+    id: uuid.UUID = Field(..., alias="uuid", description="The follow-up's id")
+    session_started_at: dt.datetime = Field(..., alias="session.started_at", description="The session")
+    due_at: dt.datetime = Field(..., description="When it is due (24 h after the session)")
+    completed_at: dt.datetime | None = Field(None, description="When it was answered")
+    side_effects: list[str] = Field(..., description="What the client said they felt (SideEffect codes)")
+    passed_at: dt.datetime | None = Field(None, description="When the client said it had passed")
+
+
+class FollowUpAnswerIn(In):
+    feeling: Feeling | None = Field(
+        None, description="How the client feels since the session: fine, or a side effect"
+    )
+    passed: bool | None = Field(None, description="Whether it has passed (after a side effect)")
 
 
 class FollowUpFilter(QueryIn):

@@ -19,9 +19,12 @@ from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
 from headwise.care.models import (
+    DEFAULT_TECHNIQUES,
+    LOCKED_MESSAGE,
     PHASE_INTERVAL_DAYS,
     PRACTITIONER_FREE,
     ROOM_FREE,
+    Addendum,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -29,8 +32,10 @@ from headwise.care.models import (
     FollowUp,
     PhaseKind,
     PlanPhase,
+    Sensation,
     SessionRecord,
     SideEffect,
+    Technique,
     TreatmentPlan,
 )
 from headwise.clients.models import Client, ClientStatus
@@ -324,6 +329,62 @@ def _check_session_codes(fields: dict[str, Any]) -> None:
         fields["side_effects"] = _check_codes(
             fields["side_effects"], field="side_effects", known=SideEffect, what=_("side effect")
         )
+    if fields.get("noticed") is not None:
+        fields["noticed"] = _check_codes(
+            fields["noticed"], field="noticed", known=Sensation, what=_("sensation")
+        )
+        # the checklist's "emotional release" and the record's flag are one fact
+        fields["emotional_release"] = Sensation.EMOTIONAL_RELEASE in fields["noticed"]
+
+
+def _check_techniques(
+    practice: Practice, names: Iterable[str] | None, *, kept: Iterable[str] = ()
+) -> list[str]:
+    """Names from the practice's list of techniques that are offered; a record keeps the
+    names it already has (``kept``), also when they have been retired since."""
+    if names is None:
+        return []
+    offered = set(
+        techniques_of(practice=practice).filter(is_active=True).values_list("name", flat=True)
+    ) | set(kept)
+    chosen = list(dict.fromkeys(names))
+    for name in chosen:
+        if name not in offered:
+            raise ValidationError(
+                {"techniques": _("%(name)s is not on the practice's list of techniques.") % {"name": name}}
+            )
+    return chosen
+
+
+def _session_place(practice: Practice, fields: dict[str, Any], record: SessionRecord) -> None:
+    """Resolve ``location_id`` and ``room_id`` within the practice; a room of that location."""
+    if "location_id" in fields:
+        record.location = pick(
+            Location.objects.for_practice(practice),
+            field="location_id",
+            record_id=fields.pop("location_id"),
+            what="location",
+        )
+    if "room_id" in fields:
+        record.room = pick(
+            Room.objects.for_practice(practice),
+            field="room_id",
+            record_id=fields.pop("room_id"),
+            what="room",
+        )
+    if (
+        record.room is not None
+        and record.location is not None
+        and record.room.location_id != record.location.pk
+    ):
+        raise ValidationError({"room_id": _("This room is not at the session's location.")})
+    if record.room is not None and record.location is None:
+        record.location = record.room.location
+
+
+def _not_in_future(started_at: dt.datetime) -> None:
+    if started_at > timezone.now():
+        raise ValidationError({"started_at": _("A session can be recorded once it has begun.")})
 
 
 @transaction.atomic
@@ -339,7 +400,8 @@ def session_record_create(
 ) -> SessionRecord:
     """Record a session and create its follow-up, due 24 hours after the start.
 
-    A booked appointment it records is marked attended.
+    A booked appointment it records is marked attended; its location and room are the
+    session's unless others are given.
     """
     appointment = pick(
         Appointment.objects.filter(client=client).select_for_update(),
@@ -357,7 +419,9 @@ def session_record_create(
     started_at = started_at or (appointment.starts_at if appointment else None)
     if started_at is None:
         raise ValidationError({"started_at": _("Give the start of the session.")})
+    _not_in_future(started_at)
     _check_session_codes(fields)
+    fields["techniques"] = _check_techniques(client.practice, fields.get("techniques"))
     record = SessionRecord(
         practice_id=client.practice_id,
         client=client,
@@ -365,10 +429,13 @@ def session_record_create(
         practitioner=practitioner,
         started_at=started_at,
         style=style or practitioner.cst_style,
+        location=appointment.location if appointment else None,
+        room=appointment.room if appointment else None,
         created_by=by,
         updated_by=by,
-        **fields,
     )
+    _session_place(client.practice, fields, record)
+    apply_changes(record, fields)
     record.full_clean()
     record.save()
     follow_up = FollowUp(
@@ -387,10 +454,105 @@ def session_record_create(
     return record
 
 
+def refuse_if_locked(record: SessionRecord, fields: Iterable[str] = ()) -> None:
+    """A locked record refuses every change, naming each field that was to change."""
+    if record.is_locked():
+        names = list(fields) or ["__all__"]
+        raise ValidationError({name: LOCKED_MESSAGE for name in names})
+
+
 @transaction.atomic
 def session_record_update(*, record: SessionRecord, by: User, **fields: Any) -> SessionRecord:
+    """Change a session record until it locks (24 hours after the session ended)."""
+    # the row as stored, locked against a concurrent change, decides
+    stored = SessionRecord.objects.select_for_update().get(pk=record.pk)
+    refuse_if_locked(stored, fields)
+    if "started_at" in fields:
+        _not_in_future(fields["started_at"])
     _check_session_codes(fields)
-    return update(record, fields, by=by)
+    if "practitioner_id" in fields:
+        record.practitioner = pick_one(
+            Practitioner.objects.for_practice(record.practice),
+            field="practitioner_id",
+            record_id=fields.pop("practitioner_id"),
+            what="practitioner",
+        )
+    if "techniques" in fields:
+        fields["techniques"] = _check_techniques(
+            record.practice, fields["techniques"], kept=stored.techniques
+        )
+    _session_place(record.practice, fields, record)
+    record = update(record, fields, by=by)
+    if record.is_locked():
+        # a change of start or length that would put the record past its lock is refused
+        raise ValidationError({"started_at": LOCKED_MESSAGE})
+    return record
+
+
+@transaction.atomic
+def addendum_add(*, session: SessionRecord, by: User, text: str) -> Addendum:
+    """Add a note under a session record; addenda are never changed and come in order."""
+    addendum = Addendum(practice_id=session.practice_id, session=session, author=by, text=text.strip())
+    addendum.full_clean(exclude=["session", "practice", "author"])
+    addendum.save()
+    return addendum
+
+
+# --- the practice's list of techniques ----------------------------------------------------
+
+
+def techniques_of(*, practice: Practice) -> Any:
+    """The practice's techniques, every one (retired too), seeded with the common ones the
+    first time the list is asked for."""
+    found = Technique.objects.for_practice(practice)
+    if not found.exists():
+        Technique.objects.bulk_create(
+            [
+                Technique(practice=practice, name=name, position=i)
+                for i, name in enumerate(DEFAULT_TECHNIQUES)
+            ],
+            ignore_conflicts=True,
+        )
+    return found.order_by("position", "name")
+
+
+def _technique_name(practice: Practice, name: str, *, other_than: Technique | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Give the technique a name.")})
+    same = Technique.objects.for_practice(practice).filter(name__iexact=name)
+    if other_than is not None:
+        same = same.exclude(pk=other_than.pk)
+    if same.exists():
+        raise ValidationError({"name": _("The list already has a technique of this name.")})
+    return name
+
+
+@transaction.atomic
+def technique_add(*, practice: Practice, name: str) -> Technique:
+    techniques = techniques_of(practice=practice)
+    last = max((t.position for t in techniques), default=-1)
+    technique = Technique(practice=practice, name=_technique_name(practice, name), position=last + 1)
+    technique.full_clean(exclude=["practice"])
+    technique.save()
+    return technique
+
+
+@transaction.atomic
+def technique_update(
+    *, technique: Technique, name: str | None = None, is_active: bool | None = None
+) -> Technique:
+    """Rename, retire or offer again. Records keep the name they were written with."""
+    if name is not None:
+        technique.name = _technique_name(technique.practice, name, other_than=technique)
+    if is_active is not None:
+        technique.is_active = is_active
+    technique.full_clean(exclude=["practice"])
+    technique.save()
+    return technique
+
+
+# --- the 24-hour follow-up ----------------------------------------------------------------
 
 
 @transaction.atomic
@@ -399,4 +561,60 @@ def follow_up_update(*, follow_up: FollowUp, by: User, **fields: Any) -> FollowU
     completed = fields.get("completed_at")
     if completed is not None and completed < follow_up.session.started_at:
         raise ValidationError({"completed_at": _("A follow-up cannot be done before the session.")})
+    if fields.get("faded_within_24h") is True and follow_up.passed_at is None:
+        # faded within the day: passed by the time the follow-up was done
+        fields["passed_at"] = completed or follow_up.completed_at or timezone.now()
     return update(follow_up, fields, by=by)
+
+
+#: The client's first tap: how they feel since the session; ``fine`` or a side effect.
+FEELINGS = ("fine", *SideEffect.values)
+
+
+@transaction.atomic
+def follow_up_answer(
+    *, follow_up: FollowUp, by: User, feeling: str | None = None, passed: bool | None = None
+) -> FollowUp:
+    """The client's answer, in two taps: how they feel, then whether it has passed.
+
+    ``fine`` completes the follow-up at once; a side effect waits for the second answer,
+    which may come later too ("it has passed now"). Not before the follow-up is due.
+    """
+    follow_up = FollowUp.objects.select_for_update().select_related("session").get(pk=follow_up.pk)
+    now = timezone.now()
+    if now < follow_up.session.started_at:
+        raise ValidationError({"feeling": _("This follow-up is not open yet.")})
+    if feeling is None and passed is None:
+        raise ValidationError({"feeling": _("Say how you feel since the session.")})
+    if feeling is not None:
+        if feeling not in FEELINGS:
+            raise ValidationError(
+                {
+                    "feeling": _("%(code)s is not an answer here; use one of: %(allowed)s.")
+                    % {"code": feeling, "allowed": ", ".join(FEELINGS)}
+                }
+            )
+        if feeling == "fine":
+            follow_up.side_effects = []
+            follow_up.headache_since = False
+            follow_up.faded_within_24h = None
+            follow_up.passed_at = None
+            follow_up.completed_at = now
+        else:
+            follow_up.side_effects = [feeling]
+            follow_up.headache_since = feeling == SideEffect.HEADACHE
+            follow_up.completed_at = None
+            follow_up.passed_at = None
+            follow_up.faded_within_24h = None
+    if passed is not None:
+        if not follow_up.side_effects:
+            raise ValidationError({"passed": _("First say how you feel since the session.")})
+        if follow_up.completed_at is None:
+            follow_up.faded_within_24h = passed
+            follow_up.completed_at = now
+        if passed:
+            follow_up.passed_at = now
+    follow_up.updated_by = by
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up

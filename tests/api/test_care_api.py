@@ -437,7 +437,13 @@ def test_it_keeps_sessions_from_front_desk_and_the_client(as_front_desk, as_clie
 
 
 def test_it_changes_a_session_record_and_keeps_history(as_practitioner, world) -> None:
-    session = world.records["session"]
+    # two hours ago: well before the record locks (24 h after the session ends)
+    session = f.SessionRecordFactory(
+        client=world.client,
+        practice=world.practice,
+        practitioner=world.records["practitioner"],
+        started_at=timezone.now() - dt.timedelta(hours=2),
+    )
     response = call(
         as_practitioner, "patch", f"/api/sessions/{session.uuid}", {"regions": ["neck"], "notes": "calm"}
     )
