@@ -39,8 +39,7 @@ from headwise.care.models import (
     TreatmentPlan,
 )
 from headwise.clients.models import Client, ClientStatus
-from headwise.clients.selectors import latest_screening
-from headwise.clients.services import screening_blocker
+from headwise.clients.services import treatment_blocker
 from headwise.common.services import apply_changes, pick, pick_one, update
 from headwise.practice.models import Location, Practice, Practitioner, Room
 
@@ -171,13 +170,15 @@ def _check_slot(appointment: Appointment) -> None:
 def _check_client(client: Client, *, kind: str) -> None:
     if client.status != ClientStatus.ACTIVE:
         raise ValidationError({"client_id": _("The client is archived.")})
-    screening = latest_screening(client=client)
-    # Safety first: an intake may come before the screen, a CST session may not.
-    if screening is None and kind != AppointmentKind.INTAKE:
-        raise ValidationError(
-            {"client_id": _("No safety screening on record: book an intake, or record the screening first.")}
-        )
-    blocker = screening_blocker(screening)
+    _check_screen(client, kind=kind)
+
+
+def _check_screen(client: Client, *, kind: str = AppointmentKind.SESSION) -> None:
+    """The safety screen's one rule (``treatment_blocker``), for booking and session records alike.
+
+    Safety first: an intake may come before the screen, a CST session may not.
+    """
+    blocker = treatment_blocker(client=client, intake_only=kind == AppointmentKind.INTAKE)
     if blocker is not None:
         raise ValidationError({"client_id": blocker})
 
@@ -401,8 +402,11 @@ def session_record_create(
     """Record a session and create its follow-up, due 24 hours after the start.
 
     A booked appointment it records is marked attended; its location and room are the
-    session's unless others are given.
+    session's unless others are given. Refused, like a booking, while the client's latest
+    safety screen blocks CST (an uncleared *refer*, an unacknowledged *caution*, or no screen
+    at all).
     """
+    _check_screen(client)
     appointment = pick(
         Appointment.objects.filter(client=client).select_for_update(),
         field="appointment_id",

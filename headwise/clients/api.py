@@ -20,6 +20,7 @@ from headwise.clients import selectors, services
 from headwise.clients.consent_texts import INTAKE_KINDS
 from headwise.clients.models import Client, Consent, ConsentText, Intake, SafetyScreening
 from headwise.clients.schemas import (
+    AcknowledgeIn,
     ClearanceIn,
     ClientIn,
     ClientIntakeIn,
@@ -33,6 +34,7 @@ from headwise.clients.schemas import (
     ConsentTextOut,
     ConsentTextsQuery,
     SafetyRuleOut,
+    ScreenDueOut,
     ScreeningIn,
     ScreeningOut,
 )
@@ -244,8 +246,8 @@ def consent_withdraw(request: HttpRequest, consent_id: uuid.UUID) -> Consent:
     "/screening-rules", response=responses(list[SafetyRuleOut]), summary="The safety screen's questions"
 )
 def screening_rules(request: HttpRequest) -> list[clinical.SafetyRule]:
-    staff_or_404(request)
-    return list(clinical.builtin_rules().active)
+    membership = staff_or_404(request)
+    return list(selectors.safety_rules(practice=membership.practice).active)
 
 
 @router.get(
@@ -256,7 +258,22 @@ def screening_rules(request: HttpRequest) -> list[clinical.SafetyRule]:
 @paged
 def screenings_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[SafetyScreening]:
     client = clinical_client_for(request, client_id)
-    return client.screenings.select_related("client", "acknowledged_by")
+    return client.screenings.select_related("client", "acknowledged_by", "cleared_by").order_by(
+        "-screened_at", "-pk"
+    )
+
+
+@router.get(
+    "/clients/{client_id}/screen-due",
+    response=responses(ScreenDueOut),
+    summary="Whether a new safety screen is due, and why",
+)
+def screen_due(request: HttpRequest, client_id: uuid.UUID) -> dict[str, object]:
+    client = clinical_client_for(request, client_id)
+    due = selectors.screen_due(client=client)
+    if due is None:
+        return {"due": False, "reason": None, "message": None}
+    return {"due": True, "reason": due.reason, "message": due.message}
 
 
 @router.post(
@@ -271,7 +288,7 @@ def screening_record(
     return Status(201, services.screening_record(client=client, by=user_of(request), **payload.dict()))
 
 
-_SCREENINGS = SafetyScreening.objects.select_related("client", "acknowledged_by")
+_SCREENINGS = SafetyScreening.objects.select_related("client", "acknowledged_by", "cleared_by")
 
 
 @router.get("/screenings/{screening_id}", response=responses(ScreeningOut), summary="One safety screening")
@@ -282,11 +299,14 @@ def screening_read(request: HttpRequest, screening_id: uuid.UUID) -> SafetyScree
 @router.post(
     "/screenings/{screening_id}/acknowledge",
     response=responses(ScreeningOut),
-    summary="Acknowledge a caution (practitioner or owner)",
+    summary="Acknowledge one named risk of a caution (practitioner or owner)",
 )
-def screening_acknowledge(request: HttpRequest, screening_id: uuid.UUID) -> SafetyScreening:
+def screening_acknowledge(
+    request: HttpRequest, screening_id: uuid.UUID, payload: AcknowledgeIn
+) -> SafetyScreening:
     screening = get_clinical(request, _SCREENINGS, screening_id)
-    return services.screening_acknowledge(screening=screening, by=user_of(request))
+    services.screening_acknowledge(screening=screening, by=user_of(request), rule_id=payload.rule_id)
+    return get_clinical(request, _SCREENINGS, screening_id)
 
 
 @router.post(
@@ -296,4 +316,12 @@ def screening_acknowledge(request: HttpRequest, screening_id: uuid.UUID) -> Safe
 )
 def screening_clear(request: HttpRequest, screening_id: uuid.UUID, payload: ClearanceIn) -> SafetyScreening:
     screening = get_clinical(request, _SCREENINGS, screening_id)
-    return services.screening_clear(screening=screening, clearance=payload.clearance, by=user_of(request))
+    services.screening_clear(
+        screening=screening,
+        by=user_of(request),
+        clinician=payload.clinician,
+        cleared_on=payload.cleared_on,
+        document=payload.document,
+        notes=payload.notes,
+    )
+    return get_clinical(request, _SCREENINGS, screening_id)

@@ -216,16 +216,28 @@ class ScreeningOutcome(models.TextChoices):
 class SafetyScreening(PracticeScoped, Public, Audited):
     """Answers to the CST contraindication and headache red-flag questions, and the outcome.
 
-    ``answers`` maps a rule id of ``headwise.clinical`` to "yes", "no" or "unknown"; the
-    outcome and reasons are computed by the pure core and stored with the rules' version.
+    ``answers`` maps a rule id of ``headwise.clinical`` (or a practice's own ``practice.…``
+    rule) to "yes", "no" or "unknown"; the outcome and reasons are computed by the pure core
+    and stored with the rules' version. A reason is stored as data, never as words:
+    ``{"rule_id", "answer", "effect", "params"}`` (``params``: the facts its wording needs,
+    e.g. a head injury's date and the days left); the words are chosen in the reader's
+    language when shown (``headwise.clients.texts``). Rows written before this shape also
+    carry an English ``text``, which is ignored.
     """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="screenings")
     screened_at = models.DateTimeField(_("screened at"))
     answers = models.JSONField(_("answers"), default=dict)
     outcome = models.CharField(_("outcome"), max_length=10, choices=ScreeningOutcome.choices)
-    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    reasons = models.JSONField(
+        _("reasons"),
+        default=list,
+        blank=True,
+        help_text=_("Rule ids, answers, effects and parameters; the words are chosen when shown."),
+    )
     rules_version = models.CharField(max_length=40, blank=True)
+    disabled_rules = models.JSONField(_("rules switched off"), default=list, blank=True)
+    intake_hash = models.CharField(_("intake fingerprint screened"), max_length=64, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -236,9 +248,30 @@ class SafetyScreening(PracticeScoped, Public, Audited):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     clinician_clearance = bounded_text(
-        _("clinician's clearance"),
+        _("notes on the clearance"),
         blank=True,
-        help_text=_("Who cleared a referred client for CST, and when (e.g. a GP letter)."),
+        help_text=_("Anything else the clearance says (conditions, adaptations)."),
+    )
+    clearance_clinician = models.CharField(
+        _("cleared by (clinician)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The physician or specialist who assessed the client, e.g. GP Dr. A. de Vries."),
+    )
+    clearance_on = models.DateField(_("date of the clearance"), null=True, blank=True)
+    clearance_document = models.CharField(
+        _("document"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the clearance is written in, e.g. GP letter of 3 May, reference 123."),
+    )
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("clearance recorded by"),
     )
     cleared_at = models.DateTimeField(null=True, blank=True)
     notes = bounded_text(_("notes"), blank=True)
@@ -250,6 +283,95 @@ class SafetyScreening(PracticeScoped, Public, Audited):
         verbose_name_plural = _("safety screenings")
         ordering: ClassVar = ["-screened_at"]
         get_latest_by = "screened_at"
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.get_outcome_display()}"
+
+
+class ScreeningAcknowledgement(PracticeScoped, Public):
+    """A practitioner has read one named risk of a *caution* screen and will adapt the care."""
+
+    screening = models.ForeignKey(SafetyScreening, on_delete=models.CASCADE, related_name="acknowledgements")
+    rule_id = models.CharField(_("rule"), max_length=80)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"))
+
+    class Meta:
+        verbose_name = _("acknowledged risk")
+        verbose_name_plural = _("acknowledged risks")
+        ordering: ClassVar = ["acknowledged_at", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["screening", "rule_id"], name="screening_ack_once")
+        ]
+
+
+class RuleEffect(models.TextChoices):
+    REFER = "refer", _("Refer to a physician")
+    DEFER = "defer", _("Defer CST until a clinician clears it")
+    CAUTION = "caution", _("Caution: the practitioner acknowledges it")
+
+
+class PracticeSafetyRule(PracticeScoped, Public):
+    """A practice's own screening question (id ``practice.…``), added beside the built-in ones."""
+
+    rule_id = models.CharField(_("rule id"), max_length=80)
+    question = models.CharField(_("question"), max_length=300)
+    effect = models.CharField(_("what a yes does"), max_length=10, choices=RuleEffect.choices)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("practice safety rule")
+        verbose_name_plural = _("practice safety rules")
+        ordering: ClassVar = ["rule_id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["practice", "rule_id"], name="practice_rule_id_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.rule_id
+
+
+class DisabledSafetyRule(PracticeScoped):
+    """A built-in rule the practice switched off (reported as disabled in every result)."""
+
+    rule_id = models.CharField(_("rule id"), max_length=80)
+
+    class Meta:
+        verbose_name = _("switched-off safety rule")
+        verbose_name_plural = _("switched-off safety rules")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["practice", "rule_id"], name="disabled_rule_unique")
+        ]
+
+
+class RuleChange(models.TextChoices):
+    DISABLED = "disabled", _("switched off")
+    ENABLED = "enabled", _("switched on again")
+    ADDED = "added", _("added")
+    RETIRED = "retired", _("taken out of use")
+    SETTING = "setting", _("setting changed")
+
+
+class SafetyRuleLogEntry(PracticeScoped, Public):
+    """Who changed the practice's safety rules, what and when: the visible log."""
+
+    at = models.DateTimeField(_("when"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(_("change"), max_length=10, choices=RuleChange.choices)
+    rule_id = models.CharField(_("rule id"), max_length=80)
+    question = models.CharField(_("question"), max_length=300, blank=True)
+    effect = models.CharField(_("effect"), max_length=10, choices=RuleEffect.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("safety rule change")
+        verbose_name_plural = _("safety rule changes")
+        ordering: ClassVar = ["-at", "-pk"]
 
 
 # --- the intake the client fills in (at home, or at the desk) ------------------------------

@@ -274,10 +274,18 @@ AnswerValue = Literal["yes", "no", "unknown"]
 
 
 class ScreeningReasonOut(Schema):
-    rule_id: str = Field(..., description="The rule of headwise.clinical that contributed")
+    rule_id: str = Field(..., description="The rule of headwise.clinical (or practice.…) that contributed")
     answer: str = Field(..., description="yes, or unknown when not answered")
     effect: str = Field(..., description="refer, defer or caution")
-    text: str = Field(..., description="The question and its source")
+    params: dict[str, str | int] = Field(
+        ...,
+        description="Facts the words need (a head injury: injured_on, days_since, days_left, window_days)",
+    )
+    question: str = Field(..., description="The question, in the request's language")
+    meaning: str = Field(..., description="What the reason means for the care, in the request's language")
+    detail: str = Field(..., description="Dated detail (a head injury's date and days left), or empty")
+    acknowledged_by: str | None = Field(None, description="Who acknowledged this risk (caution)")
+    acknowledged_at: dt.datetime | None = Field(None, description="When this risk was acknowledged")
 
 
 class ScreeningOut(Schema):
@@ -288,17 +296,48 @@ class ScreeningOut(Schema):
     outcome: ScreeningOutcome = Field(..., description="cleared, caution or refer (computed)")
     reasons: list[ScreeningReasonOut] = Field(..., description="Why the outcome is not cleared")
     rules_version: str = Field(..., description="Fingerprint of the rule table used")
-    acknowledged_at: dt.datetime | None = Field(None, description="When a caution was acknowledged")
-    acknowledged_by: str | None = Field(None, description="Who acknowledged the caution")
-    clinician_clearance: str = Field(..., description="Who cleared a referred client for CST, and on what")
+    disabled_rules: list[str] = Field(..., description="Built-in rules the practice had switched off")
+    acknowledged_at: dt.datetime | None = Field(
+        None, description="When the last risk of a caution was acknowledged"
+    )
+    acknowledged_by: str | None = Field(None, description="Who acknowledged the last risk of the caution")
+    clearance_clinician: str = Field(..., description="The clinician who cleared a referred client")
+    clearance_on: dt.date | None = Field(None, description="The date of the clinician's clearance")
+    clearance_document: str = Field(..., description="The document the clearance is in")
+    clinician_clearance: str = Field(..., description="Notes on the clearance")
+    cleared_by: str | None = Field(None, description="Who recorded the clearance")
     cleared_at: dt.datetime | None = Field(None, description="When the clearance was recorded")
     notes: str = Field(..., description="Notes")
-    books_allowed: bool = Field(..., description="Whether an appointment may be booked on this screening")
+    books_allowed: bool = Field(..., description="Whether CST may be booked or recorded on this screening")
 
     @staticmethod
     def resolve_acknowledged_by(obj: object) -> str | None:
         user = getattr(obj, "acknowledged_by", None)
         return str(user) if user is not None else None
+
+    @staticmethod
+    def resolve_cleared_by(obj: object) -> str | None:
+        user = getattr(obj, "cleared_by", None)
+        return str(user) if user is not None else None
+
+    @staticmethod
+    def resolve_reasons(obj: object) -> list[dict[str, Any]]:
+        from headwise.clients.selectors import screening_reasons
+
+        return [
+            {
+                "rule_id": r.words.rule_id,
+                "answer": r.words.answer,
+                "effect": r.words.effect,
+                "params": dict(r.words.params),
+                "question": r.words.question,
+                "meaning": r.words.meaning,
+                "detail": r.words.detail,
+                "acknowledged_by": r.acknowledged_by or None,
+                "acknowledged_at": r.acknowledged_at,
+            }
+            for r in screening_reasons(screening=obj)  # type: ignore[arg-type]
+        ]
 
     @staticmethod
     def resolve_books_allowed(obj: object) -> bool:
@@ -317,13 +356,31 @@ class ScreeningIn(In):
     notes: str = Field("", max_length=NOTES, description="Notes")
 
 
+class AcknowledgeIn(In):
+    rule_id: Code = Field(..., description="The reason (rule id) of the caution being acknowledged")
+
+
 class ClearanceIn(In):
-    clearance: str = Field(
+    clinician: str = Field(
         ...,
         min_length=1,
-        max_length=NOTES,
-        description="Who cleared the client for CST, and on what (e.g. GP letter of 3 May)",
+        max_length=200,
+        description="The clinician who cleared the client (e.g. GP Dr. de Vries)",
     )
+    cleared_on: dt.date = Field(..., description="The date of the clearance (not in the future)")
+    document: str = Field(
+        ...,
+        min_length=1,
+        max_length=200,
+        description="The document the clearance is in (e.g. GP letter, ref 123)",
+    )
+    notes: str = Field("", max_length=NOTES, description="Anything else the clearance says")
+
+
+class ScreenDueOut(Schema):
+    due: bool = Field(..., description="Whether a new safety screen is needed before CST")
+    reason: str | None = Field(None, description="never, intake_changed or gap")
+    message: str | None = Field(None, description="Why, in the request's language")
 
 
 class SafetyRuleOut(Schema):

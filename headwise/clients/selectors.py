@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import json
 import uuid
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from headwise import clinical
+from headwise.clients import texts
 from headwise.clients.models import (
     Client,
     ClientStatus,
     Consent,
     ConsentKind,
+    DisabledSafetyRule,
     Intake,
+    PracticeSafetyRule,
+    SafetyRuleLogEntry,
     SafetyScreening,
 )
-from headwise.practice.models import Membership, Practice
+from headwise.practice.models import Location, Membership, Practice, Practitioner
+
+if TYPE_CHECKING:
+    from headwise.accounts.models import User
 
 
 def client_get(*, practice: Practice, client_id: uuid.UUID) -> Client:
@@ -47,7 +60,7 @@ def clients_search(
 
 
 def latest_screening(*, client: Client) -> SafetyScreening | None:
-    return SafetyScreening.objects.filter(client=client).order_by("-screened_at").first()
+    return SafetyScreening.objects.filter(client=client).order_by("-screened_at", "-pk").first()
 
 
 def _latest_data_consent(client_ref: OuterRef) -> QuerySet[Consent]:
@@ -86,6 +99,229 @@ def consents_of(*, client: Client) -> list[Consent]:
         Consent.objects.filter(client=client)
         .select_related("text", "witnessed_by", "recorded_by")
         .order_by("-recorded_at", "-pk")
+    )
+
+
+# --- the safety screen --------------------------------------------------------------------
+
+
+def safety_rules(*, practice: Practice) -> clinical.RuleSet:
+    """The practice's rule table: the built-in rules minus those it switched off, plus its own."""
+    disabled = DisabledSafetyRule.objects.for_practice(practice).values_list("rule_id", flat=True)
+    own = PracticeSafetyRule.objects.for_practice(practice).filter(is_active=True).order_by("rule_id")
+    return clinical.builtin_rules().without(disabled).with_added(*(_as_rule(r) for r in own))
+
+
+def _as_rule(row: PracticeSafetyRule) -> clinical.SafetyRule:
+    return clinical.SafetyRule(
+        id=row.rule_id,
+        question=row.question,
+        kind=clinical.RuleKind.CONTRAINDICATION,
+        effect=clinical.Effect(row.effect),
+        source=f"{row.practice.name}",
+        evidence="practice rule",
+    )
+
+
+def practice_rules(*, practice: Practice) -> QuerySet[PracticeSafetyRule]:
+    """Every rule the practice added, in use or retired (old screenings still name them)."""
+    return PracticeSafetyRule.objects.for_practice(practice).select_related("practice").order_by("rule_id")
+
+
+def practice_questions(*, practice: Practice) -> dict[str, str]:
+    return {r.rule_id: r.question for r in practice_rules(practice=practice)}
+
+
+def rule_log(*, practice: Practice) -> QuerySet[SafetyRuleLogEntry]:
+    return SafetyRuleLogEntry.objects.for_practice(practice).select_related("by").order_by("-at", "-pk")
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenFacts:
+    """What the screen takes from the intake: answers, head injuries and a fingerprint.
+
+    ``injuries``: (date, doctor_seen, what) from the intake, and the client record's most
+    recent head injury (what and doctor unknown); ``head_injuries``: their dates.
+    """
+
+    answers: dict[str, str]
+    injuries: list[tuple[dt.date, bool | None, str]]
+    submitted_at: dt.datetime | None
+    content_hash: str
+
+    @property
+    def head_injuries(self) -> list[dt.date]:
+        return sorted({day for day, _seen, _what in self.injuries})
+
+
+def intake_screen_facts(*, client: Client) -> ScreenFacts:
+    """The intake's answers to the screen's questions and the head injuries it dates.
+
+    The submitted intake (:func:`intake_for_screen`) gives the answers and the injuries; the
+    client record adds its most recent head injury and the age at onset. The fingerprint covers
+    everything the screen reads, so a changed intake asks for a new screen (:func:`screen_due`).
+    """
+    intake = intake_for_screen(client=client)
+    injuries: list[tuple[dt.date, bool | None, str]] = list(intake.head_injuries) if intake else []
+    on_record = client.recent_head_injury_on
+    if on_record is not None and on_record not in {day for day, _seen, _what in injuries}:
+        injuries.append((on_record, None, ""))
+    facts = {
+        "intake": intake.content_hash if intake else "",
+        "recent_head_injury_on": on_record.isoformat() if on_record else None,
+        "age_at_onset": client.age_at_onset,
+    }
+    digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+    return ScreenFacts(
+        answers=dict(intake.answers) if intake else {},
+        injuries=sorted(injuries, key=lambda row: row[0]),
+        submitted_at=intake.submitted_at if intake else None,
+        content_hash=digest,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenDue:
+    """A new screen is needed: why (``never``, ``intake_changed``, ``gap``) and in words."""
+
+    reason: str
+    message: str
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 - months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def screen_due(*, client: Client) -> ScreenDue | None:
+    """Whether the client should be screened (again) before CST, and why; None if not.
+
+    Due when there is no screening; when the intake changed since the latest screen (its
+    fingerprint differs); or when the client comes back after a gap: neither a session nor a
+    screen for ``practice.rescreen_after_months`` months (default 6), judged on the client's
+    own calendar days.
+    """
+    from headwise.care.models import SessionRecord
+    from headwise.diary.localtime import client_today
+
+    latest = latest_screening(client=client)
+    if latest is None:
+        return ScreenDue("never", _("No safety screening on record: screen before any CST."))
+    if latest.intake_hash and latest.intake_hash != intake_screen_facts(client=client).content_hash:
+        return ScreenDue("intake_changed", _("The intake changed after the latest screen: screen again."))
+    last_session = (
+        SessionRecord.objects.filter(client=client)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+    ).first()
+    last_care = max(filter(None, [latest.screened_at, last_session]))
+    zone = zoneinfo.ZoneInfo(client.time_zone)
+    months = client.practice.rescreen_after_months
+    if last_care.astimezone(zone).date() <= _months_before(client_today(client), months):
+        return ScreenDue(
+            "gap",
+            ngettext(
+                "No session or screen for %(months)s month: screen again before the plan restarts.",
+                "No session or screen for %(months)s months: screen again before the plan restarts.",
+                months,
+            )
+            % {"months": months},
+        )
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenReason:
+    """A stored reason in words, with its acknowledgement (for a caution) if given."""
+
+    words: texts.ReasonView
+    acknowledged_by: str
+    acknowledged_at: dt.datetime | None
+
+
+def screening_reasons(*, screening: SafetyScreening) -> list[ScreenReason]:
+    """The screening's reasons in the reader's language, each with who acknowledged it, when."""
+    acks = {a.rule_id: a for a in screening.acknowledgements.select_related("acknowledged_by")}
+    questions = practice_questions(practice=screening.client.practice)
+    rows = []
+    # A caution acknowledged as a whole (before risks were acknowledged one by one) counts
+    # for each of its reasons.
+    whole = screening.acknowledged_by if screening.acknowledged_at is not None else None
+    for reason in screening.reasons:
+        ack = acks.get(str(reason["rule_id"]))
+        by = ack.acknowledged_by if ack is not None else whole
+        rows.append(
+            ScreenReason(
+                words=texts.describe(reason, questions=questions),
+                acknowledged_by=str(by) if by is not None else "",
+                acknowledged_at=ack.acknowledged_at if ack is not None else screening.acknowledged_at,
+            )
+        )
+    return rows
+
+
+def screenings_of(*, client: Client) -> QuerySet[SafetyScreening]:
+    return (
+        SafetyScreening.objects.filter(client=client)
+        .select_related("acknowledged_by", "cleared_by", "created_by")
+        .order_by("-screened_at")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralLetter:
+    """What a referral letter to the client's physician says, gathered in one read."""
+
+    screening: SafetyScreening
+    client: Client
+    practice: Practice
+    location: Location | None
+    practitioner: Practitioner | None
+    findings: list[ScreenReason]
+    language: str
+    written_on: dt.date
+
+
+def letter_language(*, client: Client, fallback: str) -> str:
+    """The client's language (their login's), else ``fallback`` (the reader's)."""
+    user = client.user
+    return user.language if user is not None and user.language else fallback
+
+
+def referral_letter(*, screening: SafetyScreening, author: User, language: str) -> ReferralLetter:
+    """The letterhead (practice, location, practitioner) and the findings of a referral.
+
+    The practitioner is the author if they treat, else the client's own practitioner; the
+    location is that of the client's latest appointment, else the practitioner's first, else
+    the practice's first active one.
+    """
+    from headwise.care.models import Appointment
+    from headwise.diary.localtime import client_today
+
+    client = screening.client
+    practice = client.practice
+    practitioner = Practitioner.objects.filter(membership__user=author, practice=practice).first()
+    practitioner = practitioner or client.assigned_practitioner
+    appointment = (
+        Appointment.objects.filter(client=client).select_related("location").order_by("-starts_at").first()
+    )
+    location = appointment.location if appointment is not None else None
+    if location is None and practitioner is not None:
+        location = practitioner.locations.filter(is_active=True).order_by("name").first()
+    if location is None:
+        location = Location.objects.for_practice(practice).filter(is_active=True).order_by("name").first()
+    return ReferralLetter(
+        screening=screening,
+        client=client,
+        practice=practice,
+        location=location,
+        practitioner=practitioner,
+        findings=screening_reasons(screening=screening),
+        language=language,
+        written_on=client_today(client),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -17,19 +18,26 @@ from django.utils.translation import gettext as _
 
 from headwise import clinical
 from headwise.accounts.models import User
-from headwise.clients import consent_texts
+from headwise.clients import consent_texts, selectors
 from headwise.clients.intake import injury_rows, medication_rows
 from headwise.clients.models import (
     Client,
     Consent,
     ConsentKind,
     ConsentText,
+    DisabledSafetyRule,
     Intake,
     IntakeLink,
+    PracticeSafetyRule,
+    RuleChange,
+    RuleEffect,
+    SafetyRuleLogEntry,
     SafetyScreening,
+    ScreeningAcknowledgement,
     ScreeningOutcome,
 )
 from headwise.clients.selectors import may_process
+from headwise.common.limits import NOTES
 from headwise.common.services import refuse_unknown, update
 from headwise.practice.models import Practice
 
@@ -199,7 +207,12 @@ def consent_withdraw(*, consent: Consent) -> Consent:
 def rules_version(rules: clinical.RuleSet) -> str:
     """A fingerprint of the rule table, stored with each screening so a change is visible."""
     table = ";".join(f"{r.id}={r.effect}" for r in rules.active)
-    return "builtin-" + hashlib.sha256(table.encode()).hexdigest()[:12]
+    prefix = "builtin-" if not rules.disabled and not rules.added else "practice-"
+    return prefix + hashlib.sha256(table.encode()).hexdigest()[:12]
+
+
+def _refusal(exc: clinical.AnalysisError) -> ValidationError:
+    return ValidationError({exc.field: exc.reason})
 
 
 @transaction.atomic
@@ -211,19 +224,34 @@ def screening_record(
     screened_at: dt.datetime | None = None,
     notes: str = "",
 ) -> SafetyScreening:
-    """Record a safety screen; the outcome and reasons come from ``headwise.clinical``."""
-    rules = clinical.builtin_rules()
+    """Record a safety screen; the outcome and reasons come from ``headwise.clinical``.
+
+    The rules are the practice's (:func:`~headwise.clients.selectors.safety_rules`); the
+    intake's head-injury dates are judged on the client's today; reasons are stored as rule
+    ids, answers, effects and parameters, never as words.
+    """
+    from headwise.diary.localtime import client_today
+
+    rules = selectors.safety_rules(practice=client.practice)
     known = {r.id for r in rules.active}
     unknown = sorted(set(answers) - known)
     if unknown:
-        raise ValidationError({f"answers.{unknown[0]}": _("No safety rule has this id.")})
+        raise ValidationError({f"answers.{unknown[0]}": _("No safety rule in use has this id.")})
+    if len(notes) > NOTES:
+        raise ValidationError({"notes": _("At most %(n)s characters.") % {"n": NOTES}})
+    intake = selectors.intake_screen_facts(client=client)
     parameters = replace(clinical.DEFAULT_PARAMETERS, red_flag_onset_age=client.practice.red_flag_onset_age)
     try:
         result = clinical.evaluate_safety(
-            answers, age_at_onset=client.age_at_onset, rules=rules, parameters=parameters
+            answers,
+            age_at_onset=client.age_at_onset,
+            rules=rules,
+            parameters=parameters,
+            head_injuries=intake.head_injuries,
+            today=client_today(client),
         )
     except clinical.AnalysisError as exc:
-        raise ValidationError({exc.field: exc.reason}) from exc
+        raise _refusal(exc) from exc
     screening = SafetyScreening(
         practice_id=client.practice_id,
         client=client,
@@ -231,10 +259,12 @@ def screening_record(
         answers=dict(answers),
         outcome=result.outcome.value,
         reasons=[
-            {"rule_id": r.rule_id, "answer": r.answer, "effect": r.effect.value, "text": r.text}
+            {"rule_id": r.rule_id, "answer": r.answer, "effect": r.effect.value, "params": dict(r.params)}
             for r in result.reasons
         ],
         rules_version=rules_version(rules),
+        disabled_rules=list(result.disabled),
+        intake_hash=intake.content_hash,
         notes=notes,
         created_by=by,
         updated_by=by,
@@ -244,45 +274,236 @@ def screening_record(
     return screening
 
 
+def _reason_ids(screening: SafetyScreening) -> list[str]:
+    return [str(r["rule_id"]) for r in screening.reasons]
+
+
 @transaction.atomic
-def screening_acknowledge(*, screening: SafetyScreening, by: User) -> SafetyScreening:
-    """A practitioner or owner has read the caution and will adapt the treatment."""
+def screening_acknowledge(*, screening: SafetyScreening, by: User, rule_id: str) -> SafetyScreening:
+    """A practitioner or owner has read one named risk of a caution and will adapt the care.
+
+    Each reason of a *caution* is acknowledged on its own, with who and when; once every one
+    is, the screening counts as acknowledged (``acknowledged_by``/``_at``: the last of them).
+    """
+    screening = SafetyScreening.objects.select_for_update().get(pk=screening.pk)
     if screening.outcome != ScreeningOutcome.CAUTION:
         raise ValidationError({"outcome": _("Only a screening with the outcome caution is acknowledged.")})
-    if screening.acknowledged_at is not None:
-        raise ValidationError({"acknowledged_at": _("This caution was already acknowledged.")})
-    screening.acknowledged_by = by
-    screening.acknowledged_at = timezone.now()
+    if rule_id not in _reason_ids(screening):
+        raise ValidationError({"rule_id": _("This screening names no such risk.")})
+    if screening.acknowledgements.filter(rule_id=rule_id).exists():
+        raise ValidationError({"rule_id": _("This risk was already acknowledged.")})
+    now = timezone.now()
+    ScreeningAcknowledgement.objects.create(
+        practice_id=screening.practice_id,
+        screening=screening,
+        rule_id=rule_id,
+        acknowledged_by=by,
+        acknowledged_at=now,
+    )
+    done = set(screening.acknowledgements.values_list("rule_id", flat=True))
+    fields = ["updated_by", "updated_at"]
+    if done >= set(_reason_ids(screening)):
+        screening.acknowledged_by = by
+        screening.acknowledged_at = now
+        fields += ["acknowledged_by", "acknowledged_at"]
     screening.updated_by = by
-    screening.save(update_fields=["acknowledged_by", "acknowledged_at", "updated_by", "updated_at"])
+    screening.save(update_fields=fields)
     return screening
 
 
 @transaction.atomic
-def screening_clear(*, screening: SafetyScreening, clearance: str, by: User) -> SafetyScreening:
-    """Record a clinician's clearance of a referred client (e.g. a GP letter); booking opens."""
+def screening_clear(
+    *,
+    screening: SafetyScreening,
+    by: User,
+    clinician: str,
+    cleared_on: dt.date | None,
+    document: str,
+    notes: str = "",
+) -> SafetyScreening:
+    """Record a clinician's clearance of a referred client: who, on which day, in what document.
+
+    Booking and session records open again for this screening.
+    """
+    from headwise.diary.localtime import client_today
+
+    screening = SafetyScreening.objects.select_for_update().select_related("client").get(pk=screening.pk)
     if screening.outcome != ScreeningOutcome.REFER:
         raise ValidationError({"outcome": _("Only a screening with the outcome refer needs a clearance.")})
-    if not clearance.strip():
-        raise ValidationError({"clearance": _("Say who cleared the client, and on what.")})
     if screening.cleared_at is not None:
         raise ValidationError({"cleared_at": _("This referral was already cleared.")})
-    screening.clinician_clearance = clearance.strip()
+    errors: dict[str, str] = {}
+    if not clinician.strip():
+        errors["clinician"] = _("Say which clinician cleared the client.")
+    if not document.strip():
+        errors["document"] = _("Say what document the clearance is in.")
+    if cleared_on is None:
+        errors["cleared_on"] = _("Give the date of the clearance.")
+    elif cleared_on > client_today(screening.client):
+        errors["cleared_on"] = _("A clearance cannot be dated in the future.")
+    if errors:
+        raise ValidationError(errors)
+    screening.clearance_clinician = clinician.strip()
+    screening.clearance_on = cleared_on
+    screening.clearance_document = document.strip()
+    screening.clinician_clearance = notes.strip()
+    screening.cleared_by = by
     screening.cleared_at = timezone.now()
     screening.updated_by = by
-    screening.save(update_fields=["clinician_clearance", "cleared_at", "updated_by", "updated_at"])
+    # The answers may be an empty mapping (every rule unknown), which full_clean calls blank.
+    screening.full_clean(exclude=["answers", "reasons"])
+    screening.save(
+        update_fields=[
+            "clearance_clinician",
+            "clearance_on",
+            "clearance_document",
+            "clinician_clearance",
+            "cleared_by",
+            "cleared_at",
+            "updated_by",
+            "updated_at",
+        ]
+    )
     return screening
 
 
 def screening_blocker(screening: SafetyScreening | None) -> str | None:
-    """Why a booking is blocked by this (latest) screening, or None if it may go ahead."""
+    """Why treatment is blocked by this (latest) screening, or None if it may go ahead."""
     if screening is None:
         return None
     if screening.outcome == ScreeningOutcome.REFER and screening.cleared_at is None:
         return _("The latest safety screening says refer: no CST until a clinician's clearance is recorded.")
     if screening.outcome == ScreeningOutcome.CAUTION and screening.acknowledged_at is None:
-        return _("The latest safety screening says caution: a practitioner must acknowledge it first.")
+        return _("The latest safety screening says caution: a practitioner must acknowledge each risk first.")
     return None
+
+
+def treatment_blocker(*, client: Client, intake_only: bool = False) -> str | None:
+    """The one rule for whether a client may be booked for, or given, CST; None if so.
+
+    Booking (``headwise.care.services.appointment_book``) and session records
+    (``session_record_create``) both ask it, and so every page and API route that reaches
+    them. No screening on record blocks everything but an intake appointment; an uncleared
+    *refer* or an unacknowledged *caution* blocks everything.
+    """
+    screening = selectors.latest_screening(client=client)
+    if screening is None and not intake_only:
+        return _("No safety screening on record: book an intake, or record the screening first.")
+    return screening_blocker(screening)
+
+
+# --- the practice's rules -----------------------------------------------------------------
+
+
+def _log(
+    *, practice: Practice, by: User, action: str, rule_id: str, question: str = "", effect: str = ""
+) -> None:
+    SafetyRuleLogEntry.objects.create(
+        practice=practice,
+        at=timezone.now(),
+        by=by,
+        action=action,
+        rule_id=rule_id,
+        question=question,
+        effect=effect,
+    )
+
+
+@transaction.atomic
+def safety_rule_switch(*, practice: Practice, by: User, rule_id: str, enabled: bool) -> None:
+    """Switch a built-in rule off or on again; logged. Built-in rules are never edited."""
+    Practice.objects.select_for_update().filter(pk=practice.pk).first()
+    if rule_id not in {r.id for r in clinical.SAFETY_RULES}:
+        raise ValidationError({"rule_id": _("No built-in rule has this id.")})
+    scope = DisabledSafetyRule.objects.for_practice(practice).filter(rule_id=rule_id)
+    if enabled == (not scope.exists()):
+        state = _("on") if enabled else _("off")
+        raise ValidationError({"rule_id": _("This rule is already switched %(state)s.") % {"state": state}})
+    if enabled:
+        scope.delete()
+    else:
+        DisabledSafetyRule.objects.create(practice=practice, rule_id=rule_id)
+    action = RuleChange.ENABLED if enabled else RuleChange.DISABLED
+    _log(practice=practice, by=by, action=action, rule_id=rule_id)
+
+
+def rule_id_problem() -> str:
+    return _("Start with practice. and use 2 to 60 lower-case letters, digits or _ (e.g. practice.whiplash).")
+
+
+RULE_ID = re.compile(r"^practice\.[a-z0-9_]{2,60}$")
+
+
+@transaction.atomic
+def practice_rule_add(
+    *, practice: Practice, by: User, rule_id: str, question: str, effect: str
+) -> PracticeSafetyRule:
+    """Add the practice's own screening question (id ``practice.…``); logged."""
+    Practice.objects.select_for_update().filter(pk=practice.pk).first()
+    errors: dict[str, str] = {}
+    if not RULE_ID.match(rule_id):
+        errors["rule_id"] = rule_id_problem()
+    elif PracticeSafetyRule.objects.for_practice(practice).filter(rule_id=rule_id).exists():
+        errors["rule_id"] = _("This practice already has a rule with this id.")
+    if not question.strip():
+        errors["question"] = _("Write the question to ask.")
+    if effect not in RuleEffect.values:
+        errors["effect"] = _("Choose refer, defer or caution.")
+    if errors:
+        raise ValidationError(errors)
+    rule = PracticeSafetyRule(
+        practice=practice, rule_id=rule_id, question=question.strip(), effect=effect, created_by=by
+    )
+    rule.full_clean()
+    rule.save()
+    _log(
+        practice=practice,
+        by=by,
+        action=RuleChange.ADDED,
+        rule_id=rule_id,
+        question=rule.question,
+        effect=effect,
+    )
+    return rule
+
+
+@transaction.atomic
+def practice_rule_retire(*, rule: PracticeSafetyRule, by: User) -> PracticeSafetyRule:
+    """Take a practice's own rule out of use (kept, so old screenings still name it); logged."""
+    if not rule.is_active:
+        raise ValidationError({"rule_id": _("This rule is already out of use.")})
+    rule.is_active = False
+    rule.save(update_fields=["is_active"])
+    _log(
+        practice=rule.practice,
+        by=by,
+        action=RuleChange.RETIRED,
+        rule_id=rule.rule_id,
+        question=rule.question,
+        effect=rule.effect,
+    )
+    return rule
+
+
+@transaction.atomic
+def screen_settings_update(*, practice: Practice, by: User, rescreen_after_months: int | None) -> Practice:
+    """Change after how many months without care a client is screened again; logged."""
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    old = practice.rescreen_after_months
+    if rescreen_after_months is None:
+        raise ValidationError({"rescreen_after_months": _("Give a number of months.")})
+    practice.rescreen_after_months = rescreen_after_months
+    practice.full_clean()
+    if old != rescreen_after_months:
+        practice.save(update_fields=["rescreen_after_months"])
+        _log(
+            practice=practice,
+            by=by,
+            action=RuleChange.SETTING,
+            rule_id="rescreen_after_months",
+            question=f"{old} → {rescreen_after_months}",
+        )
+    return practice
 
 
 # --- processing consent: the guard every write of the client's data asks --------------------

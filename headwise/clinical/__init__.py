@@ -74,6 +74,7 @@ from headwise.clinical.questionnaires import (
 )
 from headwise.clinical.report import DaySummary, DiaryAnalysis, analyse, analysis_to_dict
 from headwise.clinical.safety import (
+    HEAD_INJURY_RULE,
     SAFETY_RULES,
     Effect,
     Outcome,
@@ -84,6 +85,7 @@ from headwise.clinical.safety import (
     SafetyRule,
     builtin_rules,
     evaluate_safety,
+    recent_head_injury,
 )
 
 __all__ = [
@@ -92,6 +94,8 @@ __all__ = [
     "PRECEDENCE",
     "ROWS",
     "SAFETY_RULES",
+    "HEAD_INJURY_RULE",
+    "recent_head_injury",
     "SUGGESTION_LABEL",
     "AnalysisError",
     "Attack",

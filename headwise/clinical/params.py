@@ -80,6 +80,11 @@ class Parameters:
         Baseline of >=28 consecutive diary days, warn below 80 % complete **(verify)**.
     red_flag_onset_age
         SNNOOP10 "onset at older age": >50 (SNOOP4) by default; the journal version uses >65.
+    head_injury_window_days
+        A head injury this many days ago or fewer defers CST: "other therapies until the
+        injuries have calmed down" (CST practice advice, e.g. Posture Massage, *Craniosacral
+        Massage Therapy for Migraines*; no published window exists). 90 days is an engine
+        choice **(verify)**, a parameter a practice may change.
     """
 
     migraine_day_definition: MigraineDayDefinition = MigraineDayDefinition.DEFAULT
@@ -117,6 +122,7 @@ class Parameters:
     baseline_min_days: int = 28
     baseline_min_completeness: float = 0.8
     red_flag_onset_age: int = 50
+    head_injury_window_days: int = 90
 
 
 DEFAULT_PARAMETERS = Parameters()

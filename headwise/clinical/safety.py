@@ -10,8 +10,9 @@ at least *caution* ("not answered"), and an unanswered *caution* rule makes it *
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from headwise.clinical.errors import AnalysisError
@@ -29,6 +30,7 @@ __all__ = [
     "evaluate_safety",
     "SAFETY_RULES",
     "ONSET_AGE_RULE",
+    "HEAD_INJURY_RULE",
 ]
 
 
@@ -72,6 +74,7 @@ _CST = "CST practice consensus (no medical-society list exists)"
 _EXPERT = "expert consensus, observational"
 _PRACTICE = "practitioner consensus, no trial evidence"
 ONSET_AGE_RULE = "red_flag.older_age_onset"
+HEAD_INJURY_RULE = "contraindication.recent_head_injury"
 
 
 def _rf(key: str, question: str) -> SafetyRule:
@@ -103,6 +106,11 @@ SAFETY_RULES: tuple[SafetyRule, ...] = (
     _ci(
         "brain_injury",
         "Concussion or other brain injury, recent skull fracture or severe head injury?",
+        Effect.DEFER,
+    ),
+    _ci(
+        "recent_head_injury",
+        "A head injury recently, still within the window for it to settle?",
         Effect.DEFER,
     ),
     _ci("brain_swelling", "Brain swelling?", Effect.REFER),
@@ -171,12 +179,18 @@ def builtin_rules() -> RuleSet:
 
 @dataclass(frozen=True, slots=True)
 class SafetyReason:
-    """Why a rule contributed to the outcome (``answer`` is yes or unknown)."""
+    """Why a rule contributed to the outcome (``answer`` is yes or unknown).
+
+    ``text`` is the English wording; ``params`` the facts a reader's own wording needs (for a
+    recent head injury: ``injured_on`` as an ISO date, ``days_since``, ``days_left`` and
+    ``window_days``).
+    """
 
     rule_id: str
     answer: str
     effect: Effect
     text: str
+    params: Mapping[str, str | int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +214,46 @@ def _answer(answers: Mapping[str, object], rule_id: str) -> bool | None:
 
 def _onset_age(answer: bool | None, age: int | None, threshold: int) -> bool | None:
     """SNNOOP10 "onset at older age": >50 (SNOOP4, default) or >65 (journal version)."""
-    derived = None if age is None else age > threshold
+    return _either(answer, None if age is None else age > threshold)
+
+
+def recent_head_injury(
+    injuries: Sequence[dt.date], *, today: dt.date, window_days: int
+) -> dict[str, str | int] | None:
+    """The latest head injury within ``window_days`` of ``today``, with the days left, or None.
+
+    Seed advice for CST practice: after a recent severe head injury, "other massage therapies
+    until the injuries have calmed down"; the window is
+    :attr:`~headwise.clinical.params.Parameters.head_injury_window_days`. An injury on day
+    ``today - window_days + 1`` is within it (one day left); on ``today - window_days`` it is
+    not.
+
+    Examples
+    --------
+    >>> recent_head_injury([dt.date(2026, 11, 20)], today=dt.date(2026, 12, 1), window_days=90)
+    {'injured_on': '2026-11-20', 'days_since': 11, 'days_left': 79, 'window_days': 90}
+    >>> recent_head_injury([dt.date(2026, 9, 2)], today=dt.date(2026, 12, 1), window_days=90) is None
+    True
+    """
+    for day in injuries:
+        if day > today:
+            raise AnalysisError("head_injuries", f"{day.isoformat()} is after today")
+    if not injuries:
+        return None
+    latest = max(injuries)
+    since = (today - latest).days
+    if since >= window_days:
+        return None
+    return {
+        "injured_on": latest.isoformat(),
+        "days_since": since,
+        "days_left": window_days - since,
+        "window_days": window_days,
+    }
+
+
+def _either(answer: bool | None, derived: bool | None) -> bool | None:
+    """A derived fact and the answer together: any yes wins, then any no, else unknown."""
     if answer is True or derived is True:
         return True
     if answer is False or derived is False:
@@ -214,6 +267,8 @@ def evaluate_safety(
     age_at_onset: int | None = None,
     rules: RuleSet | None = None,
     parameters: Parameters = DEFAULT_PARAMETERS,
+    head_injuries: Sequence[dt.date] | None = None,
+    today: dt.date | None = None,
 ) -> SafetyResult:
     """Evaluate a screen to *cleared*, *caution* or *refer* (docs/clinical-definitions.md section 4).
 
@@ -222,7 +277,10 @@ def evaluate_safety(
     a *yes* on a caution rule gives *caution*; an unanswered rule gives at least *caution* with
     the reason "not answered". Answers are ``"yes"``/``"no"``/``"unknown"`` (or
     True/False/None) per rule id; a rule missing from ``answers`` is unknown. The age-at-onset
-    rule is also answered by ``age_at_onset`` (> ``parameters.red_flag_onset_age``).
+    rule is also answered by ``age_at_onset`` (> ``parameters.red_flag_onset_age``); the
+    recent-head-injury rule by ``head_injuries`` (the dates the intake lists, judged on
+    ``today`` by :func:`recent_head_injury`; an empty list answers *no* unless the answer says
+    *yes*, None leaves it to the answer).
 
     Examples
     --------
@@ -236,12 +294,23 @@ def evaluate_safety(
     ('caution', 'not answered: Papilloedema?')
     """
     ruleset = rules or builtin_rules()
+    injury: dict[str, str | int] | None = None
+    if head_injuries is not None:
+        if today is None:
+            raise AnalysisError("today", "needed to judge the head injuries' dates")
+        injury = recent_head_injury(
+            head_injuries, today=today, window_days=parameters.head_injury_window_days
+        )
     reasons: list[SafetyReason] = []
     outcome = Outcome.CLEARED
     for rule in ruleset.active:
         value = _answer(answers, rule.id)
+        params: dict[str, str | int] = {}
         if rule.id == ONSET_AGE_RULE:
             value = _onset_age(value, age_at_onset, parameters.red_flag_onset_age)
+        if rule.id == HEAD_INJURY_RULE and head_injuries is not None:
+            value = _either(value, injury is not None)
+            params = dict(injury or {})
         if value is False:
             continue
         if value is None:
@@ -252,7 +321,8 @@ def evaluate_safety(
         verb = {Effect.REFER: "refer", Effect.DEFER: "defer treatment", Effect.CAUTION: "caution"}[
             rule.effect
         ]
-        reasons.append(SafetyReason(rule.id, "yes", rule.effect, f"{verb}: {rule.question} ({rule.source})"))
+        text = f"{verb}: {rule.question} ({rule.source})"
+        reasons.append(SafetyReason(rule.id, "yes", rule.effect, text, params))
         outcome = max(outcome, level, key=_RANK.__getitem__)
     return SafetyResult(outcome, tuple(reasons), tuple(sorted(ruleset.disabled)))
 

@@ -264,7 +264,7 @@ class ClientProfile:
     preventive: str
     screening_answers: dict[str, str]
     screening_outcome: str
-    screening_reasons: list[dict[str, str]]
+    screening_reasons: list[dict[str, Any]]
     clinician_cleared: bool
     mean_intensity: float
     missing_feature_rate: float
@@ -823,7 +823,7 @@ def _screening_plan(rng: np.random.Generator, n: int) -> list[str]:
 
 def _screen(
     rng: np.random.Generator, kind: str, age: int
-) -> tuple[dict[str, str], str, list[dict[str, str]], int]:
+) -> tuple[dict[str, str], str, list[dict[str, Any]], int]:
     answers = {r.id: "no" for r in SAFETY_RULES}
     if kind == "caution":
         rule = rng.choice(["contraindication.clotting", "contraindication.high_risk_pregnancy", "unknown"])
@@ -836,7 +836,7 @@ def _screen(
     onset_age = min(age - 2, int(rng.integers(8, 36)))
     result = evaluate_safety(answers, age_at_onset=onset_age)
     reasons = [
-        {"rule_id": r.rule_id, "answer": r.answer, "effect": r.effect.value, "text": r.text}
+        {"rule_id": r.rule_id, "answer": r.answer, "effect": r.effect.value, "params": dict(r.params)}
         for r in result.reasons
     ]
     return answers, result.outcome.value, reasons, onset_age

@@ -471,7 +471,11 @@ def _consents(
             row.acknowledged_by = practitioner_user
             row.acknowledged_at = w.at(p.therapy_start, 8 * 60)
         if p.clinician_cleared:
-            row.clinician_clearance = "Letter from the GP: primary migraine confirmed, no objection to CST."
+            row.clearance_clinician = "GP"
+            row.clearance_on = (screened + dt.timedelta(days=8)).date()
+            row.clearance_document = "Letter from the GP"
+            row.clinician_clearance = "Primary migraine confirmed, no objection to CST."
+            row.cleared_by = practitioner_user
             row.cleared_at = screened + dt.timedelta(days=10)
         screenings.append(row)
     w.create(SafetyScreening, screenings)

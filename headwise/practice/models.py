@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,12 @@ class Practice(Public):
         _("red flag: new headache after age"),
         default=50,
         help_text=_("SNOOP4 uses 50, SNNOOP10's journal version 65 (CLINICAL.md §3)."),
+    )
+    rescreen_after_months = models.PositiveSmallIntegerField(
+        _("screen again after a gap of (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("A client back after this long without a session or screen is screened again."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -240,18 +240,23 @@ def test_it_blocks_booking_after_a_referral_until_a_clinician_clears(
     assert fields_of(response) == ["client_id"]
     assert "refer" in response.json()["errors"][0]["message"]
     assert _count() == 1
-    call(as_owner, "post", f"/api/screenings/{screening.uuid}/clearance", {"clearance": "GP letter, 3 May"})
+    clearance = {"clinician": "Dr. Jansen, GP", "cleared_on": "2026-01-05", "document": "GP letter, 3 May"}
+    call(as_owner, "post", f"/api/screenings/{screening.uuid}/clearance", clearance)
     assert call(as_front_desk, "post", "/api/appointments", booking).status_code == 201
 
 
 def test_it_needs_a_caution_acknowledged_before_booking(
     as_practitioner, as_front_desk, world, booking
 ) -> None:
-    screening = f.SafetyScreeningFactory(client=world.client, practice=world.practice, outcome="caution")
+    reason = {"rule_id": "contraindication.clotting", "answer": "yes", "effect": "caution", "params": {}}
+    screening = f.SafetyScreeningFactory(
+        client=world.client, practice=world.practice, outcome="caution", reasons=[reason]
+    )
     response = call(as_front_desk, "post", "/api/appointments", booking)
     assert fields_of(response) == ["client_id"]
     assert "acknowledge" in response.json()["errors"][0]["message"]
-    assert call(as_practitioner, "post", f"/api/screenings/{screening.uuid}/acknowledge").status_code == 200
+    url = f"/api/screenings/{screening.uuid}/acknowledge"
+    assert call(as_practitioner, "post", url, {"rule_id": "contraindication.clotting"}).status_code == 200
     assert call(as_front_desk, "post", "/api/appointments", booking).status_code == 201
 
 

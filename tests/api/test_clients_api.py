@@ -230,41 +230,60 @@ def test_it_keeps_screenings_from_front_desk_and_the_client(as_front_desk, as_cl
     assert SafetyScreening.objects.filter(client=world.client).count() == 1
 
 
-def test_it_acknowledges_a_caution(as_practitioner, as_front_desk, world: PracticeWorld) -> None:
-    created = _screen(as_practitioner, world.client, **{"contraindication.clotting": "yes"}).json()
-    assert created["outcome"] == "caution"
+CLOT = {"rule_id": "contraindication.clotting"}
+INFECTION = {"rule_id": "contraindication.acute_infection"}
+CLEARANCE = {"clinician": "Dr. A. de Vries, GP", "cleared_on": "2026-01-05", "document": "GP letter, ref 12"}
+
+
+def test_it_acknowledges_each_risk_of_a_caution(as_practitioner, as_owner, as_front_desk, world) -> None:
+    two = {"contraindication.clotting": "yes", "contraindication.acute_infection": "yes"}
+    created = _screen(as_practitioner, world.client, **two).json()
+    assert created["outcome"] == "caution" and len(created["reasons"]) == 2
     url = f"/api/screenings/{created['id']}/acknowledge"
-    assert call(as_front_desk, "post", url).status_code == 403
-    response = call(as_practitioner, "post", url)
-    assert response.status_code == 200 and response.json()["books_allowed"] is True
+    assert call(as_front_desk, "post", url, CLOT).status_code == 403
+    first = call(as_practitioner, "post", url, CLOT).json()
+    assert first["books_allowed"] is False
+    assert [r["acknowledged_by"] for r in first["reasons"]] == [str(world.practitioner_user), None]
+    second = call(as_owner, "post", url, INFECTION).json()
+    assert second["books_allowed"] is True
     screening = SafetyScreening.objects.get(uuid=created["id"])
-    assert screening.acknowledged_by == world.practitioner_user
-    assert fields_of(call(as_practitioner, "post", url)) == ["acknowledged_at"]
+    assert screening.acknowledged_by == world.owner
+    assert {(a.rule_id, a.acknowledged_by) for a in screening.acknowledgements.all()} == {
+        ("contraindication.clotting", world.practitioner_user),
+        ("contraindication.acute_infection", world.owner),
+    }
+    assert fields_of(call(as_practitioner, "post", url, CLOT)) == ["rule_id"]
+    assert fields_of(call(as_practitioner, "post", url, {"rule_id": "red_flag.neoplasm"})) == ["rule_id"]
+    assert screening.acknowledgements.count() == 2
 
 
 def test_it_acknowledges_only_a_caution(as_owner, world: PracticeWorld) -> None:
     screening = world.records["screening"]
-    assert fields_of(call(as_owner, "post", f"/api/screenings/{screening.uuid}/acknowledge")) == ["outcome"]
+    assert fields_of(call(as_owner, "post", f"/api/screenings/{screening.uuid}/acknowledge", CLOT)) == [
+        "outcome"
+    ]
     screening.refresh_from_db()
-    assert screening.acknowledged_at is None
+    assert screening.acknowledged_at is None and screening.acknowledgements.count() == 0
 
 
 def test_it_records_a_clinicians_clearance(as_owner, world: PracticeWorld) -> None:
     created = _screen(as_owner, world.client, **{"contraindication.aneurysm": "yes"}).json()
     url = f"/api/screenings/{created['id']}/clearance"
-    assert fields_of(call(as_owner, "post", url, {"clearance": ""})) == ["clearance"]
-    assert fields_of(call(as_owner, "post", url, {"clearance": "   "})) == ["clearance"]
-    response = call(as_owner, "post", url, {"clearance": "Neurologist letter, 3 May: no objection"})
+    assert fields_of(call(as_owner, "post", url, {**CLEARANCE, "clinician": ""})) == ["clinician"]
+    assert fields_of(call(as_owner, "post", url, {**CLEARANCE, "document": "   "})) == ["document"]
+    assert fields_of(call(as_owner, "post", url, {**CLEARANCE, "cleared_on": "2099-01-01"})) == ["cleared_on"]
+    assert SafetyScreening.objects.get(uuid=created["id"]).cleared_at is None
+    response = call(as_owner, "post", url, {**CLEARANCE, "notes": "No objection to gentle CST"})
     assert response.status_code == 200 and response.json()["books_allowed"] is True
     screening = SafetyScreening.objects.get(uuid=created["id"])
-    assert screening.clinician_clearance.startswith("Neurologist") and screening.cleared_at is not None
+    assert screening.clearance_clinician == "Dr. A. de Vries, GP"
+    assert screening.clearance_on.isoformat() == "2026-01-05"
+    assert screening.clearance_document == "GP letter, ref 12"
+    assert screening.cleared_by == world.owner and screening.cleared_at is not None
     assert screening.history.count() == 2
 
 
 def test_it_hides_another_practices_screening(as_owner, outsider: PracticeWorld) -> None:
     screening = outsider.records["screening"]
     assert as_owner.get(f"/api/screenings/{screening.uuid}").status_code == 404
-    assert (
-        call(as_owner, "post", f"/api/screenings/{screening.uuid}/clearance", {"clearance": "x"}).status_code
-        == 404
-    )
+    assert call(as_owner, "post", f"/api/screenings/{screening.uuid}/clearance", CLEARANCE).status_code == 404

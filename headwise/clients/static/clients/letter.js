@@ -1,0 +1,1 @@
+document.getElementById("print-letter")?.addEventListener("click", () => window.print());
