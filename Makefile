@@ -12,6 +12,7 @@ PORT ?= 8000
 DEMO_CLIENTS ?= 40
 DEMO_DAYS ?= 400
 DEMO_SEED ?= 7
+DEMO_SCHEDULE_EVERY ?= 60
 CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 
@@ -32,7 +33,11 @@ demo: install
 	HEADWISE_DEMO=1 $(BIN)/headwise collectstatic --noinput --verbosity 0
 	HEADWISE_DEMO=1 $(BIN)/headwise demo-data --clients $(DEMO_CLIENTS) --days $(DEMO_DAYS) --seed $(DEMO_SEED) --if-absent --base-url http://$(HOST):$(PORT)
 	@echo "Headwise serves the demo practice at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	HEADWISE_DEMO=1 $(BIN)/headwise runserver $(HOST):$(PORT)
+	@echo "Beside it: the task worker (db_worker) sends e-mails, run-schedule enqueues reminders and follow-ups every $(DEMO_SCHEDULE_EVERY) s; e-mails print here."
+	@HEADWISE_DEMO=1 bash -c 'trap "kill 0" EXIT INT TERM; \
+	  $(BIN)/headwise db_worker --no-reload --interval 2 & \
+	  $(BIN)/headwise run-schedule --every $(DEMO_SCHEDULE_EVERY) & \
+	  $(BIN)/headwise runserver $(HOST):$(PORT)'
 
 # Debian's Chromium for the browser tests; Playwright cannot download its own browser here.
 chromium:
