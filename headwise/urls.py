@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("diary/", include("headwise.diary.urls")),
+    path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
     path("", include("headwise.web.urls")),
 ]

@@ -44,8 +44,6 @@ from django.utils.translation import gettext as _
 from headwise import clinical
 from headwise.care.models import PhaseKind, PlanPhase, PlanStatus, SessionRecord, TreatmentPlan
 from headwise.clients.models import Client
-from headwise.clinical import _vectorised as vec
-from headwise.clinical.days import ROW
 from headwise.clinical.localdays import EPOCH_ORDINAL, local_day_numbers
 from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake
 from headwise.outcomes.columns import (
@@ -79,6 +77,8 @@ FOLLOW_UP_PERIODS = 3
 DROPOUT_QUIET_DAYS = 56
 EARLY_END_DAYS = 84
 DAY_US = 86_400_000_000
+_DAY_BIAS = 2**21  # day numbers from 1970 - 5,700 years on: positive in 23 bits
+_CLIENT_SHIFT = 2**24
 EIGHT_DAYS_US = 8 * DAY_US
 
 IntArray = npt.NDArray[np.int64]
@@ -89,6 +89,11 @@ _QUALITIES = ("pulsating", "pressing", "other")
 _DISABILITY = ("none", "half", "missed")
 _PAIN = ("none", "mild", "moderate", "severe")
 _PHASES: tuple[str, ...] = tuple(k.value for k in PhaseKind)
+# The engine's codes for aura types, drug classes and substances: their order in the enums.
+_AURA_TYPES: tuple[str, ...] = tuple(t.value for t in clinical.AuraType)
+_DRUG_CLASSES: tuple[str, ...] = tuple(c.value for c in clinical.DrugClass)
+_SUBSTANCES: tuple[str, ...] = tuple(x.value for x in clinical.Substance)
+_ROW = {name: i for i, name in enumerate(clinical.ROWS)}
 _PLAN_STATUS: tuple[str, ...] = tuple(s.value for s in PlanStatus)
 
 
@@ -233,12 +238,23 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
             "location": or_missing(F("appointment__location_id")),
         },
     )
-    checkins = read_columns(
-        DailyCheckIn.objects.for_practice(practice)
-        .filter(client_id__in=in_cohort)
-        .order_by("client_id", "date"),
-        {"client": F("client_id"), "day": DayNumber("date"), "headache": tri("had_headache")},
-    )
+    # The longest column, packed into one integer per check-in: client, day, headache.
+    packed = read_columns(
+        DailyCheckIn.objects.for_practice(practice).order_by(),
+        {
+            "checkin": F("client_id") * _CLIENT_SHIFT
+            + (DayNumber("date") + _DAY_BIAS) * 2
+            + tri("had_headache")
+        },
+    )["checkin"]
+    checkin_client = packed // _CLIENT_SHIFT
+    mine = np.isin(checkin_client, client_pk)
+    packed = packed[mine]
+    checkins = {
+        "client": checkin_client[mine],
+        "day": (packed % _CLIENT_SHIFT) // 2 - _DAY_BIAS,
+        "headache": packed % 2,
+    }
     attacks_qs = Attack.objects.for_practice(practice).filter(
         client_id__in=in_cohort, deleted_at__isnull=True
     )
@@ -267,7 +283,7 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
         .order_by("attack_id", "started_at", "pk"),
         {
             "attack": F("attack_id"),
-            "type": choice_code("type", [t.value for t in vec.AURA_TYPES]),
+            "type": choice_code("type", _AURA_TYPES),
             "start": or_missing(EpochMicros("started_at")),
             "minutes": or_missing(F("duration_minutes")),
             "spread": tri("spread_gradually"),
@@ -278,21 +294,19 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
     intakes = read_columns(
         MedicationIntake.objects.for_practice(practice)
         .filter(client_id__in=in_cohort, deleted_at__isnull=True)
-        .order_by("client_id", "taken_at", "pk"),
+        .order_by(),
         {
             "client": F("client_id"),
             "attack": or_missing(F("attack_id")),
             "taken": EpochMicros("taken_at"),
-            "drug_class": choice_code("drug_class", [c.value for c in vec.DRUG_CLASSES]),
-            "substance": choice_code("substance", [x.value for x in vec.SUBSTANCES]),
+            "drug_class": choice_code("drug_class", _DRUG_CLASSES),
+            "substance": choice_code("substance", _SUBSTANCES),
             "before": choice_code("pain_before", _PAIN),
             "after": choice_code("pain_at_2h", _PAIN),
         },
     )
     plans = read_columns(
-        TreatmentPlan.objects.for_practice(practice)
-        .filter(client_id__in=in_cohort)
-        .order_by("client_id", "pk"),
+        TreatmentPlan.objects.for_practice(practice).filter(client_id__in=in_cohort).order_by(),
         {
             "client": F("client_id"),
             "status": choice_code("status", _PLAN_STATUS),
@@ -534,8 +548,8 @@ def cohort_counts(practice: Practice, *, now: dt.datetime | None = None) -> Coho
     return CohortCounts(
         read,
         result.counts,
-        result.counts[ROW["migraine"]],
-        result.counts[ROW["recorded"]],
+        result.counts[_ROW["migraine"]],
+        result.counts[_ROW["recorded"]],
         result.period_diary,
         index.astype(np.int64),
     )
@@ -555,7 +569,8 @@ class Interval:
 
 @dataclass(frozen=True, slots=True)
 class CohortRow:
-    """One group's numbers (NaN where they cannot be computed)."""
+    """One group's numbers (NaN where they cannot be computed); ``dimension`` is ``all``,
+    ``practitioner``, ``location`` or ``phase``."""
 
     dimension: str
     label: str
@@ -669,7 +684,7 @@ def cohort_report(practice: Practice, *, now: dt.datetime | None = None) -> Coho
     zero = np.zeros(n, dtype=np.int64)
     has_comp = ~np.isnan(completeness)
     rows += _rows(
-        _("All clients"),
+        "all",
         [_("All clients")],
         zero[enough],
         units(enough),
@@ -682,8 +697,8 @@ def cohort_report(practice: Practice, *, now: dt.datetime | None = None) -> Coho
     names = dict(Practitioner.objects.for_practice(practice).values_list("pk", "display_name"))
     places = dict(Location.objects.for_practice(practice).values_list("pk", "name"))
     for dimension, keys, table in (
-        (_("Practitioner"), r.practitioner, names),
-        (_("Location"), r.location, places),
+        ("practitioner", r.practitioner, names),
+        ("location", r.location, places),
     ):
         codes, group = np.unique(keys, return_inverse=True)
         labels = [table.get(int(c), _("Not recorded")) for c in codes]
@@ -742,7 +757,7 @@ def _phase_rows(
     enough = base_ok[client] & (rec >= FOLLOW_UP_MIN_COMPLETENESS * days)
     del n
     return _rows(
-        _("Phase"),
+        "phase",
         labels,
         kind[enough],
         {

@@ -3,8 +3,9 @@
 Every column is an integer expression evaluated by the database (an instant as microseconds
 since the Unix epoch, a date as a day number, a choice or a yes/no/unknown answer as a small
 code, NULL as a sentinel), so no model instance and no per-value Python object is made on the
-way: on PostgreSQL the rows come as one binary ``COPY ... TO STDOUT`` and are parsed by
-``np.frombuffer``; elsewhere (SQLite) through ``values_list`` into one ``np.array``.
+way: on PostgreSQL each column comes as one binary array (``array_send(array_agg(...))``)
+parsed by ``np.frombuffer``; elsewhere (SQLite) the rows come through ``values_list`` into one
+``np.array``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.db import connections, models
-from django.db.models import BigIntegerField, Case, Value, When
+from django.db.models import BigIntegerField, Case, F, Value, When, Window
 from django.db.models.expressions import Func
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
 __all__ = ["MISSING", "DayNumber", "EpochMicros", "choice_code", "read_columns", "tri", "or_missing"]
 
@@ -87,49 +88,64 @@ def choice_code(field: str, values: Sequence[str]) -> Case:
 def read_columns(queryset: models.QuerySet[Any], columns: Mapping[str, Any]) -> dict[str, IntArray]:
     """Evaluate ``columns`` (name -> integer expression) over ``queryset`` in one query.
 
-    The queryset's own ordering is kept (give it one). Every expression must be non-NULL
-    (wrap nullable ones in :func:`or_missing`).
+    The rows come in the queryset's order if it has one (``order_by(...)``), in any order if
+    it has none (``order_by()``: the database then need not sort). Every expression must be
+    non-NULL (wrap nullable ones in :func:`or_missing`).
     """
     names = list(columns)
     aliases = {f"_col_{name}": Cast(expr, BigIntegerField()) for name, expr in columns.items()}
-    qs = queryset.annotate(**aliases).values_list(*aliases)
-    connection = connections[qs.db]
+    connection = connections[queryset.db]
     if connection.vendor == "postgresql":
-        table = _copy_binary(qs, connection, len(names))
-    else:
-        rows = list(qs)
-        table = np.array(rows, dtype=np.int64).reshape(len(rows), len(names))
+        return _aggregated_arrays(queryset, aliases, names, connection)
+    rows = list(queryset.annotate(**aliases).values_list(*aliases))
+    table = np.array(rows, dtype=np.int64).reshape(len(rows), len(names))
     return {name: np.ascontiguousarray(table[:, i]) for i, name in enumerate(names)}
 
 
-_HEADER = 19  # PGCOPY signature (11), flags (4), header extension length (4)
+_ARRAY_HEADER = 20  # array_send of a 1-D array: ndim, has-nulls, element type, length, lower bound
 
 
-def _copy_binary(qs: models.QuerySet[Any], connection: Any, n_columns: int) -> IntArray:
-    """The rows of ``qs`` (all ``bigint``, non-NULL) by ``COPY (...) TO STDOUT (FORMAT BINARY)``."""
+def _aggregated_arrays(
+    queryset: models.QuerySet[Any], aliases: Mapping[str, Any], names: Sequence[str], connection: Any
+) -> dict[str, IntArray]:
+    """PostgreSQL: each column as one ``array_send(array_agg(...))`` value, in one row.
+
+    Rows fetched one by one cost several microseconds each in the driver (a COPY too: one
+    message per row); one binary array per column costs nothing per row. The order is carried
+    by a ``row_number()`` over the queryset's ordering, and applied with ``np.argsort``.
+    """
     import psycopg
 
-    sql, params = qs.query.sql_with_params()
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    ranked = queryset.annotate(
+        **aliases, _col__rank=Window(RowNumber(), order_by=[_order(o) for o in ordering])
+    )
+    inner, params = ranked.order_by().values_list(*aliases, "_col__rank").query.sql_with_params()
+    columns = [*aliases, "_col__rank"]
+    select = ", ".join(f'array_send(array_agg(t."{c}"))' for c in columns)
+    sql = f"SELECT {select} FROM ({inner}) t"  # noqa: S608 - aliases are ours; values are parameters
     connection.ensure_connection()
-    with psycopg.ClientCursor(connection.connection) as cursor:
-        statement = f"COPY ({cursor.mogrify(sql, params)}) TO STDOUT (FORMAT BINARY)"
-        buffer = bytearray()
-        with cursor.copy(statement) as copy:
-            for block in copy:
-                buffer += block
+    with psycopg.ClientCursor(connection.connection) as client_side:
+        statement = client_side.mogrify(sql, params)
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, binary=True)
+        row = cursor.fetchone()
     if connection.queries_logged:  # count it as Django counts its own queries
         connection.queries_log.append({"sql": statement, "time": "0.000"})
-    fields: list[tuple[str, str]] = [("count", ">i2")]
-    for i in range(n_columns):
-        fields += [(f"len{i}", ">i4"), (f"v{i}", ">i8")]
-    row = np.dtype(fields)
-    n_rows = (len(buffer) - _HEADER - 2) // row.itemsize
-    data = np.frombuffer(buffer, dtype=row, count=n_rows, offset=_HEADER)
-    if n_rows and (
-        np.any(data["count"] != n_columns) or any(np.any(data[f"len{i}"] != 8) for i in range(n_columns))
-    ):
-        raise ValueError("COPY returned a NULL or a column that is not bigint")
-    out = np.empty((n_rows, n_columns), dtype=np.int64)
-    for i in range(n_columns):
-        out[:, i] = data[f"v{i}"]
-    return out
+    element = np.dtype([("len", ">i4"), ("v", ">i8")])
+    arrays = [
+        np.zeros(0, dtype=np.int64)
+        if value is None
+        else np.frombuffer(value, dtype=element, offset=_ARRAY_HEADER)["v"].astype(np.int64)
+        for value in (row or [None] * len(columns))
+    ]
+    if not ordering:
+        return dict(zip(names, arrays, strict=True))
+    order = np.argsort(arrays[-1], kind="stable")
+    return {name: arrays[i][order] for i, name in enumerate(names)}
+
+
+def _order(term: Any) -> Any:
+    if not isinstance(term, str):
+        return term
+    return F(term[1:]).desc() if term.startswith("-") else F(term).asc()
