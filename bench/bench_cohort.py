@@ -48,7 +48,8 @@ def clone_clients(practice: object, copies: int, progress: object) -> None:
     mapped through temporary tables, new UUIDs (``gen_random_uuid()``), no login: the copies
     have the generated clients' distributions and sizes, and load in seconds, not minutes.
     Consents, trigger exposures, follow-ups and questionnaires are not copied (the cohort does
-    not read them).
+    not read them); the copies' appointments are marked cancelled, so that they do not
+    double-book the practitioners (their sessions and locations are copied as they are).
     """
     from django.db import connection
 
@@ -111,6 +112,11 @@ def clone_clients(practice: object, copies: int, progress: object) -> None:
                         values.append("gen_random_uuid()")
                     elif c in ("request_id", "user_id"):
                         values.append("NULL")
+                    elif model is Appointment and c == "status":
+                        # The copies' bookings would double-book the practitioners and rooms
+                        # (an exclusion constraint for all but cancelled ones); the cohort reads
+                        # only their location.
+                        values.append("'cancelled'")
                     else:
                         values.append(f"s.{c}")
                 if makes:

@@ -276,6 +276,14 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
             "had_aura": tri("had_aura"),
             "disability": choice_code("disability", _DISABILITY),
         },
+        codes={
+            "side": len(_SIDES),
+            "quality": len(_QUALITIES),
+            **dict.fromkeys(
+                ("aggravated", "nausea", "vomiting", "photophobia", "phonophobia", "had_aura"), 2
+            ),
+            "disability": len(_DISABILITY),
+        },
     )
     aura = read_columns(
         AuraSymptom.objects.for_practice(practice)
@@ -290,6 +298,7 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
             "unilateral": tri("unilateral"),
             "positive": tri("positive"),
         },
+        codes={"type": len(_AURA_TYPES), "spread": 2, "unilateral": 2, "positive": 2},
     )
     intakes = read_columns(
         MedicationIntake.objects.for_practice(practice)
@@ -304,6 +313,7 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
             "before": choice_code("pain_before", _PAIN),
             "after": choice_code("pain_at_2h", _PAIN),
         },
+        codes={"drug_class": len(_DRUG_CLASSES), "substance": len(_SUBSTANCES), "before": 4, "after": 4},
     )
     plans = read_columns(
         TreatmentPlan.objects.for_practice(practice).filter(client_id__in=in_cohort).order_by(),

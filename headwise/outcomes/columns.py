@@ -85,21 +85,49 @@ def choice_code(field: str, values: Sequence[str]) -> Case:
     )
 
 
-def read_columns(queryset: models.QuerySet[Any], columns: Mapping[str, Any]) -> dict[str, IntArray]:
+def read_columns(
+    queryset: models.QuerySet[Any], columns: Mapping[str, Any], *, codes: Mapping[str, int] | None = None
+) -> dict[str, IntArray]:
     """Evaluate ``columns`` (name -> integer expression) over ``queryset`` in one query.
 
     The rows come in the queryset's order if it has one (``order_by(...)``), in any order if
     it has none (``order_by()``: the database then need not sort). Every expression must be
     non-NULL (wrap nullable ones in :func:`or_missing`).
+
+    ``codes`` names the columns that hold small codes, each with how many values it has
+    (``-1`` to ``n - 1``, as :func:`tri` and :func:`choice_code` make them): the database packs
+    them into one integer, a few bits each, and they are unpacked here. Fewer columns, less
+    work per row on both sides.
     """
-    names = list(columns)
-    aliases = {f"_col_{name}": Cast(expr, BigIntegerField()) for name, expr in columns.items()}
+    small = dict(codes or {})
+    plain = {name: expr for name, expr in columns.items() if name not in small}
+    layout: list[tuple[str, int, int]] = []  # name, shift, bits
+    shift = 0
+    packed: Any = None
+    for name, n in small.items():
+        bits = max(1, int(n + 1).bit_length())  # values -1..n-1 stored as 0..n
+        if shift + bits > 62:
+            raise ValueError("too many coded columns to pack into one integer")
+        term = (columns[name] + Value(1)) * Value(1 << shift)
+        packed = term if packed is None else packed + term
+        layout.append((name, shift, bits))
+        shift += bits
+    if packed is not None:
+        plain["_packed_codes"] = packed
+    names = list(plain)
+    aliases = {f"_col_{name}": Cast(expr, BigIntegerField()) for name, expr in plain.items()}
     connection = connections[queryset.db]
     if connection.vendor == "postgresql":
-        return _aggregated_arrays(queryset, aliases, names, connection)
-    rows = list(queryset.annotate(**aliases).values_list(*aliases))
-    table = np.array(rows, dtype=np.int64).reshape(len(rows), len(names))
-    return {name: np.ascontiguousarray(table[:, i]) for i, name in enumerate(names)}
+        out = _aggregated_arrays(queryset, aliases, names, connection)
+    else:
+        rows = list(queryset.annotate(**aliases).values_list(*aliases))
+        table = np.array(rows, dtype=np.int64).reshape(len(rows), len(names))
+        out = {name: np.ascontiguousarray(table[:, i]) for i, name in enumerate(names)}
+    if packed is not None:
+        word = out.pop("_packed_codes")
+        for name, at, bits in layout:
+            out[name] = ((word >> at) & ((1 << bits) - 1)) - 1
+    return {name: out[name] for name in columns}
 
 
 _ARRAY_HEADER = 20  # array_send of a 1-D array: ndim, has-nulls, element type, length, lower bound
