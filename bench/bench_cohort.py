@@ -31,6 +31,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headwise.settings_test")
@@ -188,10 +189,10 @@ def main() -> int:
             n_checkins = DailyCheckIn.objects.for_practice(practice).count()
             n_attacks = Attack.objects.for_practice(practice).count()
 
-            def run_cohort() -> object:
+            def run_cohort(practice: Any = practice) -> object:
                 return cohort.cohort_report(practice)
 
-            def run_floor() -> object:
+            def run_floor(practice: Any = practice) -> object:
                 packed = read_columns(
                     DailyCheckIn.objects.for_practice(practice).filter(had_headache=True).order_by(),
                     {"day": F("client_id") * 2**24 + DayNumber("date")},
@@ -206,7 +207,7 @@ def main() -> int:
                     (client - lo) * width + periods, minlength=int(client.max() - lo + 1) * width
                 )
 
-            def run_sql() -> object:
+            def run_sql(practice: Any = practice) -> object:
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "SELECT client_id, (date - DATE '1970-01-01') / 28, count(*) FROM diary_dailycheckin"

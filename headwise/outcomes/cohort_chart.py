@@ -30,7 +30,7 @@ def cohort_chart(rows: list[CohortRow], *, dark: bool = False) -> bytes:
     shown = [r for r in rows if r.n_clients > 0]
     panel = 0.55 + 0.3 * max(1, len(shown))
     fig = Figure(figsize=(3.9, 2 * panel + 0.3), dpi=100, facecolor=c["bg"], layout="constrained")
-    upper, lower = fig.subfigures(2, 1)
+    upper, lower = fig.subfigures(2, 1)  # type: ignore[misc]  # an array of two SubFigures
     top, bottom = upper.subplots(), lower.subplots()
     for sub, title in ((upper, _("50% responders (%)")), (lower, _("Change in migraine days per month"))):
         sub.set_facecolor(c["bg"])
