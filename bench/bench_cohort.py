@@ -255,7 +255,8 @@ def main() -> int:
             for k, label in labels.items():
                 print(f"  {label:34} {med[k]:9.3f} {min(times[k]):8.3f}")
             print(
-                f"  of which, once: reads into columns {split[0]:.3f} s, engine (cohort_analyse) {split[1]:.3f} s"
+                f"  of which, once: reads into columns {split[0]:.3f} s, "
+                f"engine (cohort_analyse) {split[1]:.3f} s"
             )
             print(
                 f"  ratio cohort / floor: {med['cohort'] / med['floor']:.2f} (target <= 3); "
