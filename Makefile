@@ -12,6 +12,7 @@ PORT ?= 8000
 DEMO_CLIENTS ?= 40
 DEMO_DAYS ?= 400
 DEMO_SEED ?= 7
+DEMO_SCHEDULE_EVERY ?= 60
 CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 
@@ -32,7 +33,11 @@ demo: install
 	HEADWISE_DEMO=1 $(BIN)/headwise collectstatic --noinput --verbosity 0
 	HEADWISE_DEMO=1 $(BIN)/headwise demo-data --clients $(DEMO_CLIENTS) --days $(DEMO_DAYS) --seed $(DEMO_SEED) --if-absent --base-url http://$(HOST):$(PORT)
 	@echo "Headwise serves the demo practice at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	HEADWISE_DEMO=1 $(BIN)/headwise runserver $(HOST):$(PORT)
+	@echo "Beside it: the task worker (db_worker) sends e-mails, run-schedule enqueues reminders and follow-ups every $(DEMO_SCHEDULE_EVERY) s; e-mails print here."
+	@HEADWISE_DEMO=1 bash -c 'trap "kill 0" EXIT INT TERM; \
+	  $(BIN)/headwise db_worker --no-reload --interval 2 & \
+	  $(BIN)/headwise run-schedule --every $(DEMO_SCHEDULE_EVERY) & \
+	  $(BIN)/headwise runserver $(HOST):$(PORT)'
 
 # Debian's Chromium for the browser tests; Playwright cannot download its own browser here.
 chromium:
@@ -66,9 +71,10 @@ contracts: install
 unit: install
 	$(BIN)/pytest -n 2 -m "not browser" --doctest-modules headwise/clinical headwise/stats tests
 
+# The simulation studies touch no database: the SQLite run above covers them.
 unit-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser" tests; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser and not simulation" tests; \
 	else echo "PostgreSQL at $(PG_URL) does not answer: SKIPPING the PostgreSQL run (the SQLite run still counts)."; fi
 
 browser: install chromium pdftoppm axe

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from headwise.clinical import (
     ROWS,
     Attack,
@@ -104,3 +106,29 @@ def test_the_interchange_format_keeps_the_headache_checkins() -> None:
 
 def test_only_a_missing_day_is_unrecorded() -> None:
     assert [s.recorded for s in DayState] == [False, True, True, True]
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["Europe/Amsterdam", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "America/Santiago"],
+)
+def test_local_day_numbers_are_local_date_for_every_instant(zone: str) -> None:
+    import numpy as np
+
+    from headwise.clinical.localdays import EPOCH_ORDINAL, local_date, local_day_numbers
+
+    z = ZoneInfo(zone)
+    rng = np.random.default_rng(7)
+    start = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp()) * 1_000_000
+    # Random instants over two years, plus every quarter hour around the year's transitions.
+    micros = np.concatenate(
+        (
+            start + rng.integers(0, 2 * 365 * 86_400_000_000, 3000),
+            start + np.arange(0, 730 * 96) * 900_000_000,
+        )
+    )
+    got = local_day_numbers(micros, z)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    for us, day in zip(micros.tolist(), got.tolist(), strict=True):
+        instant = epoch + timedelta(microseconds=us)
+        assert local_date(instant, z).toordinal() - EPOCH_ORDINAL == day, (zone, instant)

@@ -1,0 +1,283 @@
+"""Benchmark the practice cohort's computation from the database (``python -m bench cohort``).
+
+PostgreSQL only (``DATABASE_URL``; skipped with a message otherwise): the cohort page reads
+whole columns per practice, and on SQLite that is neither the deployment nor a fair floor.
+
+For each size (``BENCH_COHORT_SIZES``, default ``1000,10000`` clients x 365 days), a demo
+practice of 1,000 clients is generated and loaded (``headwise.demo``: executemany in batches
+of 2,000, with a progress bar); a larger size adds copies of those clients made inside
+PostgreSQL (:func:`clone_clients`): 10,000 clients are ten copies of 1,000 distinct diaries.
+Then, interleaved, ``RUNS`` times each:
+
+* **cohort**: :func:`headwise.outcomes.cohort.cohort_report` end to end from the database:
+  the reads, the columns, the engine's ``cohort_analyse`` (ICHD-3 classification of every
+  attack, every day category per 28-day period), the statistics by practitioner, location
+  and phase;
+* **floor** (the baseline): one SQL read of the headache check-in days (the same binary
+  reader, client and day packed in one integer) and one ``np.bincount`` per client and 28-day
+  period: the least a count of headache days per period can cost from this database;
+* **SQL count**: the same counts as one ``GROUP BY`` query, for reference.
+
+Reported: median and best times, the ratio cohort / floor (medians), the queries, and the
+peak memory of one cohort run (``tracemalloc``: Python and NumPy allocations; psycopg's copy
+buffers are Python bytes). Targets: 10,000 clients under 2 s, within 3x the floor, under 1 GB.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headwise.settings_test")
+
+RUNS = 5
+DAYS = 365
+#: Distinct generated clients; larger sizes are copies of them made inside PostgreSQL.
+GENERATED = 1000
+
+
+def clone_clients(practice: object, copies: int, progress: object) -> None:
+    """Copy the practice's clients ``copies`` times with their diaries and care, in SQL.
+
+    ``INSERT ... SELECT`` per table, new primary keys drawn from each table's sequence and
+    mapped through temporary tables, new UUIDs (``gen_random_uuid()``), no login: the copies
+    have the generated clients' distributions and sizes, and load in seconds, not minutes.
+    Consents, trigger exposures, follow-ups and questionnaires are not copied (the cohort does
+    not read them); the copies' appointments are marked cancelled, so that they do not
+    double-book the practitioners (their sessions and locations are copied as they are).
+    """
+    from django.db import connection
+
+    from headwise.care.models import Appointment, PlanPhase, SessionRecord, TreatmentPlan
+    from headwise.clients.models import Client
+    from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake
+
+    # (model, the map it makes or None, {fk column: (map, nullable)}, the column that ties it to originals)
+    plan = [
+        (Client, "m_client", {}, None),
+        (Attack, "m_attack", {"client_id": ("m_client", False)}, None),
+        (AuraSymptom, None, {"attack_id": ("m_attack", False)}, None),
+        (MedicationIntake, None, {"client_id": ("m_client", False), "attack_id": ("m_attack", True)}, None),
+        (DailyCheckIn, None, {"client_id": ("m_client", False)}, None),
+        (TreatmentPlan, "m_plan", {"client_id": ("m_client", False)}, None),
+        (PlanPhase, "m_phase", {"plan_id": ("m_plan", False)}, None),
+        (Appointment, "m_appt", {"client_id": ("m_client", False), "phase_id": ("m_phase", True)}, None),
+        (SessionRecord, None, {"client_id": ("m_client", False), "appointment_id": ("m_appt", True)}, None),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE originals AS SELECT id FROM clients_client WHERE practice_id = %s",
+            [practice.pk],  # type: ignore[attr-defined]
+        )
+        for _ in range(copies):
+            for model, makes, fks, _tie in plan:
+                table = model._meta.db_table
+                if makes:
+                    source = "originals" if model is Client else None
+                    cursor.execute(f"DROP TABLE IF EXISTS {makes}")
+                    if source:
+                        cursor.execute(
+                            f"CREATE TEMP TABLE {makes} AS SELECT id AS old, "  # noqa: S608
+                            f"nextval(pg_get_serial_sequence('{table}', 'id')) AS new FROM originals"
+                        )
+                    else:
+                        col, (parent, _nullable) = next(iter(fks.items()))
+                        cursor.execute(
+                            f"CREATE TEMP TABLE {makes} AS SELECT s.id AS old, "  # noqa: S608
+                            f"nextval(pg_get_serial_sequence('{table}', 'id')) AS new "
+                            f"FROM {table} s JOIN {parent} p ON p.old = s.{col}"
+                        )
+                    cursor.execute(f"CREATE INDEX ON {makes} (old)")
+                columns, values, joins = [], [], []
+                for field in model._meta.concrete_fields:
+                    c = field.column
+                    columns.append(c)
+                    if field.primary_key:
+                        values.append(
+                            "me.new" if makes else f"nextval(pg_get_serial_sequence('{table}', 'id'))"
+                        )
+                    elif c in fks:
+                        parent, nullable = fks[c]
+                        alias = f"j_{c}"
+                        joins.append(
+                            f"{'LEFT ' if nullable else ''}JOIN {parent} {alias} ON {alias}.old = s.{c}"
+                        )
+                        values.append(f"{alias}.new")
+                    elif c == "uuid":
+                        values.append("gen_random_uuid()")
+                    elif c in ("request_id", "user_id"):
+                        values.append("NULL")
+                    elif model is Appointment and c == "status":
+                        # The copies' bookings would double-book the practitioners and rooms
+                        # (an exclusion constraint for all but cancelled ones); the cohort reads
+                        # only their location.
+                        values.append("'cancelled'")
+                    else:
+                        values.append(f"s.{c}")
+                if makes:
+                    joins.insert(0, f"JOIN {makes} me ON me.old = s.id")
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608
+                    f"FROM {table} s {' '.join(joins)}"
+                )
+            progress(GENERATED)  # type: ignore[operator]
+        cursor.execute("DROP TABLE originals")
+
+
+def sizes() -> list[int]:
+    raw = os.environ.get("BENCH_COHORT_SIZES", "1000,10000")
+    return [int(x) for x in raw.split(",") if x.strip()]
+
+
+def main() -> int:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print(
+            "bench_cohort: SKIPPED: set DATABASE_URL to a PostgreSQL server "
+            "(e.g. postgres://postgres@127.0.0.1:5432/bench); the cohort bench runs on PostgreSQL only."
+        )
+        return 0
+    import django
+
+    django.setup()
+    import numpy as np
+    from django.db import connection, transaction
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from tqdm import tqdm
+
+    from headwise import clinical
+    from headwise.demo import generator as g
+    from headwise.demo import loader
+    from headwise.diary.models import Attack, DailyCheckIn
+    from headwise.outcomes import cohort
+    from headwise.outcomes.columns import DayNumber, read_columns
+
+    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    print(
+        f"database: PostgreSQL {connection.pg_version}, {db_name}; {RUNS} interleaved runs after one warm-up"
+    )
+    try:
+        results = []
+        for n in sizes():
+            existing = loader.demo_practice()
+            if existing is not None:
+                with transaction.atomic():
+                    loader.demo_practice_delete(existing)
+            began = time.perf_counter()
+            generated = min(n, GENERATED)
+            config = loader.demo_config(
+                clients=generated, days=DAYS, seed=11, true_effect=1.0, now=timezone.now()
+            )
+            data = g.generate(config)
+            with tqdm(total=n, desc=f"loading {n} clients", unit="client", file=sys.stderr) as bar:
+                loaded = loader.load(data, progress=bar.update)
+                copies = (n - generated) // generated
+                if copies:
+                    with transaction.atomic():
+                        clone_clients(loaded.practice, copies, bar.update)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            load_s = time.perf_counter() - began
+            practice = loaded.practice
+            n_checkins = DailyCheckIn.objects.for_practice(practice).count()
+            n_attacks = Attack.objects.for_practice(practice).count()
+
+            def run_cohort(practice: Any = practice) -> object:
+                return cohort.cohort_report(practice)
+
+            def run_floor(practice: Any = practice) -> object:
+                packed = read_columns(
+                    DailyCheckIn.objects.for_practice(practice).filter(had_headache=True).order_by(),
+                    {"day": F("client_id") * 2**24 + DayNumber("date")},
+                )["day"]
+                client, day = packed // 2**24, packed % 2**24
+                if client.size == 0:
+                    return np.zeros(0)
+                lo = client.min()
+                periods = (day - day.min()) // 28
+                width = int(periods.max()) + 1
+                return np.bincount(
+                    (client - lo) * width + periods, minlength=int(client.max() - lo + 1) * width
+                )
+
+            def run_sql(practice: Any = practice) -> object:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT client_id, (date - DATE '1970-01-01') / 28, count(*) FROM diary_dailycheckin"
+                        " WHERE practice_id = %s AND had_headache GROUP BY 1, 2",
+                        [practice.pk],
+                    )
+                    return cursor.fetchall()
+
+            cases = {"cohort": run_cohort, "floor": run_floor, "sql": run_sql}
+            times: dict[str, list[float]] = {k: [] for k in cases}
+            for call in cases.values():  # warm-up: caches, the first query plans
+                call()
+            for _ in range(RUNS):
+                for name, call in cases.items():
+                    t0 = time.perf_counter()
+                    call()
+                    times[name].append(time.perf_counter() - t0)
+            with CaptureQueriesContext(connection) as captured:
+                report = run_cohort()
+            # Where the time goes, once each: the reads into columns, then the engine.
+            t0 = time.perf_counter()
+            read = cohort.cohort_columns(practice)
+            t1 = time.perf_counter()
+            clinical.cohort_analyse(read.columns)
+            t2 = time.perf_counter()
+            split = (t1 - t0, t2 - t1)
+            tracemalloc.start()
+            run_cohort()
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            med = {k: statistics.median(v) for k, v in times.items()}
+            results.append((n, med, times, peak, len(captured), report, load_s, n_checkins, n_attacks))
+            print(
+                f"\n{n} clients x {DAYS} days: {n_checkins} check-ins, {n_attacks} attacks "
+                f"(generated and loaded in {load_s:.0f} s); cohort {report.n_cohort} clients with a session, "  # type: ignore[attr-defined]
+                f"{report.n_enough} with enough data"  # type: ignore[attr-defined]
+            )
+            print(f"  {'':34} {'median s':>9} {'best s':>8}")
+            labels = {
+                "cohort": "cohort page computation",
+                "floor": "floor: one read + np.bincount",
+                "sql": "SQL GROUP BY count (reference)",
+            }
+            for k, label in labels.items():
+                print(f"  {label:34} {med[k]:9.3f} {min(times[k]):8.3f}")
+            print(
+                f"  of which, once: reads into columns {split[0]:.3f} s, "
+                f"engine (cohort_analyse) {split[1]:.3f} s"
+            )
+            print(
+                f"  ratio cohort / floor: {med['cohort'] / med['floor']:.2f} (target <= 3); "
+                f"queries: {len(captured)}; peak traced memory: {peak / 2**20:.0f} MB (target < 1024 MB)"
+            )
+        for n, med, _times, peak, _q, _r, *_ in results:
+            if n == 10_000:
+                verdict = (
+                    "MET"
+                    if med["cohort"] < 2 and med["cohort"] / med["floor"] <= 3 and peak < 2**30
+                    else "NOT MET"
+                )
+                print(
+                    f"\n10,000 clients: {med['cohort']:.2f} s (target < 2 s), "
+                    f"{med['cohort'] / med['floor']:.2f}x the floor (target <= 3), "
+                    f"{peak / 2**20:.0f} MB peak (target < 1 GB): {verdict}"
+                )
+    finally:
+        connection.creation.destroy_test_db(db_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""The practice cohort read from whole columns: the same days as the per-client engine, and a
+number of queries that does not grow with the practice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from headwise import clinical
+from headwise.care.models import SessionRecord
+from headwise.clients.models import Client
+from headwise.demo import generator as g
+from headwise.demo import loader
+from headwise.diary.clinical_adapter import diary_from_rows
+from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake
+from headwise.outcomes import cohort
+from headwise.practice.models import Practice
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def demo_practice(clients: int, days: int = 200, seed: int = 5) -> Practice:
+    config = loader.demo_config(clients=clients, days=days, seed=seed, true_effect=1.0, now=timezone.now())
+    return loader.load(g.generate(config)).practice
+
+
+def per_client_periods(client: Client) -> dict[int, clinical.Period]:
+    """The per-client path: the client's rows, ``diary_from_rows``, ``days``, ``periods``
+    anchored on the first session's local day."""
+    attacks = list(Attack.objects.filter(client=client, deleted_at__isnull=True))
+    aura = list(AuraSymptom.objects.filter(attack__in=attacks))
+    intakes = list(MedicationIntake.objects.filter(client=client, deleted_at__isnull=True))
+    checkins = DailyCheckIn.objects.filter(client=client).values_list("date", "had_headache")
+    diary = diary_from_rows(client, checkins=checkins, attacks=attacks, aura=aura, intakes=intakes)
+    first = SessionRecord.objects.filter(client=client).order_by("started_at").first()
+    assert first is not None
+    anchor = clinical.local_date(first.started_at, zoneinfo.ZoneInfo(client.time_zone))
+    return {p.index: p for p in clinical.periods(clinical.days(diary), anchor=anchor)}
+
+
+def add_edge_cases(practice: Practice) -> None:
+    """Records the generator does not make: other zones, an open attack, an attack ending at
+    local midnight, 'no aura' with a symptom, an intake naming a deleted attack, unknowns."""
+    clients = list(Client.objects.filter(practice=practice).order_by("pk"))
+    kolkata, amsterdam = clients[0], clients[1]
+    Client.objects.filter(pk=kolkata.pk).update(time_zone="Asia/Kolkata")
+    Client.objects.filter(pk=amsterdam.pk).update(time_zone="Europe/Amsterdam", migraine_diagnosed=None)
+    kolkata.refresh_from_db()
+    amsterdam.refresh_from_db()
+    zone = zoneinfo.ZoneInfo("Europe/Amsterdam")
+    day = timezone.now().astimezone(zone).date() - dt.timedelta(days=20)
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    common = {"client": amsterdam, "practice": practice, "time_zone": "Europe/Amsterdam"}
+    f.AttackFactory(
+        **common, started_at=midnight - dt.timedelta(hours=3), ended_at=midnight, peak_intensity=6
+    )
+    f.AttackFactory(**common, started_at=midnight + dt.timedelta(days=2, hours=22), ended_at=None)
+    no_aura = f.AttackFactory(
+        **common,
+        started_at=midnight + dt.timedelta(days=4, hours=8),
+        ended_at=midnight + dt.timedelta(days=4, hours=14),
+        had_aura=False,
+        side="unilateral",
+        quality="pulsating",
+        nausea=True,
+        peak_intensity=8,
+    )
+    f.AuraSymptomFactory(attack=no_aura, practice=practice)
+    gone = f.AttackFactory(
+        **common,
+        started_at=midnight + dt.timedelta(days=6, hours=9),
+        ended_at=midnight + dt.timedelta(days=6, hours=13),
+    )
+    around = f.AttackFactory(
+        **common,
+        started_at=midnight + dt.timedelta(days=6, hours=8),
+        ended_at=midnight + dt.timedelta(days=6, hours=20),
+        peak_intensity=None,
+        side="",
+        quality="",
+    )
+    f.MedicationIntakeFactory(
+        client=amsterdam,
+        practice=practice,
+        attack=gone,
+        taken_at=midnight + dt.timedelta(days=6, hours=10),
+        name="sumatriptan",
+        drug_class="triptan",
+        pain_before="severe",
+        pain_at_2h="mild",
+    )
+    Attack.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    f.MedicationIntakeFactory(
+        client=amsterdam,
+        practice=practice,
+        attack=None,
+        taken_at=midnight + dt.timedelta(days=9, hours=10),
+        name="ibuprofen",
+        drug_class="simple_analgesic",
+        substance="nsaid",
+    )
+    assert around.pk
+
+
+def test_it_counts_every_clients_days_as_the_per_client_engine_does() -> None:
+    practice = demo_practice(clients=12)
+    add_edge_cases(practice)
+    counts = cohort.cohort_counts(practice)
+    read = counts.read
+    assert read.client_pk.size >= 8  # clients with a session
+    compared = 0
+    for k, pk in enumerate(read.client_pk.tolist()):
+        expected = per_client_periods(Client.objects.get(pk=pk))
+        mine = np.flatnonzero(counts.period_diary == k)
+        relative = counts.period_index[mine] - read.baseline_period[k] - 1  # -1: the baseline
+        got = dict(zip(relative.tolist(), mine.tolist(), strict=True))
+        for index, period in expected.items():
+            column = counts.counts[:, got[index]]
+            assert int(column[clinical.ROWS.index("recorded")]) == period.recorded_days, (pk, index)
+            for name, value in period.counts.items():
+                assert int(column[clinical.ROWS.index(name)]) == value, (pk, index, name)
+            compared += 1
+        # Periods the per-client table does not reach hold no recorded day.
+        beyond = [got[i] for i in got if i not in expected]
+        assert not counts.counts[:, beyond].any()
+    assert compared > 50
+
+
+def test_its_baseline_is_the_28_days_before_the_first_session() -> None:
+    practice = demo_practice(clients=4, days=150)
+    counts = cohort.cohort_counts(practice)
+    r = counts.read
+    base = counts.period_index == r.baseline_period[counts.period_diary]
+    starts = counts.period_start[base]
+    np.testing.assert_array_equal(starts, r.first_session - 28)
+
+
+@pytest.mark.parametrize("n_clients", [5, 50])
+def test_its_queries_do_not_grow_with_the_practice(
+    n_clients: int, django_assert_max_num_queries: Any
+) -> None:
+    practice = demo_practice(clients=n_clients, days=120, seed=n_clients)
+    with django_assert_max_num_queries(11):
+        report = cohort.cohort_report(practice)
+    assert report.n_cohort > 0
+
+
+def test_it_reads_only_its_own_practice(world: Any, outsider: Any) -> None:
+    f.SessionRecordFactory(
+        client=outsider.client, practice=outsider.practice, practitioner=outsider.records["practitioner"]
+    )
+    read = cohort.cohort_columns(world.practice)
+    assert read.client_pk.tolist() == [world.client.pk]
