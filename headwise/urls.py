@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("diary/", include("headwise.diary.urls")),
+    path("", include("headwise.outcomes.urls")),
     path("", include("headwise.web.urls")),
 ]
