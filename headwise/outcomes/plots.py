@@ -8,9 +8,11 @@ Three figures, for the client's page, the practitioner's view and the physician'
 * :func:`medication_figure`: acute-medication days per 28 recorded days, with the ICHD-3 8.2
   medication-overuse thresholds (10 and 15 days a month) drawn.
 
+Each is drawn once, in the light palette; :func:`dark_variant` gives the dark theme's copy.
+
 The figures read only :class:`PlotPeriod`, :class:`PhaseSpan` and dates, so they are tested
 without a database. Text is large (a 390 px phone shows the SVG at its own size), colours are
-calm and the dark variant is drawn for the dark theme; every figure has a table behind it on the
+calm, and the dark theme gets its own colours; every figure has a table behind it on the
 page, and its alt text says what it shows.
 """
 
@@ -27,6 +29,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from django.utils.translation import gettext as _  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402 - the backend is chosen first
 
@@ -110,19 +113,53 @@ class PhaseSpan:
 
 
 def svg(fig: Figure) -> bytes:
+    """The figure as SVG, in the light palette."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
-def data_uri(fig: Figure) -> str:
-    """The figure as an ``<img src>`` value: one request draws the page and its plots."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg(fig)).decode("ascii")
+def png(fig: Figure, *, dpi: int = 200) -> bytes:
+    """The figure as PNG at print resolution: a PDF embeds it as it is, where an SVG of
+    matplotlib's glyph outlines costs the PDF renderer seconds to paint."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
 
 
-def _figure(c: Mapping[str, str], *, height: float, width: float) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=(width, height), dpi=100, facecolor=c["bg"], layout="constrained")
-    ax = fig.add_subplot(facecolor=c["bg"])
+def dark_variant(light: bytes) -> bytes:
+    """The same drawing in the dark palette: each light colour swapped for its dark twin.
+
+    Drawing a figure costs far more than this swap, so one drawing serves both themes; the
+    palettes map each colour one way (a colour used twice in LIGHT has one twin in DARK).
+    """
+    out = light
+    for key, colour in LIGHT.items():
+        out = out.replace(colour.encode(), f"@{key}@".encode())
+    for key, colour in DARK.items():
+        out = out.replace(f"@{key}@".encode(), colour.encode())
+    return out
+
+
+def data_uri(drawing: bytes, *, kind: str = "image/svg+xml") -> str:
+    """A drawing as an ``<img src>`` value: one request draws the page and its plots."""
+    return f"data:{kind};base64," + base64.b64encode(drawing).decode("ascii")
+
+
+def _figure(
+    c: Mapping[str, str], *, height: float, width: float, legend_rows: int = 0
+) -> tuple[Figure, Axes]:
+    """A figure with its axes at fixed margins (in inches), room below for the legend's rows.
+
+    Fixed margins, not a layout engine: the engine doubled the drawing time of a page.
+    """
+    fig = Figure(figsize=(width, height), dpi=100, facecolor=c["bg"])
+    left, right, top = 0.55, 0.12, 0.12
+    bottom = 0.3 + 0.2 * legend_rows + (0.08 if legend_rows else 0)
+    ax = fig.add_axes(
+        (left / width, bottom / height, 1 - (left + right) / width, 1 - (top + bottom) / height),
+        facecolor=c["bg"],
+    )
     ax.tick_params(colors=c["muted"], labelsize=10, length=2)
     for name, spine in ax.spines.items():
         spine.set_color(c["line"])
@@ -169,8 +206,7 @@ def _dates_axis(ax: Axes, c: Mapping[str, str], first: dt.date, last: dt.date) -
     ax.tick_params(axis="x", labelsize=10, colors=c["muted"])
 
 
-def _legend(fig: Figure, ax: Axes, c: Mapping[str, str], phases: Sequence[PhaseSpan], sessions: bool) -> None:
-    from matplotlib.artist import Artist
+def _handles(c: Mapping[str, str], phases: Sequence[PhaseSpan], sessions: bool) -> list[Artist]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -179,23 +215,32 @@ def _legend(fig: Figure, ax: Axes, c: Mapping[str, str], phases: Sequence[PhaseS
     for p in phases:
         if p.kind not in seen and p.kind != "no_plan":
             seen.append(p.kind)
-            handles.append(
-                Patch(facecolor=c.get(p.kind, c["treatment"]), edgecolor=c["line"], label=phase_label(p.kind))
-            )
+            colour = c.get(p.kind, c["treatment"])
+            handles.append(Patch(facecolor=colour, edgecolor=c["line"], label=phase_label(p.kind)))
     if sessions:
         handles.append(
             Line2D([], [], linestyle="none", marker="|", markersize=9, color=c["session"], label=_("session"))
         )
+    return handles
+
+
+def _columns(fig: Figure, handles: Sequence[Artist]) -> int:
+    return max(1, min(2 if fig.get_figwidth() < WIDTH_IN else 3, len(handles)))
+
+
+def _legend(fig: Figure, c: Mapping[str, str], handles: Sequence[Artist], columns: int) -> None:
     if not handles:
         return
     legend = fig.legend(
         handles=handles,
-        loc="outside lower center",
-        ncol=min(2 if fig.get_figwidth() < WIDTH_IN else 3, len(handles)),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=columns,
         fontsize=9,
         frameon=False,
         handlelength=1.2,
         columnspacing=0.9,
+        borderaxespad=0.2,
     )
     for text in legend.get_texts():
         text.set_color(c["muted"])
@@ -220,43 +265,52 @@ def migraine_figure(
     *,
     sessions: Sequence[dt.date],
     phases: Sequence[PhaseSpan],
-    dark: bool = False,
     width: float = WIDTH_IN,
-    height: float = 3.0,
+    height: float = 3.2,
 ) -> Figure:
     """Migraine days per 28 recorded days, one bar per 28-day period, with its 95% interval.
 
     A period under 80% complete is drawn pale (its rate rests on few days); a period without
     a recorded day has no bar (never a zero). Sessions are ticks along the top, phases bands.
     """
-    c = DARK if dark else LIGHT
-    fig, ax = _figure(c, height=height, width=width)
+    c = LIGHT
+    first, last = _span_of(periods) if periods else (dt.date.min, dt.date.min)
+    shown = [d for d in sessions if first <= d < last]
+    handles = _handles(c, phases, bool(shown))
+    probe = Figure(figsize=(width, height))
+    columns = _columns(probe, handles)
+    rows = -(-len(handles) // columns) if handles else 0
+    fig, ax = _figure(c, height=height + 0.2 * max(0, rows - 2), width=width, legend_rows=rows)
     if not periods:
         return fig
-    first, last = _span_of(periods)
     _phases(ax, c, phases, first, last)
-    top = 4.0
-    for p in periods:
-        if p.migraine is None:
-            continue
-        width_days = max(1, (p.end - p.start).days + 1) * 0.8
-        colour = c["bar"] if p.completeness >= LOW_COMPLETENESS else c["bar_low"]
-        ax.bar(_mid(p), p.migraine, width=width_days, color=colour, zorder=2)
-        if p.migraine_low is not None and p.migraine_high is not None:
-            ax.errorbar(
-                _mid(p),
-                p.migraine,
-                yerr=[[max(0.0, p.migraine - p.migraine_low)], [max(0.0, p.migraine_high - p.migraine)]],
-                fmt="none",
-                ecolor=c["interval"],
-                elinewidth=1,
-                capsize=2,
-                zorder=3,
-            )
-            top = max(top, p.migraine_high)
-        top = max(top, p.migraine)
-    top = min(28.0, top * 1.12 + 0.5)
-    shown = [d for d in sessions if first <= d < last]
+    # One call per kind of mark, not one per period: each call builds its own artists.
+    drawn = [p for p in periods if p.migraine is not None]
+    heights = [p.migraine or 0.0 for p in drawn]
+    ax.bar(
+        [_mid(p) for p in drawn],
+        heights,
+        width=[_bar_width(p) for p in drawn],
+        color=[c["bar"] if p.completeness >= LOW_COMPLETENESS else c["bar_low"] for p in drawn],
+        zorder=2,
+    )
+    ranged = [p for p in drawn if p.migraine_low is not None and p.migraine_high is not None]
+    if ranged:
+        ax.errorbar(
+            [_mid(p) for p in ranged],
+            [p.migraine or 0.0 for p in ranged],
+            yerr=[
+                [max(0.0, (p.migraine or 0.0) - (p.migraine_low or 0.0)) for p in ranged],
+                [max(0.0, (p.migraine_high or 0.0) - (p.migraine or 0.0)) for p in ranged],
+            ],
+            fmt="none",
+            ecolor=c["interval"],
+            elinewidth=1,
+            capsize=2,
+            zorder=3,
+        )
+    top = max([4.0, *heights, *(p.migraine_high or 0.0 for p in ranged)])
+    top = min(28.0, top * 1.08 + 0.5)
     if shown:
         ax.plot(
             [_x(d) + 0.5 for d in shown],
@@ -268,23 +322,33 @@ def migraine_figure(
             zorder=4,
             clip_on=False,
         )
-    ax.set_ylim(0, top * 1.04)
+    ax.set_ylim(0, top * 1.05)
+    _integer_ticks(ax)
     _dates_axis(ax, c, first, last)
     ax.set_ylabel(_("migraine days / 28"), color=c["muted"], fontsize=10)
-    _legend(fig, ax, c, phases, bool(shown))
+    _legend(fig, c, handles, columns)
     return fig
+
+
+def _bar_width(p: PlotPeriod) -> float:
+    return max(1, (p.end - p.start).days + 1) * 0.8
+
+
+def _integer_ticks(ax: Axes) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
 
 
 def intensity_figure(
     periods: Sequence[PlotPeriod],
     *,
     phases: Sequence[PhaseSpan],
-    dark: bool = False,
     width: float = WIDTH_IN,
     height: float = 2.3,
 ) -> Figure:
     """Mean peak intensity (0-10) of each period's attacks; no point where no attack started."""
-    c = DARK if dark else LIGHT
+    c = LIGHT
     fig, ax = _figure(c, height=height, width=width)
     if not periods:
         return fig
@@ -305,26 +369,27 @@ def medication_figure(
     *,
     thresholds: Sequence[tuple[int, str]],
     phases: Sequence[PhaseSpan],
-    dark: bool = False,
     width: float = WIDTH_IN,
     height: float = 2.5,
 ) -> Figure:
-    """Acute-medication days per 28 recorded days (any class: bars; the most used class: line),
-    with the ICHD-3 8.2 thresholds as dashed lines, each labelled with its classes."""
-    c = DARK if dark else LIGHT
+    """Acute-medication days per 28 recorded days, one bar per period, with the ICHD-3 8.2
+    medication-overuse thresholds as dashed lines, each labelled with its classes."""
+    c = LIGHT
     fig, ax = _figure(c, height=height, width=width)
     if not periods:
         return fig
     first, last = _span_of(periods)
     _phases(ax, c, phases, first, last)
-    top = 16.0
-    for p in periods:
-        if p.medication is None:
-            continue
-        width_days = max(1, (p.end - p.start).days + 1) * 0.8
-        colour = c["medication"] if p.completeness >= LOW_COMPLETENESS else c["line"]
-        ax.bar(_mid(p), p.medication, width=width_days, color=colour, zorder=2)
-        top = max(top, p.medication + 1)
+    drawn = [p for p in periods if p.medication is not None]
+    heights = [p.medication or 0.0 for p in drawn]
+    ax.bar(
+        [_mid(p) for p in drawn],
+        heights,
+        width=[_bar_width(p) for p in drawn],
+        color=[c["medication"] if p.completeness >= LOW_COMPLETENESS else c["line"] for p in drawn],
+        zorder=2,
+    )
+    top = max([16.0, *(h + 1 for h in heights)])
     for value, label in thresholds:
         ax.axhline(value, color=c["threshold"], linestyle="--", linewidth=1, zorder=3)
         ax.text(
@@ -338,6 +403,7 @@ def medication_figure(
             zorder=4,
         )
     ax.set_ylim(0, min(28.0, top + 1.5))
+    _integer_ticks(ax)
     _dates_axis(ax, c, first, last)
     ax.set_ylabel(_("medication days / 28"), color=c["muted"], fontsize=10)
     return fig

@@ -168,21 +168,17 @@ def report_context(client: Client, *, analysis: ClientAnalysis | None = None) ->
     analysis = analysis or client_analysis(client)
     month = diary_selectors.month_view(client=client, month=calendar_month(today))
     periods = analysis.plot_periods
-    figures = {
-        "migraine": plots.data_uri(
-            plots.migraine_figure(
-                periods, sessions=analysis.sessions, phases=analysis.phases, width=3.5, height=2.5
-            )
+    phases = analysis.phases
+    drawn = {
+        "migraine": plots.migraine_figure(
+            periods, sessions=analysis.sessions, phases=phases, width=3.5, height=2.6
         ),
-        "intensity": plots.data_uri(
-            plots.intensity_figure(periods, phases=analysis.phases, width=3.5, height=1.9)
-        ),
-        "medication": plots.data_uri(
-            plots.medication_figure(
-                periods, thresholds=thresholds(), phases=analysis.phases, width=3.5, height=2.1
-            )
+        "intensity": plots.intensity_figure(periods, phases=phases, width=3.5, height=1.9),
+        "medication": plots.medication_figure(
+            periods, thresholds=thresholds(), phases=phases, width=3.5, height=2.1
         ),
     }
+    figures = {name: plots.data_uri(plots.png(fig), kind="image/png") for name, fig in drawn.items()}
     return {
         "client": client,
         "analysis": analysis,

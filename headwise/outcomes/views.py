@@ -24,23 +24,20 @@ from headwise.accounts.access import (
 from headwise.clients.models import Client
 from headwise.clients.selectors import client_get
 from headwise.outcomes import plots, report
-from headwise.outcomes.analysis import ClientAnalysis, client_analysis
-
-
-def _figure(analysis: ClientAnalysis, *, dark: bool) -> str:
-    fig = plots.migraine_figure(
-        analysis.plot_periods, sessions=analysis.sessions, phases=analysis.phases, dark=dark
-    )
-    return plots.data_uri(fig)
+from headwise.outcomes.analysis import client_analysis
 
 
 def _context(client: Client, theme: str) -> dict[str, object]:
     analysis = client_analysis(client)
+    light = plots.svg(
+        plots.migraine_figure(analysis.plot_periods, sessions=analysis.sessions, phases=analysis.phases)
+    )
+    dark = plots.data_uri(plots.dark_variant(light))
     context: dict[str, object] = {"client": client, "analysis": analysis}
-    # "system" follows the device: both drawings, the browser picks (<picture>).
-    context["plot"] = _figure(analysis, dark=theme == "dark")
+    # "system" follows the device: both colourings, the browser picks one (<picture>).
+    context["plot"] = dark if theme == "dark" else plots.data_uri(light)
     if theme == "system":
-        context["plot_dark"] = _figure(analysis, dark=True)
+        context["plot_dark"] = dark
     return context
 
 
