@@ -8,11 +8,18 @@ day's local midnight; the loader turns them into aware instants in the client's 
 
 The model in short (all of it is written to the ground-truth JSON):
 
-* Trigger-free attack-onset hazard per day ``lam = base_rate / 28 * exp(u - s**2 / 2) * R``,
-  where ``u`` is a slow AR(1) fluctuation (sd ``s``, correlation time about a month) and
-  ``R = true_effect`` from the first therapy day on (1 before). ``exp(u - s**2/2)`` has mean 1.
+* Trigger-free attack-onset hazard per day ``lam = base_rate / 28 * exp(u - s**2 / 2)``,
+  where ``u`` is a slow AR(1) fluctuation (sd ``s``, correlation time about a month).
+  ``exp(u - s**2/2)`` has mean 1.
 * Triggers act on the odds: ``logit(p) = logit(1 - exp(-lam)) + sum(log(OR_k) * x_k)``,
-  ``x_k`` the exposure relevant to that day (e.g. a night under 6 h before it).
+  ``x_k`` the exposure relevant to that day (e.g. a night under 6 h before it); without care the
+  day's onset probability is ``p0 = min(p, cap)``, ``cap = 0.95 / max(1, the client's largest R)``.
+* Care multiplies that probability: ``P(onset) = R(i, t) * p0`` from the first therapy day on.
+  ``R(i, t) = true_effect * exp(effect_sd * z_i) * phase_effects[phase]`` (``z_i`` standard normal,
+  ``phase`` the cadence phase of day ``t``), clipped to 0.05-5. So the expected onsets with care
+  over those without, on the same days, is exactly ``R``: the declared estimand
+  (``ClientProfile.true_rate_ratio``) is the realised ratio. (Before, ``R`` multiplied the hazard
+  ahead of the trigger odds and a 0.95 cap, so the realised ratio was not ``R``.)
 * Therapy starts, within a window after the 28-day baseline, on the day that ends the client's
   worst 4 weeks of attacks (people book after a bad spell), so a naive before/after comparison
   shows improvement even when ``true_effect`` is 1 (regression to the mean).
@@ -41,6 +48,8 @@ __all__ = [
     "TRIGGERS",
     "EXPOSURE_RULES",
     "generate",
+    "simulate_diaries",
+    "DiaryTruth",
 ]
 
 MONTH = 28
@@ -177,6 +186,13 @@ class DemoConfig:
     today: dt.date
     now_minute: int = 12 * 60
     true_effect: float = 1.0
+    #: Between-client spread of the effect: sd of ``log R`` (0 = every client has ``true_effect``).
+    effect_sd: float = 0.0
+    #: Multipliers of each client's R in the intensive, stabilising and maintenance phases.
+    phase_effects: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    #: Therapy is booked from this many days after the diary start (then within 42 days): 28 gives
+    #: a 28-day baseline and no earlier diary; more gives diary periods before the baseline.
+    booking_after_days: int = BASELINE_DAYS
     location_weights: tuple[float, ...] = (0.6, 0.4)
     practitioner_locations: tuple[tuple[int, ...], ...] = ((0, 1), (0,), (1,))
     practitioner_styles: tuple[str, ...] = ("integrated", "biomechanical", "biodynamic")
@@ -191,6 +207,18 @@ class DemoConfig:
             raise DemoConfigError("seed", "must be a non-negative integer below 2**63")
         if not (np.isfinite(self.true_effect) and 0.05 <= self.true_effect <= 5):
             raise DemoConfigError("true_effect", "must be a rate ratio from 0.05 to 5 (1 = no effect)")
+        if not (np.isfinite(self.effect_sd) and 0 <= self.effect_sd <= 1):
+            raise DemoConfigError(
+                "effect_sd", "must be from 0 to 1 (sd of the log rate ratio between clients)"
+            )
+        if len(self.phase_effects) != 3 or not all(
+            np.isfinite(m) and 0.05 <= m <= 5 for m in self.phase_effects
+        ):
+            raise DemoConfigError("phase_effects", "must be three multipliers from 0.05 to 5")
+        if not BASELINE_DAYS <= self.booking_after_days <= self.days - MIN_TREATED_DAYS:
+            raise DemoConfigError(
+                "booking_after_days", f"must be from {BASELINE_DAYS} to days - {MIN_TREATED_DAYS}"
+            )
         if not 0 <= self.now_minute < 1440:
             raise DemoConfigError("now_minute", "must be minutes after midnight, 0 to 1439")
 
@@ -217,6 +245,11 @@ class ClientProfile:
     fluctuation_sd: float
     diary_start: int
     therapy_start: int | None
+    #: Expected onsets with care over expected onsets without it, on the client's treated days
+    #: (``sum R p0 / sum p0``); ``true_effect`` exactly when R does not vary by phase. None = no care.
+    true_rate_ratio: float | None
+    #: The client's R in each cadence phase reached (intensive, stabilising, maintenance).
+    true_phase_ratios: dict[str, float]
     triggers: dict[str, float]
     believed_triggers: tuple[str, ...]
     completeness: float
@@ -402,15 +435,9 @@ def generate(config: DemoConfig) -> DemoData:
     """Generate a practice's clients, diaries and care from ``config`` (see module docstring)."""
     config.validate()
     rng = np.random.default_rng(config.seed)
-    n, d = config.clients, config.days
+    d = config.days
     weekday = (config.first_day.weekday() + np.arange(d)) % 7
-    traits = _traits(rng, config)
-    series = _series(rng, traits, weekday, n, d)
-    exposure = _exposures(series, traits, weekday, n, d)
-    onset, treated, latent, start = _onsets(rng, config, traits, exposure)
-    recorded = _recorded(rng, traits, n, d)
-    headache = np.zeros_like(onset)
-    days = Days(recorded, onset, headache, treated, latent, exposure, **series)
+    traits, days, start = _diaries(rng, config, weekday)
     _leave_blanks(np.random.default_rng([config.seed, 1]), days)
     profiles = _profiles(rng, config, traits, start)
     attacks = _attacks(rng, config, profiles, days)
@@ -421,6 +448,51 @@ def generate(config: DemoConfig) -> DemoData:
     _book_today(rng, config, profiles, care)
     _one_at_a_time(config, profiles, care)
     return DemoData(config, profiles, days, attacks, auras, intakes, exposures, care)
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryTruth:
+    """The onset model alone (no attacks, care or profiles), for simulation studies.
+
+    Exactly the draws :func:`generate` makes for the same config, up to the day-level series.
+    ``therapy_start`` is ``days`` for a client who never starts; ``true_rate_ratio`` is NaN then.
+    """
+
+    onset: NDArray[np.bool_]
+    recorded: NDArray[np.bool_]
+    diary_start: NDArray[np.int64]
+    therapy_start: NDArray[np.int64]
+    true_rate_ratio: NDArray[np.float64]
+    phase_ratios: NDArray[np.float64]  # (clients, 3): intensive, stabilising, maintenance
+
+
+def simulate_diaries(config: DemoConfig) -> DiaryTruth:
+    """Run the generator's onset and diary model only (see the module docstring)."""
+    config.validate()
+    rng = np.random.default_rng(config.seed)
+    weekday = (config.first_day.weekday() + np.arange(config.days)) % 7
+    traits, days, start = _diaries(rng, config, weekday)
+    return DiaryTruth(
+        onset=days.onset,
+        recorded=days.recorded,
+        diary_start=np.asarray(traits["diary_start"], dtype=np.int64),
+        therapy_start=start.astype(np.int64),
+        true_rate_ratio=traits["true_ratio"],
+        phase_ratios=traits["phase_ratio"],
+    )
+
+
+def _diaries(
+    rng: np.random.Generator, config: DemoConfig, weekday: NDArray[np.int64]
+) -> tuple[dict[str, Any], Days, NDArray[np.int64]]:
+    n, d = config.clients, config.days
+    traits = _traits(rng, config)
+    series = _series(rng, traits, weekday, n, d)
+    exposure = _exposures(series, traits, weekday, n, d)
+    onset, treated, latent, start = _onsets(rng, config, traits, exposure)
+    recorded = _recorded(rng, traits, n, d)
+    headache = np.zeros_like(onset)
+    return traits, Days(recorded, onset, headache, treated, latent, exposure, **series), start
 
 
 # --- client traits ------------------------------------------------------------------------------
@@ -438,6 +510,10 @@ def _traits(rng: np.random.Generator, c: DemoConfig) -> dict[str, Any]:
     gap = np.where(diligence > 0.9, rng.uniform(1.5, 3.0, n), rng.uniform(3.0, 7.0, n))
     late = rng.random(n) < 0.35
     diary_start = np.where(late, rng.integers(0, max(1, (c.days - MIN_DAYS) // 2 + 1), n), 0)
+    # Booking from ``booking_after_days`` after the diary start, or as late as the data allow.
+    booking_after = np.minimum(
+        c.booking_after_days, np.maximum(BASELINE_DAYS, c.days - MIN_TREATED_DAYS - diary_start)
+    )
     # 1-2 true triggers each, with odds ratios from 1.8 to 3.5; hormones only if menstruating.
     ors = np.ones((n, len(TRIGGERS)))
     for i in range(n):
@@ -453,6 +529,7 @@ def _traits(rng: np.random.Generator, c: DemoConfig) -> dict[str, Any]:
         "diligence": np.round(diligence, 3),
         "gap": np.round(gap, 2),
         "diary_start": diary_start,
+        "booking_after": booking_after,
         "ors": ors,
         "sd": np.round(rng.uniform(0.35, 0.6, n), 2),
         "aura": rng.random(n) < 0.28,
@@ -559,21 +636,53 @@ def _onsets(
     latent = np.exp(sd * _ar1(rng, n, d, phi) - sd**2 / 2)
     logit_trig = (np.log(t["ors"])[:, None, :] * exposure).sum(axis=2)
     u = rng.random((n, d))
-
-    def draw(effect: NDArray[np.float64]) -> NDArray[np.bool_]:
-        lam = t["base_rate"][:, None] / MONTH * latent * effect
-        p0 = np.clip(1 - np.exp(-lam), 1e-6, 1 - 1e-6)
-        p = 1 / (1 + np.exp(-(np.log(p0 / (1 - p0)) + logit_trig)))
-        onset: NDArray[np.bool_] = u < np.minimum(p, 0.95)
-        return onset
-
-    untreated = draw(np.ones((n, d)))
+    client_effect, by_phase = _effects(c)
+    cap = 0.95 / np.maximum(1.0, by_phase.max(axis=1))
+    lam = t["base_rate"][:, None] / MONTH * latent
+    q = np.clip(1 - np.exp(-lam), 1e-6, 1 - 1e-6)
+    p = 1 / (1 + np.exp(-(np.log(q / (1 - q)) + logit_trig)))
+    p0 = np.minimum(p, cap[:, None])  # the day's onset probability without care
+    untreated = u < p0
     # A referred client nobody has cleared yet gets no CST: therapy never starts (start = d).
     never = np.array([kind == "refer" for kind in t["screening"]])
     start = np.where(never, d, _therapy_start(rng, t, untreated, d))
-    treated = np.arange(d)[None, :] >= start[:, None]
-    onset = draw(np.where(treated, c.true_effect, 1.0))
+    day = np.arange(d)[None, :]
+    treated = day >= start[:, None]
+    ratio = np.where(treated, by_phase[np.arange(n)[:, None], phase_of_day(day - start[:, None])], 1.0)
+    # Care multiplies the day's probability (same uniforms: care only removes onsets when R < 1),
+    # so expected onsets with care / without on the same days is exactly R.
+    onset: NDArray[np.bool_] = u < ratio * p0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t["true_ratio"] = np.where(
+            treated.any(axis=1), (ratio * p0 * treated).sum(axis=1) / (p0 * treated).sum(axis=1), np.nan
+        )
+    t["phase_ratio"] = by_phase
+    t["client_effect"] = client_effect
     return onset, treated, latent, start
+
+
+#: First day (counted from the therapy start) of the stabilising and maintenance phases.
+PHASE_STARTS = (PHASES[0][2], PHASES[0][2] + PHASES[1][2])
+
+
+def phase_of_day(since_start: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Cadence phase (0 intensive, 1 stabilising, 2 maintenance) of a day ``since_start`` days
+    after the therapy start, as :func:`_care` lays the phases out (42 days, then 84, then on)."""
+    out: NDArray[np.int64] = np.select(
+        [since_start < PHASE_STARTS[0], since_start < PHASE_STARTS[1]], [0, 1], 2
+    ).astype(np.int64)
+    return out
+
+
+def _effects(c: DemoConfig) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each client's R (``true_effect * exp(effect_sd * z)``) and R per phase, clipped to 0.05-5.
+
+    Drawn from their own stream so that the rest of the data set does not move with them.
+    """
+    z = np.random.default_rng([c.seed, 2]).standard_normal(c.clients)
+    client = np.clip(c.true_effect * np.exp(c.effect_sd * z), 0.05, 5.0)
+    by_phase = np.clip(client[:, None] * np.asarray(c.phase_effects, dtype=np.float64)[None, :], 0.05, 5.0)
+    return client, by_phase
 
 
 def _therapy_start(
@@ -584,7 +693,7 @@ def _therapy_start(
     csum = np.concatenate([np.zeros((n, 1)), np.cumsum(untreated, axis=1)], axis=1)
     trailing = np.full((n, d), -np.inf)
     trailing[:, BASELINE_DAYS:] = csum[:, BASELINE_DAYS:d] - csum[:, : d - BASELINE_DAYS]
-    first = t["diary_start"] + BASELINE_DAYS
+    first = t["diary_start"] + t["booking_after"]
     last = np.minimum(d - MIN_TREATED_DAYS, first + BOOKING_WINDOW_DAYS)
     day = np.arange(d)[None, :]
     window = (day >= first[:, None]) & (day <= last[:, None])
@@ -669,6 +778,12 @@ def _profiles(
                 fluctuation_sd=float(t["sd"][i]),
                 diary_start=int(t["diary_start"][i]),
                 therapy_start=int(start[i]) if start[i] < c.days else None,
+                true_rate_ratio=float(t["true_ratio"][i]) if start[i] < c.days else None,
+                true_phase_ratios={
+                    kind: float(t["phase_ratio"][i, k])
+                    for k, (kind, _, _) in enumerate(PHASES)
+                    if start[i] < c.days and start[i] + (0, *PHASE_STARTS)[k] < c.days
+                },
                 triggers=ors,
                 believed_triggers=tuple(dict.fromkeys(believed)),
                 completeness=float(t["diligence"][i]),
@@ -1144,7 +1259,8 @@ def _truth(data: DemoData) -> dict[str, Any]:
             "therapy_starts_on": None
             if p.therapy_start is None
             else (first + dt.timedelta(days=p.therapy_start)).isoformat(),
-            "true_rate_ratio": c.true_effect if p.therapy_start is not None else None,
+            "true_rate_ratio": None if p.true_rate_ratio is None else round(p.true_rate_ratio, 4),
+            "true_phase_ratios": {k: round(v, 4) for k, v in p.true_phase_ratios.items()},
             "triggers": [
                 {"trigger": k, "exposure": EXPOSURE_RULES[k], "odds_ratio": v} for k, v in p.triggers.items()
             ],
@@ -1182,16 +1298,20 @@ def _truth(data: DemoData) -> dict[str, Any]:
         "first_day": first.isoformat(),
         "today": c.today.isoformat(),
         "true_effect": c.true_effect,
+        "effect_sd": c.effect_sd,
+        "phase_effects": dict(zip((k for k, _, _ in PHASES), c.phase_effects, strict=True)),
         "model": {
-            "onset_hazard": "lam = base_rate_per_28_days / 28 * exp(u - sd**2/2)"
-            " * (true_effect if treated else 1)",
+            "onset_hazard": "lam = base_rate_per_28_days / 28 * exp(u - sd**2/2)",
+            "care": "P(onset) = R * p0 on treated days, p0 the untreated probability below; R ="
+            " true_effect * exp(effect_sd * z_client) * phase_effects[phase], clipped to 0.05-5;"
+            " true_rate_ratio = expected onsets with care / without on the client's treated days",
             "fluctuation": "u is AR(1) with stationary sd = fluctuation_sd,"
             f" phi = exp(-1/{FLUCTUATION_CORRELATION_DAYS:g})",
             "triggers": "logit(p) = logit(1 - exp(-lam)) + sum(log(odds_ratio) * exposure);"
-            " onset ~ Bernoulli(min(p, 0.95))",
+            " p0 = min(p, 0.95 / max(1, the client's largest R)); onset ~ Bernoulli(R * p0)",
             "exposures": EXPOSURE_RULES,
             "therapy_start": "the day after the 28 days with the most onsets (untreated), within"
-            f" diary start + 28 to + {BASELINE_DAYS + BOOKING_WINDOW_DAYS} days; a"
+            f" diary start + {c.booking_after_days} to + {c.booking_after_days + BOOKING_WINDOW_DAYS} days; a"
             " regression-to-the-mean trap for naive before/after comparisons",
             "missingness": "two-state Markov chain per client: gaps last mean_gap_days on average,"
             " completeness_target of days kept; a missing day has no check-in and its attacks"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,7 +12,15 @@ import pytest
 from headwise.clinical import Substance
 from headwise.clinical.medicines import substance_for_name
 from headwise.clinical.safety import SAFETY_RULES
-from headwise.demo.generator import TRIGGERS, DemoConfig, DemoConfigError, DemoData, generate
+from headwise.demo.generator import (
+    TRIGGERS,
+    DemoConfig,
+    DemoConfigError,
+    DemoData,
+    generate,
+    phase_of_day,
+    simulate_diaries,
+)
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -46,10 +56,51 @@ def test_it_shows_the_true_effect_in_onset_rates(no_effect: DemoData, half: Demo
     assert treated.sum() > 30_000  # enough treated client-days for a tight ratio
     # Same seed, same uniform draws: before therapy the two worlds are identical...
     np.testing.assert_array_equal(no_effect.days.onset[~treated], half.days.onset[~treated])
-    # ...after it, halving the hazard cuts onsets to about 0.56 (the odds scale of triggers and
-    # the 0.95 cap keep it above 0.5). With no effect the ratio would be exactly 1.
-    ratio = half.days.onset[treated].sum() / no_effect.days.onset[treated].sum()
-    assert 0.45 < ratio < 0.68
+    # ...after it, care multiplies each day's onset probability by R = 0.5 with the same uniforms,
+    # so every onset with care is also one without, and each survives with probability 0.5: the
+    # count is Binomial(N, 0.5) given the N onsets of the world without care. (The old generator
+    # scaled the hazard before the trigger odds and a 0.95 cap, and realised about 0.56.)
+    n = no_effect.days.onset[treated].sum()
+    # (Today's attacks after "now" are dropped per world, so today is left out of this check.)
+    assert not (half.days.onset[:, :-1] & ~no_effect.days.onset[:, :-1]).any()
+    ratio = half.days.onset[treated].sum() / n
+    assert abs(ratio - 0.5) < 4 * math.sqrt(0.25 / n)
+    # The declared estimand per client is that ratio.
+    declared = [p.true_rate_ratio for p in half.clients if p.therapy_start is not None]
+    assert declared == pytest.approx([0.5] * len(declared), rel=1e-12)
+    # Also for the high-frequency and chronic clients, where the odds scale bent the old ratio most.
+    frequent = np.array([p.base_rate >= 8 for p in half.clients])[:, None] & treated
+    n = no_effect.days.onset[frequent].sum()
+    assert abs(half.days.onset[frequent].sum() / n - 0.5) < 4 * math.sqrt(0.25 / n)
+
+
+def test_the_effect_can_vary_between_clients_and_with_the_phase() -> None:
+    base = config(days=400)
+    plain = simulate_diaries(base)
+    varied = simulate_diaries(replace(base, true_effect=0.8, effect_sd=0.4, phase_effects=(1.0, 0.8, 0.6)))
+    r = varied.phase_ratios  # (clients, 3): the client's R in each phase
+    assert r[:, 0].std() > 0.2 and abs(np.log(r[:, 0]).mean() - math.log(0.8)) < 3 * 0.4 / math.sqrt(300)
+    np.testing.assert_allclose(r[:, 1], np.clip(0.8 * r[:, 0], 0.05, 5))
+    np.testing.assert_allclose(r[:, 2], np.clip(0.6 * r[:, 0], 0.05, 5))
+    # Realised: onsets with care = sum over the onsets without care of each day's R (thinning).
+    since = np.arange(400)[None, :] - varied.therapy_start[:, None]
+    for k in range(3):
+        in_phase = (since >= 0) & (phase_of_day(since) == k)
+        expected = (plain.onset & in_phase).sum(axis=1) @ r[:, k]
+        got = (varied.onset & in_phase).sum()
+        assert expected > 1000 and abs(got - expected) < 4 * math.sqrt(expected), k
+    # The per-client estimand is the expected ratio over that client's treated days.
+    treated = varied.therapy_start < 400
+    assert np.all(varied.true_rate_ratio[treated] >= r[treated].min(axis=1) - 1e-12)
+    assert np.all(varied.true_rate_ratio[treated] <= r[treated].max(axis=1) + 1e-12)
+    assert np.isnan(varied.true_rate_ratio[~treated]).all()
+
+
+def test_a_later_booking_leaves_diary_periods_before_the_baseline() -> None:
+    data = generate(config(booking_after_days=112, days=300))
+    for p in data.clients:
+        if p.therapy_start is not None:
+            assert 112 <= p.therapy_start - p.diary_start <= 112 + 42 or p.therapy_start == 300 - 14
 
 
 def test_it_builds_in_regression_to_the_mean(no_effect: DemoData) -> None:
@@ -120,7 +171,19 @@ def test_it_follows_the_phase_cadence(no_effect: DemoData) -> None:
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("clients", 0), ("days", 41), ("true_effect", 0.0), ("seed", -1)]
+    ("field", "value"),
+    [
+        ("clients", 0),
+        ("days", 41),
+        ("true_effect", 0.0),
+        ("seed", -1),
+        ("effect_sd", -0.1),
+        ("effect_sd", 1.5),
+        ("phase_effects", (1.0, 1.0)),
+        ("phase_effects", (1.0, 0.0, 1.0)),
+        ("booking_after_days", 27),
+        ("booking_after_days", 190),
+    ],
 )
 def test_it_rejects_bad_options(field: str, value: object) -> None:
     with pytest.raises(DemoConfigError) as err:
@@ -162,3 +225,14 @@ def test_a_simple_analgesic_intake_says_which_one(no_effect: DemoData) -> None:
     assert {s for s in it.substance if s} == {s.value for s in Substance}
     told = {c["acute_medication"]["substance"] for c in no_effect.truth()["clients_truth"]}
     assert told == {None, "paracetamol", "nsaid", "acetylsalicylic_acid"}
+
+
+def test_simulate_diaries_draws_exactly_what_generate_draws(no_effect: DemoData) -> None:
+    sim = simulate_diaries(no_effect.config)
+    # generate() then drops today's onsets after "now" (not yet happened); the rest is identical.
+    np.testing.assert_array_equal(sim.onset[:, :-1], no_effect.days.onset[:, :-1])
+    np.testing.assert_array_equal(sim.recorded, no_effect.days.recorded)
+    starts = [
+        p.therapy_start if p.therapy_start is not None else no_effect.config.days for p in no_effect.clients
+    ]
+    np.testing.assert_array_equal(sim.therapy_start, starts)
