@@ -11,21 +11,33 @@ pure core's results and arranges them for the templates and the plots.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Min
+import numpy as np
 from django.utils.translation import gettext as _
 
-from headwise import clinical
-from headwise.care.models import PlanPhase, SessionRecord
 from headwise.clients.models import Client
-from headwise.diary import selectors as diary_selectors
-from headwise.diary.localtime import client_today
-from headwise.diary.models import Attack, DailyCheckIn
+from headwise.outcomes import wording
 from headwise.outcomes.plots import PhaseSpan, PlotPeriod
-from headwise.stats import monthly_rate
+from headwise.outcomes.selectors import client_outcomes
+from headwise.stats.errors import AnalysisError
+from headwise.stats.outcomes import (
+    DAY_MEASURES,
+    Mean,
+    PeriodOutcome,
+    PeriodTable,
+    Rate,
+    Responder,
+    dominant_phase,
+    garwood_interval,
+    period_bounds,
+)
+from headwise.stats.phases import BASELINE, BEFORE, TREATMENT_PHASES, PhaseComparison, compare_phases
+from headwise.stats.rtm import RtmResult, RtmStatus, regression_to_mean
+from headwise.stats.series import DaySeries
 
+BASELINE_DAYS = 28
 #: Periods in the report's table (the newest; the plot shows them all).
 REPORT_ROWS = 6
 
@@ -89,8 +101,11 @@ class ModelRow:
     periods: int
     recorded_days: int
     covariance: str = ""
+    reference: str = ""
     terms: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
+    #: (phase, rate ratio, low, high) for each treatment phase against the same reference.
+    by_phase: tuple[tuple[str, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,11 @@ class RtmRow:
     high: float | None = None
     changed_beyond_expected: bool | None = None
     source: str = ""
+    #: The naive before/after ratio (under care over the baseline), shown for contrast.
+    naive_ratio: float | None = None
+    naive_low: float | None = None
+    naive_high: float | None = None
+    caveats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,116 +180,198 @@ class ClientAnalysis:
 
 
 # --- composition ------------------------------------------------------------------------------
-BASELINE_DAYS = 28
+def _estimate(rate: Rate) -> Estimate:
+    return Estimate(rate.per_28, rate.low, rate.high, count=rate.count)
 
 
-def _sessions_and_phases(
-    client: Client, *, start: dt.date, today: dt.date
-) -> tuple[list[dt.date], list[PhaseSpan]]:
-    """Session days (local) and the phases of the client's plans, as spans from ``start``."""
-    zone = zoneinfo.ZoneInfo(client.time_zone)
-    sessions = sorted(
-        {
-            clinical.local_date(s.started_at, zone)
-            for s in SessionRecord.objects.filter(client=client).only("started_at")
-        }
+def _mean(mean: Mean) -> Estimate:
+    return Estimate(mean.mean, mean.low, mean.high, count=mean.n)
+
+
+def _analysed_row(p: PeriodOutcome, *, reason_text: Callable[[Responder], str]) -> PeriodRow:
+    """A baseline or after period, with every measure as :func:`period_outcomes` gave it."""
+    change = p.changes.get("migraine_days")
+    responder = p.responder(50)
+    return PeriodRow(
+        index=p.index,
+        kind=p.kind,
+        phase=p.phase,
+        start=p.start,
+        end=p.end,
+        days=p.n_days,
+        recorded_days=p.recorded_days,
+        intensity=_mean(p.means["peak_intensity"]),
+        attacks=p.rates["attacks"].count,
+        change_percent=change.percent if change else None,
+        change_low=change.percent_low if change else None,
+        change_high=change.percent_high if change else None,
+        responder=_responder_words(responder, reason_text) if responder and p.kind == "after" else "",
+        migraine=_estimate(p.rates["migraine_days"]),
+        headache=_estimate(p.rates["headache_days"]),
+        moderate_severe=_estimate(p.rates["moderate_severe_days"]),
+        medication=_estimate(p.rates["acute_medication_days"]),
+        days_lost=_estimate(p.rates["days_lost"]),
     )
+
+
+def _responder_words(responder: Responder, reason_text: Callable[[Responder], str]) -> str:
+    return str(_("IHS 50%% responder: %(status)s.") % {"status": reason_text(responder)})
+
+
+def _earlier_row(
+    series: DaySeries, kind: str, lo: int, hi: int, dispersion: Mapping[str, float]
+) -> PeriodRow:
+    """A period before the baseline (or of a diary without sessions): the same rates and
+    intervals (:func:`garwood_interval`, the client's dispersion) from the same day columns."""
+    first, last = max(lo, 0), min(hi, series.n_days)
+    recorded = int(series.recorded[first:last].sum())
+
+    def rate(measure: str) -> Estimate:
+        count = int(series.column(DAY_MEASURES[measure])[first:last].sum())
+        if not recorded:
+            return Estimate(None, count=count)
+        low, high = garwood_interval(count, recorded, dispersion=dispersion.get(measure, 1.0))
+        return Estimate(count / recorded * 28, low * 28, min(high * 28, 28.0), count=count)
+
+    inside = (series.attack_day >= first) & (series.attack_day < last)
+    peaks = series.attack_peak[inside]
+    peaks = peaks[~np.isnan(peaks) & (peaks > 0)]
+    return PeriodRow(
+        index=0,
+        kind=kind,
+        phase=kind if kind == "before" else dominant_phase(series.phase[first:last]),
+        start=series.start + dt.timedelta(days=lo),
+        end=series.start + dt.timedelta(days=hi - 1),
+        days=hi - lo,
+        recorded_days=recorded,
+        intensity=Estimate(float(peaks.mean()) if peaks.size else None, count=int(peaks.size)),
+        attacks=int(inside.sum()),
+        migraine=rate("migraine_days"),
+        headache=rate("headache_days"),
+        moderate_severe=rate("moderate_severe_days"),
+        medication=rate("acute_medication_days"),
+        days_lost=rate("days_lost"),
+    )
+
+
+def _spans(series: DaySeries, baseline: PeriodRow | None) -> list[PhaseSpan]:
+    """Runs of days in one phase, the baseline window marked as such."""
+    labels = list(series.phase)
+    if baseline is not None:
+        for i in range((baseline.start - series.start).days, (baseline.end - series.start).days + 1):
+            if 0 <= i < len(labels):
+                labels[i] = "baseline"
     spans: list[PhaseSpan] = []
-    for phase in PlanPhase.objects.filter(plan__client=client).order_by("starts_on"):
-        end = phase.ends_on or today
-        if spans and spans[-1].end >= phase.starts_on:
-            previous = spans[-1]
-            spans[-1] = PhaseSpan(previous.kind, previous.start, phase.starts_on - dt.timedelta(days=1))
-        spans.append(PhaseSpan(phase.kind, phase.starts_on, min(end, today)))
-    return sessions, spans
+    for i, kind in enumerate(labels):
+        day = series.start + dt.timedelta(days=i)
+        if spans and spans[-1].kind == kind:
+            spans[-1] = PhaseSpan(kind, spans[-1].start, day)
+        else:
+            spans.append(PhaseSpan(kind, day, day))
+    return spans
 
 
-def _first_day(client: Client, today: dt.date) -> dt.date:
-    zone = zoneinfo.ZoneInfo(client.time_zone)
-    first_checkin = DailyCheckIn.objects.filter(client=client).aggregate(first=Min("date"))["first"]
-    first_attack = Attack.objects.filter(client=client, deleted_at__isnull=True).aggregate(
-        first=Min("started_at")
-    )["first"]
-    candidates = [d for d in (first_checkin, first_attack and clinical.local_date(first_attack, zone)) if d]
-    return min([*candidates, today])
+def _model_phases(kinds: Sequence[str], phases: Sequence[str]) -> list[str]:
+    """The phase model's labels: before and baseline by position, a plan phase or "treatment" after."""
+    return [
+        kind if kind in (BEFORE, BASELINE) else (phase if phase in TREATMENT_PHASES else "treatment")
+        for kind, phase in zip(kinds, phases, strict=True)
+    ]
 
 
-def _rate(period: clinical.Period, row: str) -> Estimate:
-    count = period.counts[row]
-    if not period.recorded_days:
-        return Estimate(None, count=count)
-    rate = monthly_rate(count, period.recorded_days, period.n_days)
-    return Estimate(rate.estimate, rate.low, rate.high, count=count)
+def _models(table: PeriodTable, kinds: Sequence[str]) -> tuple[PhaseComparison | None, RtmResult | None]:
+    """The phase comparison and the regression-to-the-mean check on the same periods, or
+    ``None`` where the diary cannot carry them (no period under care, or none before it)."""
+    if "after" not in kinds:
+        return None, None
+    keep = table.recorded_days > 0
+    phases = [ph for ph, k in zip(_model_phases(kinds, table.phase), keep, strict=True) if k]
+    days, recorded, index = table.migraine_days[keep], table.recorded_days[keep], np.flatnonzero(keep)
+    months = table.month_of_year[keep]
+    try:
+        comparison = compare_phases(days, recorded, phases, index, month_of_year=months)
+    except AnalysisError:
+        comparison = None
+    try:
+        rtm = regression_to_mean(days, recorded, phases, index, month_of_year=months, comparison=comparison)
+    except AnalysisError:
+        rtm = None
+    return comparison, rtm
 
 
-def _phase_on(day: dt.date, spans: list[PhaseSpan], first_session: dt.date | None) -> str:
-    for span in spans:
-        if span.start <= day <= span.end:
-            return span.kind
-    return "no_plan" if first_session is not None and day >= first_session else "before"
+def _model_row(c: PhaseComparison) -> ModelRow:
+    headline = c.treatment
+    return ModelRow(
+        family=wording.family(c.family),
+        family_reason=wording.family_reason(c.family_reason, c.dispersion),
+        rate_ratio=headline.estimate if headline else None,
+        low=headline.low if headline else None,
+        high=headline.high if headline else None,
+        periods=c.periods,
+        recorded_days=c.recorded_days,
+        covariance=wording.covariance(c.covariance, c.autocorrelation),
+        reference=wording.reference(c.reference),
+        terms=tuple(wording.term(t) for t in c.terms),
+        caveats=tuple(wording.caveat(code) for code in c.caveats),
+        by_phase=tuple((wording.phase(r.term), r.estimate, r.low, r.high) for r in c.by_phase),
+    )
+
+
+def _rtm_row(r: RtmResult) -> RtmRow:
+    beyond = r.beyond
+    expected = r.expected_without_care
+    return RtmRow(
+        assessable=r.status != RtmStatus.NOT_SEPARABLE and beyond is not None,
+        code=r.status,
+        usual=r.usual_per_28_days,
+        baseline=r.baseline_per_28_days,
+        expected_without_change=(
+            r.baseline_per_28_days * expected.estimate if expected and r.baseline_per_28_days else None
+        ),
+        beyond_ratio=beyond.estimate if beyond else None,
+        low=beyond.low if beyond else None,
+        high=beyond.high if beyond else None,
+        changed_beyond_expected=r.changed_beyond_expected,
+        source=wording.rtm_source(r.status),
+        naive_ratio=r.naive.estimate if r.naive else None,
+        naive_low=r.naive.low if r.naive else None,
+        naive_high=r.naive.high if r.naive else None,
+        caveats=tuple(wording.caveat(code) for code in r.caveats),
+    )
 
 
 def client_analysis(client: Client, *, baseline_days: int = BASELINE_DAYS) -> ClientAnalysis:
-    """The client's outcomes, phase comparison and regression-to-the-mean check, composed."""
-    today = client_today(client)
-    start = _first_day(client, today)
-    sessions, spans = _sessions_and_phases(client, start=start, today=today)
-    first_session = sessions[0] if sessions else None
-    diary, attacks = diary_selectors.diary_window(client=client, start=start, end=today)
-    table = clinical.days(diary)
-    anchor = first_session - dt.timedelta(days=baseline_days) if first_session else None
-    zone = zoneinfo.ZoneInfo(client.time_zone)
+    """The client's outcomes, phase comparison and regression-to-the-mean check, composed.
+
+    One read of the diary (:func:`client_outcomes`); the periods before the baseline (or all of
+    them, without a session) get the same rates and intervals from the same day columns; the
+    phase model and the regression-to-the-mean check run on the outcomes' period table.
+    """
+    found = client_outcomes(client, baseline_days=baseline_days)
+    series, outcomes = found.series, found.outcomes
+    first_index = series.index_of(outcomes.first_session) if outcomes.first_session else None
+    bounds = period_bounds(series.n_days, first_index, baseline_days=baseline_days) if series.n_days else []
+    analysed = iter(p for p in (outcomes.baseline, *outcomes.periods) if p is not None)
     rows: list[PeriodRow] = []
-    for q in clinical.periods(table, anchor=anchor):
-        peaks = [
-            a.peak_intensity
-            for a in attacks
-            if a.peak_intensity is not None and q.start <= clinical.local_date(a.started_at, zone) <= q.end
-        ]
-        kind = "before" if anchor is None or q.end < anchor else ("baseline" if q.index == 0 else "after")
-        rows.append(
-            PeriodRow(
-                index=q.index,
-                kind=kind,
-                phase="baseline" if kind == "baseline" else _phase_on(q.start, spans, first_session),
-                start=q.start,
-                end=q.end,
-                days=q.n_days,
-                recorded_days=q.recorded_days,
-                migraine=_rate(q, "migraine"),
-                headache=_rate(q, "headache"),
-                moderate_severe=_rate(q, "moderate_severe"),
-                medication=_rate(q, "acute_medication"),
-                days_lost=_rate(q, "days_lost"),
-                intensity=Estimate(sum(peaks) / len(peaks) if peaks else None, count=len(peaks)),
-            )
-        )
-    baseline = next((r for r in rows if r.kind == "baseline"), None)
-    phases = _with_before(spans, start=start, anchor=anchor, first_session=first_session)
+    for kind, lo, hi in bounds:
+        if kind in (BASELINE, "after"):
+            rows.append(_analysed_row(next(analysed), reason_text=found.reason_text))
+        else:
+            rows.append(_earlier_row(series, kind, lo, hi, outcomes.dispersion))
+    baseline = next((r for r in rows if r.kind == BASELINE), None)
+    comparison, rtm = _models(found.table, [k for k, _, _ in bounds])
     return ClientAnalysis(
-        today=today,
-        first_session=first_session,
+        today=found.today,
+        first_session=outcomes.first_session,
         baseline=baseline,
-        baseline_complete_enough=baseline is not None and baseline.completeness >= 80,
+        baseline_complete_enough=baseline is not None and not outcomes.baseline_incomplete,
         rows=rows,
         plot_periods=[_plot(r) for r in rows],
-        phases=phases,
-        sessions=sessions,
-        model=None,
-        rtm=None,
+        phases=_spans(series, baseline),
+        sessions=list(series.session_days),
+        model=_model_row(comparison) if comparison else None,
+        rtm=_rtm_row(rtm) if rtm else None,
     )
-
-
-def _with_before(
-    spans: list[PhaseSpan], *, start: dt.date, anchor: dt.date | None, first_session: dt.date | None
-) -> list[PhaseSpan]:
-    """The plan's phases, with the diary before the baseline and the baseline itself in front."""
-    if anchor is None or first_session is None:
-        return [PhaseSpan("before", start, start + dt.timedelta(days=10**4)), *spans]
-    lead = [PhaseSpan("baseline", anchor, first_session - dt.timedelta(days=1))]
-    if start < anchor:
-        lead.insert(0, PhaseSpan("before", start, anchor - dt.timedelta(days=1)))
-    return [*lead, *(s for s in spans if s.end >= first_session)]
 
 
 def _plot(row: PeriodRow) -> PlotPeriod:

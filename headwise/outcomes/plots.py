@@ -247,17 +247,10 @@ def _legend(fig: Figure, c: Mapping[str, str], handles: Sequence[Artist], column
 
 
 def phase_label(kind: str) -> str:
-    """The phase's name in the reader's language (labels of the per-day phase codes)."""
-    labels = {
-        "before": _("before the baseline"),
-        "baseline": _("baseline"),
-        "intensive": _("weekly phase"),
-        "stabilising": _("stabilising phase"),
-        "maintenance": _("maintenance phase"),
-        "treatment": _("therapy"),
-        "no_plan": _("no plan"),
-    }
-    return str(labels.get(kind, kind))
+    """The phase's name in the reader's language."""
+    from headwise.outcomes import wording
+
+    return wording.phase(kind)
 
 
 def migraine_figure(

@@ -196,7 +196,9 @@ def report_html(client: Client, *, for_print: bool = False, pdf_url: str = "", b
     """The report page in the client's language; ``for_print`` leaves out the page's links."""
     with translation.override(client_language(client)):
         context = report_context(client)
-        context.update(for_print=for_print, pdf_url=pdf_url, back_url=back_url)
+        context.update(
+            for_print=for_print, pdf_url=pdf_url, back_url=back_url, LANGUAGE_CODE=translation.get_language()
+        )
         return render_to_string("outcomes/report.html", context)
 
 
