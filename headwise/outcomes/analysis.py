@@ -116,7 +116,8 @@ class RtmRow:
     code: str
     usual: float | None = None
     baseline: float | None = None
-    expected_without_change: float | None = None
+    #: The before/after ratio (under care over the baseline) regression to the mean alone predicts.
+    expected_ratio: float | None = None
     beyond_ratio: float | None = None
     low: float | None = None
     high: float | None = None
@@ -325,9 +326,7 @@ def _rtm_row(r: RtmResult) -> RtmRow:
         code=r.status,
         usual=r.usual_per_28_days,
         baseline=r.baseline_per_28_days,
-        expected_without_change=(
-            r.baseline_per_28_days * expected.estimate if expected and r.baseline_per_28_days else None
-        ),
+        expected_ratio=expected.estimate if expected else None,
         beyond_ratio=beyond.estimate if beyond else None,
         low=beyond.low if beyond else None,
         high=beyond.high if beyond else None,

@@ -128,7 +128,7 @@ def test_it_writes_the_report_in_the_clients_language(world: PracticeWorld, year
     # The practitioner reads Headwise in English; the report is the client's, in Dutch.
     text = login(world.practitioner_user).get(f"/clients/{world.client.uuid}/report/").content.decode()
     assert 'lang="nl"' in text
-    assert "Hoofdpijndagboek" in text
+    assert "Rapport hoofdpijndagboek" in text
     assert "Headache diary report" not in text
 
 
