@@ -7,7 +7,6 @@ import zlib
 from typing import Any
 
 import pytest
-from django.test import Client as HttpClient
 
 from headwise.outcomes.analysis import client_analysis
 from tests.conftest import PracticeWorld, login
