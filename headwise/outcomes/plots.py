@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import matplotlib
@@ -117,6 +118,30 @@ def svg(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+#: How long a drawn plot is kept; its key is its content, so a change of diary is a new key.
+CACHE_SECONDS = 24 * 3600
+
+
+def cached_drawing(name: str, draw: Callable[[], Figure], *inputs: object, as_png: bool = False) -> bytes:
+    """The SVG (or print PNG) of ``draw()``, kept in Django's cache under a digest of everything
+    it shows.
+
+    Drawing is most of a page's time; the same numbers in the same language always give the
+    same drawing, so the key needs no invalidation: a new diary entry changes the inputs.
+    """
+    from django.core.cache import cache
+    from django.utils import translation
+
+    digest = hashlib.sha256(repr((name, as_png, translation.get_language(), inputs)).encode()).hexdigest()
+    key = f"outcomes-plot:{digest}"
+    found = cache.get(key)
+    if isinstance(found, bytes):
+        return found
+    drawing = png(draw()) if as_png else svg(draw())
+    cache.set(key, drawing, CACHE_SECONDS)
+    return drawing
 
 
 def png(fig: Figure, *, dpi: int = 200) -> bytes:

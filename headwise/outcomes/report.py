@@ -168,17 +168,24 @@ def report_context(client: Client, *, analysis: ClientAnalysis | None = None) ->
     analysis = analysis or client_analysis(client)
     month = diary_selectors.month_view(client=client, month=calendar_month(today))
     periods = analysis.plot_periods
-    phases = analysis.phases
+    phases, sessions = analysis.phases, analysis.sessions
+    lines = thresholds()
     drawn = {
-        "migraine": plots.migraine_figure(
-            periods, sessions=analysis.sessions, phases=phases, width=3.5, height=2.6
+        "migraine": lambda: plots.migraine_figure(
+            periods, sessions=sessions, phases=phases, width=3.5, height=2.6
         ),
-        "intensity": plots.intensity_figure(periods, phases=phases, width=3.5, height=1.9),
-        "medication": plots.medication_figure(
-            periods, thresholds=thresholds(), phases=phases, width=3.5, height=2.1
+        "intensity": lambda: plots.intensity_figure(periods, phases=phases, width=3.5, height=1.9),
+        "medication": lambda: plots.medication_figure(
+            periods, thresholds=lines, phases=phases, width=3.5, height=2.1
         ),
     }
-    figures = {name: plots.data_uri(plots.png(fig), kind="image/png") for name, fig in drawn.items()}
+    figures = {
+        name: plots.data_uri(
+            plots.cached_drawing(f"report-{name}", draw, periods, sessions, phases, lines, as_png=True),
+            kind="image/png",
+        )
+        for name, draw in drawn.items()
+    }
     return {
         "client": client,
         "analysis": analysis,

@@ -29,8 +29,14 @@ from headwise.outcomes.analysis import client_analysis
 
 def _context(client: Client, theme: str) -> dict[str, object]:
     analysis = client_analysis(client)
-    light = plots.svg(
-        plots.migraine_figure(analysis.plot_periods, sessions=analysis.sessions, phases=analysis.phases)
+    light = plots.cached_drawing(
+        "migraine",
+        lambda: plots.migraine_figure(
+            analysis.plot_periods, sessions=analysis.sessions, phases=analysis.phases
+        ),
+        analysis.plot_periods,
+        analysis.sessions,
+        analysis.phases,
     )
     dark = plots.data_uri(plots.dark_variant(light))
     context: dict[str, object] = {"client": client, "analysis": analysis}

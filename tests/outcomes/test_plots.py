@@ -82,3 +82,23 @@ def test_the_dark_copy_uses_only_the_dark_palette() -> None:
         if colour.encode() in light and plots.DARK[key] != colour:
             assert colour.encode() not in dark, key
             assert plots.DARK[key].encode() in dark, key
+
+
+def test_it_draws_a_plot_once_for_the_same_numbers_in_the_same_language() -> None:
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    drawn: list[int] = []
+
+    def draw(n: int) -> object:
+        drawn.append(n)
+        return plots.migraine_figure(_periods(n), sessions=SESSIONS, phases=PHASES)
+
+    first = plots.cached_drawing("migraine", lambda: draw(5), _periods(5))
+    again = plots.cached_drawing("migraine", lambda: draw(5), _periods(5))
+    other = plots.cached_drawing("migraine", lambda: draw(6), _periods(6))
+    with translation.override("nl"):
+        plots.cached_drawing("migraine", lambda: draw(5), _periods(5))
+    assert first == again and other != first
+    assert drawn == [5, 6, 5]
