@@ -172,7 +172,7 @@ def report_context(client: Client, *, analysis: ClientAnalysis | None = None) ->
     lines = thresholds()
     drawn = {
         "migraine": lambda: plots.migraine_figure(
-            periods, sessions=sessions, phases=phases, width=3.5, height=2.6
+            periods, sessions=sessions, phases=phases, width=3.5, height=2.4
         ),
         "intensity": lambda: plots.intensity_figure(periods, phases=phases, width=3.5, height=1.9),
         "medication": lambda: plots.medication_figure(

@@ -151,3 +151,11 @@ def test_it_reads_a_constant_number_of_queries_whatever_the_diarys_length(
     http.get("/me/outcomes/")
     with django_assert_max_num_queries(25):
         assert http.get("/me/outcomes/").status_code == 200
+
+
+def test_the_dutch_report_also_fits_two_a4_pages(world: PracticeWorld, year: dict[str, Any]) -> None:
+    world.client_user.language = "nl"
+    world.client_user.save(update_fields=["language"])
+    response = login(world.practitioner_user).get(f"/clients/{world.client.uuid}/report.pdf")
+    assert response.status_code == 200
+    assert len(pdf_pages(response.content)) == 2
