@@ -70,6 +70,7 @@ PHASE_LABELS: dict[str, Promise] = {
     "stabilising": _("Stabilising"),
     "maintenance": _("Maintenance"),
     "no_plan": _("No plan phase"),
+    "treatment": _("Sessions without a plan phase"),
     "period": _("Period"),
 }
 

@@ -124,7 +124,5 @@ def term(code: str) -> str:
 
 
 def phase(code: str) -> str:
-    """A phase's name (the outcomes' phase labels; "treatment" is any time under care)."""
-    if code == "treatment":
-        return str(_("Under care"))
+    """A phase's name: the outcomes' phase labels ("treatment" is care without a plan phase)."""
     return str(PHASE_LABELS.get(code, code))

@@ -51,11 +51,13 @@ from scipy import special
 
 from headwise.stats.errors import AnalysisError
 from headwise.stats.rates import DAYS_PER_MONTH
-from headwise.stats.series import DaySeries, FloatArray, IntArray
+from headwise.stats.series import PHASE_BEFORE, DaySeries, FloatArray, IntArray
 
 __all__ = [
     "BASELINE",
     "BLOCK_DAYS",
+    "TREATMENT",
+    "TREATMENT_PHASES",
     "DAY_MEASURES",
     "MEAN_MEASURES",
     "RESPONDER_THRESHOLDS",
@@ -82,6 +84,10 @@ __all__ = [
 
 #: The phase label of the baseline period (the ``baseline_days`` before the first session).
 BASELINE = "baseline"
+#: Phase labels of periods under care in a :class:`PeriodTable`; ``treatment`` is a period after
+#: the first session whose days lie mostly in no plan phase.
+TREATMENT = "treatment"
+TREATMENT_PHASES: tuple[str, ...] = ("intensive", "stabilising", "maintenance", TREATMENT)
 #: Days per block for the dispersion estimate.
 BLOCK_DAYS = 7
 #: Rate measures counted in days (at most one per day): name -> the series' day column.
@@ -368,8 +374,10 @@ class PeriodTable:
     """Per-period arrays for the phase model (docs/outcomes-model.md), one entry per period.
 
     ``migraine_days`` are counted on recorded days, ``recorded_days`` is the offset's exposure;
-    ``phase`` is ``"before"``-labelled (or the plan phase) for periods before the baseline,
-    ``"baseline"`` for the baseline and the dominant day phase after it. ``month_of_year`` is
+    ``phase`` is ``"before"`` for periods before the baseline, ``"baseline"`` for the baseline,
+    and after it the dominant plan phase of the period's days (:data:`TREATMENT_PHASES`), or
+    ``"treatment"`` when most of its days lie in no plan phase (sessions without a plan).
+    Without any session every period is ``"before"``: nothing in the diary is under care. ``month_of_year`` is
     the month (1-12) of the period's middle day. ``n_days`` (calendar days) and ``sessions``
     (sessions in the period) are ``None`` when a caller built the table without them. A period
     with no recorded day has ``recorded_days`` 0: :meth:`recorded` leaves those out.
@@ -433,6 +441,15 @@ def _session_counts(series: DaySeries, bounds: Sequence[tuple[str, int, int]]) -
     return np.array([int(np.count_nonzero((idx >= lo) & (idx < hi))) for _, lo, hi in bounds], dtype=np.int64)
 
 
+def _model_phase(series: DaySeries, kind: str, lo: int, hi: int) -> str:
+    if kind == BASELINE:
+        return BASELINE
+    if kind != "after":
+        return PHASE_BEFORE
+    dominant = dominant_phase(series.phase[max(lo, 0) : hi])
+    return dominant if dominant in TREATMENT_PHASES else TREATMENT
+
+
 def period_table(
     series: DaySeries, *, period_days: int = 28, baseline_days: int | None = None
 ) -> PeriodTable:
@@ -440,7 +457,7 @@ def period_table(
 
     Periods are laid as :func:`period_bounds` lays them (``baseline_days`` defaults to
     ``period_days``), the periods before the baseline included: they tell the client's usual
-    level. Without a session there is no baseline and every period takes its dominant phase.
+    level. Without a session there is no baseline and every period is ``"before"``.
 
     Examples
     --------
@@ -457,10 +474,7 @@ def period_table(
         baseline_days=period_days if baseline_days is None else baseline_days,
         period_days=period_days,
     )
-    phases = tuple(
-        BASELINE if kind == BASELINE else dominant_phase(series.phase[max(lo, 0) : hi])
-        for kind, lo, hi in bounds
-    )
+    phases = tuple(_model_phase(series, kind, lo, hi) for kind, lo, hi in bounds)
     middle = [series.start + timedelta(days=(lo + hi - 1) // 2) for _, lo, hi in bounds]
     return PeriodTable(
         migraine_days=_sums(series.migraine.astype(np.int64), bounds),

@@ -215,8 +215,8 @@ def test_client_outcomes_end_to_end(amsterdam: Any) -> None:
     assert change is not None and change.percent == -50.0
     (pair,) = result.responders(50)
     assert pair[1].status is ResponderStatus.RESPONDER
-    # No plan: the days after the first session are in no plan phase.
-    assert result.table.phase == ("baseline", "no_plan")
+    # No plan: the days after the first session are in no plan phase, a period under care.
+    assert result.table.phase == ("baseline", "treatment") and result.periods[0].phase == "no_plan"
     assert result.table.migraine_days.tolist() == [4, 2] and result.table.recorded_days.tolist() == [28, 28]
     with translation.override("en"):
         assert result.reason_text(pair[1]) == "reduction reached"
@@ -226,7 +226,9 @@ def test_a_client_without_a_session_has_no_baseline_and_says_why(amsterdam: Any)
     checkins(amsterdam, dt.date(2026, 11, 1), 20)
     result = client_outcomes(amsterdam)
     assert result.baseline is None and result.periods == ()
-    assert result.table.phase  # the diary's periods are still there for the model
+    # 1 Nov to today (10 Dec): two periods for the model, none under care.
+    assert result.table.phase == ("before", "before")
+    assert result.table.recorded_days.tolist() == [20, 0] and result.table.n_days.tolist() == [28, 12]  # type: ignore[union-attr]
     text = ClientOutcomes.reason_text(
         Responder(50, ResponderStatus.NOT_ASSESSABLE, None, NotAssessable.NO_SESSION)
     )

@@ -318,6 +318,14 @@ def test_an_empty_series_has_no_periods_and_no_error() -> None:
     assert len(period_table(empty).recorded()) == 0
 
 
+def test_the_period_table_names_care_without_a_plan_phase_treatment() -> None:
+    # A plan phase that began before the first session does not make the periods before the
+    # baseline "under care"; after the session, days in no plan phase make "treatment".
+    phase = ("intensive",) * 10 + ("before",) * 46 + ("no_plan",) * 30
+    s = series(86, migraine=[3], phase=phase, sessions=(START + timedelta(days=56),))
+    assert period_table(s).phase == ("before", "baseline", "treatment", "treatment")
+
+
 def test_dominant_phase_takes_the_most_days() -> None:
     assert dominant_phase(["intensive"] * 10 + ["stabilising"] * 18) == "stabilising"
 
