@@ -66,9 +66,10 @@ contracts: install
 unit: install
 	$(BIN)/pytest -n 2 -m "not browser" --doctest-modules headwise/clinical headwise/stats tests
 
+# The simulation studies touch no database: the SQLite run above covers them.
 unit-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser" tests; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser and not simulation" tests; \
 	else echo "PostgreSQL at $(PG_URL) does not answer: SKIPPING the PostgreSQL run (the SQLite run still counts)."; fi
 
 browser: install chromium pdftoppm axe

@@ -12,7 +12,8 @@ Pearson residuals, corrected for the bias that fitting the regression and a shor
 it (``rho = (r1 - E0) / (1 - 3/n)``, ``E0 = -tr(H L) / (n - k)`` its expectation under
 independence, ``H`` the hat matrix and ``L`` the lag-1 shift; Marriott & Pope, Biometrika
 1954;41:390-402), clipped to [0, 0.95]. Intervals use Student's t with ``n - k - 1`` degrees of
-freedom (one spent on ``rho``).
+freedom (one spent on ``rho``), shrunk by ``(1 - rho) / (1 + rho)``: autocorrelated residuals
+carry less information about the dispersion (the effective sample size of an AR(1) series).
 
 Why not the Newey–West (HAC) sandwich (Newey & West, Econometrica 1987;55:703-708)? It is the
 textbook answer for long series; a client has a dozen periods, and in the simulation study
@@ -46,7 +47,9 @@ class Fit:
     coef: FloatArray
     cov: FloatArray
     df_resid: int
-    """Residual degrees of freedom for the t quantile: periods - terms - 1 (for ``rho``)."""
+    """Residual degrees of freedom: periods - terms - 1 (one spent on ``rho``)."""
+    df_t: float
+    """Degrees of freedom of the t quantile: ``df_resid * (1 - rho) / (1 + rho)``, at least 1."""
     dispersion: float
     dispersion_p: float
     rho: float
@@ -58,7 +61,7 @@ class Fit:
         k = self.names.index(name)
         beta = float(self.coef[k])
         se = math.sqrt(max(float(self.cov[k, k]), 0.0))
-        q = float(sps.t.ppf(0.5 + confidence / 2, max(self.df_resid, 1)))
+        q = float(sps.t.ppf(0.5 + confidence / 2, self.df_t))
         return _exp(beta), _exp(beta - q * se), _exp(beta + q * se), se
 
     def contrast(self, plus: str, minus: str, confidence: float) -> tuple[float, float, float, float]:
@@ -67,7 +70,7 @@ class Fit:
         beta = float(self.coef[i] - self.coef[j])
         var = float(self.cov[i, i] + self.cov[j, j] - 2 * self.cov[i, j])
         se = math.sqrt(max(var, 0.0))
-        q = float(sps.t.ppf(0.5 + confidence / 2, max(self.df_resid, 1)))
+        q = float(sps.t.ppf(0.5 + confidence / 2, self.df_t))
         return _exp(beta), _exp(beta - q * se), _exp(beta + q * se), se
 
 
@@ -100,7 +103,7 @@ def fit_poisson(
     coef = np.asarray(fitted.params, dtype=np.float64)
     if df < 2 or not np.all(np.isfinite(mu)) or np.any(mu <= 0):
         nan = np.full((k, k), np.nan)
-        return Fit(names, coef, nan, df - 1, float("nan"), float("nan"), float("nan"), False)
+        return Fit(names, coef, nan, df - 1, 1.0, float("nan"), float("nan"), float("nan"), False)
     resid = (y - mu) / np.sqrt(mu)
     pearson = float(resid @ resid)
     dispersion = pearson / df
@@ -116,4 +119,7 @@ def fit_poisson(
         meat = xw.T @ (rho**lag) @ xw
         cov = max(1.0, dispersion) * bread @ meat @ bread
     converged = bool(fitted.converged) and bool(np.all(np.isfinite(cov))) and bool(np.all(np.isfinite(coef)))
-    return Fit(names, coef, cov, df - 1, dispersion, dispersion_p, rho, converged)
+    # Autocorrelated residuals carry less information about the dispersion: the effective
+    # degrees of freedom shrink as for the variance of an AR(1) series, by (1 - rho) / (1 + rho).
+    df_t = max(1.0, (df - 1) * (1 - rho) / (1 + rho))
+    return Fit(names, coef, cov, df - 1, df_t, dispersion, dispersion_p, rho, converged)

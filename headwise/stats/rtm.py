@@ -196,11 +196,12 @@ def regression_to_mean(
     term of its own and the reference is the earlier periods), so that the page's two numbers
     agree: ``beyond`` is its headline ``treatment`` ratio, ``baseline_excess`` its
     ``baseline_excess``; pass ``comparison`` (from the same arrays) to reuse a fit. With the
-    intake figure only: the
-    same model on the care periods with ``log(usual rate)`` as extra offset for ``beyond``, and the
-    exact Poisson interval of the baseline count for ``baseline_excess``; the reported figure is
-    taken as known (:attr:`RtmCaveat.USUAL_LEVEL_SELF_REPORTED`). Without either: ``beyond`` is
-    ``None`` and the status is ``not_separable``.
+    intake figure only: the same model on the care periods with ``log(usual rate)`` as extra
+    offset for ``beyond`` (the exact Poisson interval with fewer than 3 care periods or no
+    migraine day under care), and the exact Poisson interval of the baseline count for
+    ``baseline_excess``; the reported figure is taken as known
+    (:attr:`RtmCaveat.USUAL_LEVEL_SELF_REPORTED`). Without either: ``beyond`` is ``None`` and the
+    status is ``not_separable``.
 
     ``naive`` is always the under-care over baseline ratio with the exact conditional Poisson
     interval (:func:`naive_before_after`), shown for contrast: it is what an analysis that ignores
@@ -293,13 +294,15 @@ def regression_to_mean(
                 "exact_poisson_garwood",
             )
         y, rec = p.y[care], p.rec[care]
-        if n_care >= 2:
-            fit = fit_poisson(
-                y, rec, {"intercept": np.ones(y.size)}, extra_offset=np.full(y.size, math.log(usual))
-            )
+        fit = (
+            fit_poisson(y, rec, {"intercept": np.ones(y.size)}, extra_offset=np.full(y.size, math.log(usual)))
+            if n_care >= 3 and y.sum() > 0
+            else None
+        )
+        if fit is not None and fit.converged:
             est, low, high, _ = fit.interval("intercept", confidence)
             intake_beyond = Ratio(est, low, high, "quasi_poisson_sandwich_ar1_working_correlation_t")
-        else:
+        else:  # too few periods for a dispersion, or no migraine day at all: exact Poisson
             low, high = _garwood(float(y.sum()), confidence)
             expected = float(rec.sum()) * usual
             intake_beyond = Ratio(

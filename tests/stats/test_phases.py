@@ -91,7 +91,7 @@ def test_headline_matches_a_statsmodels_fit_and_the_documented_covariance() -> N
     assert r.baseline_excess.estimate == pytest.approx(math.exp(params[1]), rel=1e-6)
     assert r.autocorrelation == pytest.approx(rho, abs=1e-9)
     assert r.treatment.log_se == pytest.approx(math.sqrt(cov[2, 2]), rel=1e-6)
-    q = sps.t.ppf(0.975, 18 - 4 - 1)
+    q = sps.t.ppf(0.975, 13 * (1 - rho) / (1 + rho))  # df: 18 periods - 4 terms - 1, shrunk by rho
     assert r.treatment.low == pytest.approx(math.exp(params[2] - q * math.sqrt(cov[2, 2])), rel=1e-6)
     res = sm.GLM(y, x, family=sm.families.Poisson(), offset=np.log(rec)).fit()
     assert r.dispersion == pytest.approx(res.pearson_chi2 / res.df_resid, rel=1e-6)

@@ -128,3 +128,16 @@ def test_it_rejects_an_impossible_usual_level(usual: float) -> None:
 def test_it_needs_a_period_under_care() -> None:
     with pytest.raises(AnalysisError, match="phase"):
         regression_to_mean([3, 9], [28, 28], ["before", "baseline"])
+
+
+def test_no_migraine_day_under_care_with_the_intake_figure_gives_the_exact_interval() -> None:
+    r = regression_to_mean(
+        [9, 0, 0, 0],
+        [28] * 4,
+        ["baseline", "intensive", "intensive", "stabilising"],
+        usual_monthly_migraine_days=6,
+    )
+    low, high = confint_poisson(0, 84, method="exact-c")
+    assert r.beyond is not None and r.beyond.estimate == 0 and r.beyond.method == "exact_poisson_garwood"
+    assert r.beyond.high == pytest.approx(high * 28 / 6, rel=1e-9)
+    assert r.changed_beyond_expected is True  # 0 of 84 days against 6 per 28: the interval is below 1
