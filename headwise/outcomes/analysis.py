@@ -4,15 +4,17 @@ The client's "how am I doing" page, the practitioner's view and the physician's 
 :func:`client_analysis`, so they show the same numbers: the per-period outcomes
 (:func:`headwise.outcomes.selectors.client_outcomes`), the phase comparison
 (:func:`headwise.stats.phases.compare_phases`) and the regression-to-the-mean check
-(:func:`headwise.stats.rtm.regression_to_mean`). Nothing here computes a statistic: it reads the
-pure core's results and arranges them for the templates and the plots.
+(:func:`headwise.stats.rtm.regression_to_mean`). It reads the pure core's results and arranges
+them for the templates and the plots; its one sum is that of the periods before the baseline,
+which :func:`period_outcomes` leaves out: their day counts, with the same interval
+(:func:`garwood_interval` at the client's dispersion), so the usual level is visible beside them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -144,7 +146,6 @@ class ClientAnalysis:
     sessions: list[dt.date]
     model: ModelRow | None
     rtm: RtmRow | None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def latest(self) -> PeriodRow | None:
