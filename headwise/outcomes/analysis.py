@@ -313,7 +313,7 @@ def _model_row(c: PhaseComparison) -> ModelRow:
         recorded_days=c.recorded_days,
         covariance=wording.covariance(c.covariance, c.autocorrelation),
         reference=wording.reference(c.reference),
-        terms=tuple(wording.term(t) for t in c.terms),
+        terms=tuple(dict.fromkeys(wording.term(t) for t in c.terms)),  # sin and cos: one "season"
         caveats=tuple(wording.caveat(code) for code in c.caveats),
         by_phase=tuple((wording.phase(r.term), r.estimate, r.low, r.high) for r in c.by_phase),
     )
