@@ -1,15 +1,18 @@
-"""Questionnaire pages: staff enter MIDAS, PHQ-4 and HIT-6; a client fills in what was sent to them."""
+"""The outcome pages: the client's "how am I doing", the practitioner's view, the report.
+
+Clients reach only their own (``client_required``); staff reach a client of their own practice
+(another practice's client is 404), and only owners and practitioners, who read clinical
+records (the front desk gets 403). Every page reads one :func:`client_analysis`; nothing is
+written.
+"""
 
 from __future__ import annotations
 
-import re
 import uuid
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 
 from headwise.accounts.access import (
     ClientRequest,
@@ -18,90 +21,82 @@ from headwise.accounts.access import (
     require_clinician,
     staff_required,
 )
-from headwise.clients import selectors as client_selectors
-from headwise.common.pages import errors_to_form, errors_to_messages
-from headwise.diary.localtime import client_today
-from headwise.outcomes import services
-from headwise.outcomes.forms import FORMS, PHQ4_QUESTION, Phq4Form, SendForm
-from headwise.outcomes.models import QuestionnaireRequest
-
-_ITEM = re.compile(r"^items\[(\d+)\]$")
+from headwise.clients.models import Client
+from headwise.clients.selectors import client_get
+from headwise.outcomes import plots, report
+from headwise.outcomes.analysis import client_analysis
 
 
-def _on_form_fields(exc: ValidationError) -> ValidationError:
-    """The engine names ``items[1]``; the form's field is ``item_1``."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    renamed = {}
-    for field, errors in exc.message_dict.items():
-        match = _ITEM.match(field)
-        renamed[f"item_{match.group(1)}" if match else field] = errors
-    return ValidationError(renamed)
-
-
-@staff_required
-def questionnaire_new(request: StaffRequest, client_id: uuid.UUID, instrument: str) -> HttpResponse:
-    client = client_selectors.client_get(practice=request.practice, client_id=client_id)
-    form_class = FORMS.get(instrument)
-    if form_class is None:
-        raise Http404
-    require_clinician(request)
-    form = form_class(request.POST or None, initial={"answered_on": client_today(client)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            response, _created = services.questionnaire_record(
-                client=client, by=request.user, instrument=instrument, **form.answers()
-            )
-        except ValidationError as exc:
-            errors_to_form(form, _on_form_fields(exc))
-        else:
-            messages.success(
-                request,
-                _("%(name)s saved: score %(total)s.")
-                % {"name": response.get_instrument_display(), "total": response.total},
-            )
-            return redirect("web:client_detail", client_id=client.uuid)
-    context = {"client": client, "form": form, "instrument": form_class.instrument}
-    return render(request, "outcomes/questionnaire_form.html", context, status=422 if form.errors else 200)
-
-
-@staff_required
-def questionnaire_send(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
-    client = client_selectors.client_get(practice=request.practice, client_id=client_id)
-    require_clinician(request)
-    form = SendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.questionnaire_send(
-                client=client, by=request.user, instrument=form.cleaned_data["instrument"]
-            )
-        except ValidationError as exc:
-            errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Sent: the client sees it on their page."))
-    elif request.method == "POST":
-        messages.error(request, _("Only the PHQ-4 can be sent to a client to fill in."))
-    return redirect("web:client_detail", client_id=client.uuid)
+def _context(client: Client, theme: str) -> dict[str, object]:
+    analysis = client_analysis(client)
+    light = plots.cached_drawing(
+        "migraine",
+        lambda: plots.migraine_figure(
+            analysis.plot_periods, sessions=analysis.sessions, phases=analysis.phases
+        ),
+        analysis.plot_periods,
+        analysis.sessions,
+        analysis.phases,
+    )
+    dark = plots.data_uri(plots.dark_variant(light))
+    context: dict[str, object] = {"client": client, "analysis": analysis}
+    # "system" follows the device: both colourings, the browser picks one (<picture>).
+    context["plot"] = dark if theme == "dark" else plots.data_uri(light)
+    if theme == "system":
+        context["plot_dark"] = dark
+    return context
 
 
 @client_required
-def my_questionnaire(request: ClientRequest, questionnaire_request_id: uuid.UUID) -> HttpResponse:
-    asked = get_object_or_404(
-        QuestionnaireRequest.objects.filter(client=request.client, withdrawn_at__isnull=True),
-        uuid=questionnaire_request_id,
+def my_outcomes(request: ClientRequest) -> HttpResponse:
+    return render(request, "outcomes/my_outcomes.html", _context(request.client, request.user.theme))
+
+
+def _pdf(client: Client) -> HttpResponse:
+    response = HttpResponse(report.report_pdf(client), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="headwise-report-{client.uuid}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _printable(client: Client, *, pdf_url: str, back_url: str) -> HttpResponse:
+    return HttpResponse(report.report_html(client, pdf_url=pdf_url, back_url=back_url))
+
+
+@client_required
+def my_report(request: ClientRequest) -> HttpResponse:
+    return _printable(
+        request.client, pdf_url=reverse("outcomes:my_report_pdf"), back_url=reverse("outcomes:my_outcomes")
     )
-    if asked.response_id is not None:
-        messages.info(request, _("You have already answered this one. Thank you."))
-        return redirect("web:my_home")
-    form = Phq4Form(request.POST or None, staff=False)
-    if request.method == "POST" and form.is_valid():
-        answers = form.answers()
-        try:
-            services.questionnaire_answer(request=asked, by=request.user, items=answers["items"])
-        except ValidationError as exc:
-            errors_to_form(form, _on_form_fields(exc))
-        else:
-            messages.success(request, _("Thank you. Your practitioner will see your answers."))
-            return redirect("web:my_home")
-    context = {"form": form, "asked": asked, "question": PHQ4_QUESTION}
-    return render(request, "outcomes/my_questionnaire.html", context, status=422 if form.errors else 200)
+
+
+@client_required
+def my_report_pdf(request: ClientRequest) -> HttpResponse:
+    return _pdf(request.client)
+
+
+def _clinical_client(request: StaffRequest, client_id: uuid.UUID) -> Client:
+    client = client_get(practice=request.practice, client_id=client_id)
+    require_clinician(request)
+    return client
+
+
+@staff_required
+def client_outcomes(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
+    client = _clinical_client(request, client_id)
+    return render(request, "outcomes/client_outcomes.html", _context(client, request.user.theme))
+
+
+@staff_required
+def client_report(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
+    client = _clinical_client(request, client_id)
+    return _printable(
+        client,
+        pdf_url=reverse("outcomes:client_report_pdf", args=[client.uuid]),
+        back_url=reverse("outcomes:client_outcomes", args=[client.uuid]),
+    )
+
+
+@staff_required
+def client_report_pdf(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
+    return _pdf(_clinical_client(request, client_id))
