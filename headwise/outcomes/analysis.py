@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext as _
 
+from headwise.clients import selectors as client_selectors
 from headwise.clients.models import Client
 from headwise.outcomes import wording
 from headwise.outcomes.plots import PhaseSpan, PlotPeriod
@@ -281,9 +282,21 @@ def _model_phases(kinds: Sequence[str], phases: Sequence[str]) -> list[str]:
     ]
 
 
-def _models(table: PeriodTable, kinds: Sequence[str]) -> tuple[PhaseComparison | None, RtmResult | None]:
+def usual_migraine_days(client: Client) -> float | None:
+    """The migraine days in a usual month the client gave in their submitted intake, if any:
+    the usual level the regression-to-the-mean check falls back on without earlier diary."""
+    intake = client_selectors.intake_of(client=client)
+    if intake is None or intake.submitted_at is None or intake.migraine_days_per_month is None:
+        return None
+    return float(intake.migraine_days_per_month)
+
+
+def _models(
+    table: PeriodTable, kinds: Sequence[str], *, usual: float | None = None
+) -> tuple[PhaseComparison | None, RtmResult | None]:
     """The phase comparison and the regression-to-the-mean check on the same periods, or
-    ``None`` where the diary cannot carry them (no period under care, or none before it)."""
+    ``None`` where the diary cannot carry them (no period under care, or none before it).
+    ``usual`` is the intake's usual monthly migraine days, used only without earlier diary."""
     if "after" not in kinds:
         return None, None
     keep = table.recorded_days > 0
@@ -295,7 +308,15 @@ def _models(table: PeriodTable, kinds: Sequence[str]) -> tuple[PhaseComparison |
     except AnalysisError:
         comparison = None
     try:
-        rtm = regression_to_mean(days, recorded, phases, index, month_of_year=months, comparison=comparison)
+        rtm = regression_to_mean(
+            days,
+            recorded,
+            phases,
+            index,
+            month_of_year=months,
+            usual_monthly_migraine_days=usual,
+            comparison=comparison,
+        )
     except AnalysisError:
         rtm = None
     return comparison, rtm
@@ -359,7 +380,7 @@ def client_analysis(client: Client, *, baseline_days: int = BASELINE_DAYS) -> Cl
         else:
             rows.append(_earlier_row(series, kind, lo, hi, outcomes.dispersion))
     baseline = next((r for r in rows if r.kind == BASELINE), None)
-    comparison, rtm = _models(found.table, [k for k, _, _ in bounds])
+    comparison, rtm = _models(found.table, [k for k, _, _ in bounds], usual=usual_migraine_days(client))
     return ClientAnalysis(
         today=found.today,
         first_session=outcomes.first_session,

@@ -101,3 +101,31 @@ def test_it_says_the_change_cannot_be_separated_without_earlier_diary(world: Pra
     analysis = client_analysis(world.client)
     assert [r.kind for r in analysis.rows].count("before") == 0
     assert analysis.rtm is not None and not analysis.rtm.assessable
+
+
+def test_without_earlier_diary_it_uses_the_usual_level_given_at_intake(
+    world: PracticeWorld,
+) -> None:
+    from django.utils import timezone
+
+    from headwise.clients.models import Intake
+    from headwise.stats.rtm import RtmStatus
+
+    build_year(world.client, world.records["practitioner"], days=200, therapy_days_ago=172)
+    Intake.objects.create(
+        practice=world.practice, client=world.client, migraine_days_per_month=4, submitted_at=timezone.now()
+    )
+    analysis = client_analysis(world.client)
+    assert analysis.rtm is not None
+    assert analysis.rtm.code == RtmStatus.INTAKE
+    assert analysis.rtm.assessable
+    # the usual level is the client's own figure, scaled from a month to 28 days
+    assert analysis.rtm.usual is not None and 3.0 < analysis.rtm.usual <= 4.0
+
+
+def test_an_unsubmitted_intake_gives_no_usual_level(world: PracticeWorld) -> None:
+    from headwise.clients.models import Intake
+    from headwise.outcomes.analysis import usual_migraine_days
+
+    Intake.objects.create(practice=world.practice, client=world.client, migraine_days_per_month=4)
+    assert usual_migraine_days(world.client) is None
