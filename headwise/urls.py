@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("diary/", include("headwise.diary.urls")),
+    path("", include("headwise.care.urls_plan")),
+    path("", include("headwise.outcomes.urls")),
     path("", include("headwise.clients.urls_screen")),
     path("", include("headwise.clients.urls_intake")),
     path("", include("headwise.care.urls_sessions")),

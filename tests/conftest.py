@@ -153,6 +153,7 @@ def build_world(name: str) -> PracticeWorld:
         "checkin": f.DailyCheckInFactory(client=client, practice=practice),
         "exposure": f.TriggerExposureFactory(client=client, practice=practice),
         "questionnaire": f.QuestionnaireResponseFactory(client=client, practice=practice),
+        "questionnaire_request": f.QuestionnaireRequestFactory(client=client, practice=practice),
         "other_attack": f.AttackFactory(client=other, practice=practice),
         "other_checkin": f.DailyCheckInFactory(client=other, practice=practice),
     }

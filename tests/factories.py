@@ -35,7 +35,7 @@ from headwise.diary.models import (
     MedicationIntake,
     TriggerExposure,
 )
-from headwise.outcomes.models import QuestionnaireResponse
+from headwise.outcomes.models import QuestionnaireRequest, QuestionnaireResponse
 from headwise.practice.models import (
     CstStyle,
     Location,
@@ -322,6 +322,15 @@ class TriggerExposureFactory(factory.django.DjangoModelFactory[TriggerExposure])
     practice = factory.SelfAttribute("client.practice")
     trigger = "stress"
     occurred_at = factory.LazyAttribute(lambda o: local_at(o.client.time_zone, days=-1, hour=18))
+
+
+class QuestionnaireRequestFactory(factory.django.DjangoModelFactory[QuestionnaireRequest]):
+    class Meta:
+        model = QuestionnaireRequest
+
+    client = factory.SubFactory(ClientFactory)
+    practice = factory.SelfAttribute("client.practice")
+    instrument = "phq4"
 
 
 class QuestionnaireResponseFactory(factory.django.DjangoModelFactory[QuestionnaireResponse]):

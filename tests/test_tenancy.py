@@ -64,6 +64,8 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
         "checkin_id": r["checkin"].uuid,
         "exposure_id": r["exposure"].uuid,
         "questionnaire_id": r["questionnaire"].uuid,
+        "questionnaire_request_id": r["questionnaire_request"].uuid,
+        "instrument": "midas",
         "token_id": r["token"].uuid,
         # An intake link's secret: only its hash is stored, so the walk sends one that opens nothing.
         "token": "0" * 64,

@@ -382,6 +382,88 @@ class FollowUp(PracticeScoped, Public, Audited):
         return self.passed_at is None or self.passed_at > self.flag_at
 
 
+class CadenceRuleSet(PracticeScoped, Public, Audited):
+    """A practice's cadence rules (``headwise.clinical.cadence.CadenceRules``), one row per practice.
+
+    Made with the engine's defaults the first time they are read; every change is kept in the
+    history with who made it.
+    """
+
+    window_days = models.PositiveSmallIntegerField(
+        _("period compared (days)"), default=28, validators=[MinValueValidator(7), MaxValueValidator(90)]
+    )
+    min_recorded_days = models.PositiveSmallIntegerField(
+        _("recorded days each period needs"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    move_on = models.BooleanField(_("suggest moving on when migraine days fall"), default=True)
+    move_on_percent = models.PositiveSmallIntegerField(
+        _("move on at a fall of (percent)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    relapse = models.BooleanField(_("suggest stepping back on a relapse"), default=True)
+    relapse_percent = models.PositiveSmallIntegerField(
+        _("relapse at (percent of the baseline)"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    warning_sign = models.BooleanField(
+        _("in maintenance, offer an earlier slot at a warning sign"), default=True
+    )
+    streak_end = models.BooleanField(
+        _("in maintenance, offer an earlier slot when an attack-free streak ends"), default=True
+    )
+    warning_days = models.PositiveSmallIntegerField(
+        _("look back for a warning sign (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    streak_days = models.PositiveSmallIntegerField(
+        _("attack-free streak (recorded days)"),
+        default=28,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    early_slot_days = models.PositiveSmallIntegerField(
+        _("earlier slot within (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+
+    history = record_history()
+
+    class Meta:
+        verbose_name = _("cadence rules")
+        verbose_name_plural = _("cadence rules")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["practice"], name="cadence_rules_one_per_practice")
+        ]
+
+
+class PhaseDecisionKind(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class PhaseDecision(PracticeScoped, Public, Audited):
+    """A practitioner's answer to a suggested phase change, with the numbers it rested on."""
+
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="decisions")
+    from_phase = models.ForeignKey(PlanPhase, on_delete=models.CASCADE, related_name="+")
+    to_kind = models.CharField(_("suggested phase"), max_length=12, choices=PhaseKind.choices)
+    rule = models.CharField(_("rule"), max_length=20)
+    numbers = models.JSONField(_("numbers the rule used"), default=dict, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=PhaseDecisionKind.choices)
+    new_phase = models.ForeignKey(
+        PlanPhase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = bounded_text(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("phase decision")
+        verbose_name_plural = _("phase decisions")
+        ordering: ClassVar = ["-created_at"]
+
+
 #: The follow-up is due 24 hours after the session; side effects still there 24 hours later
 #: (48 hours after the session) are flagged to the practitioner.
 FLAG_AFTER_DUE = dt.timedelta(hours=24)

@@ -5,21 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from headwise import clinical
 from headwise.care.models import (
     FLAG_AFTER_DUE,
     Addendum,
     Appointment,
     AppointmentStatus,
+    CadenceRuleSet,
     FollowUp,
+    PhaseDecision,
+    PhaseDecisionKind,
+    PlanPhase,
+    PlanStatus,
     SessionRecord,
     TreatmentPlan,
 )
 from headwise.clients.models import Client
+from headwise.clinical import cadence
+from headwise.diary import selectors as diary_selectors
+from headwise.diary.localtime import client_today
+from headwise.diary.models import Attack, DailyCheckIn
 from headwise.practice.models import Practice
 
 
@@ -75,6 +85,149 @@ def follow_ups_list(*, practice: Practice, only_open: bool) -> QuerySet[FollowUp
     if only_open:
         found = found.filter(completed_at__isnull=True)
     return found.order_by("due_at")
+
+
+# --- the plan's cadence ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanCadence:
+    """A plan's current phase, what the cadence rules suggest, and when the next session is due."""
+
+    plan: TreatmentPlan
+    phase: PlanPhase | None
+    today: dt.date
+    suggestion: cadence.Suggestion | None
+    last_session: dt.date | None
+    next_on: dt.date | None
+    upcoming: Appointment | None
+    declined: PhaseDecision | None
+
+
+def rules_to_clinical(rules: CadenceRuleSet) -> cadence.CadenceRules:
+    """The engine's rules from a practice's row (the one mapping between the two)."""
+    return cadence.CadenceRules(**{name: getattr(rules, name) for name in CADENCE_FIELDS})
+
+
+#: The editable fields of :class:`CadenceRuleSet`, named as in ``cadence.CadenceRules``.
+CADENCE_FIELDS = tuple(f.name for f in fields(cadence.CadenceRules))
+
+
+def current_phase(*, plan: TreatmentPlan) -> PlanPhase | None:
+    """The plan's open phase (no end), the latest started if there were ever two."""
+    return PlanPhase.objects.filter(plan=plan, ends_on__isnull=True).order_by("-starts_on", "-pk").first()
+
+
+def active_plan(*, client: Client) -> TreatmentPlan | None:
+    """The client's plan that has not ended (active or paused), if any."""
+    return (
+        TreatmentPlan.objects.filter(client=client)
+        .exclude(status=PlanStatus.ENDED)
+        .select_related("practitioner")
+        .order_by("-started_on", "-pk")
+        .first()
+    )
+
+
+def _window(table: clinical.DayTable, start: dt.date, end: dt.date) -> cadence.Window:
+    if table.n_days == 0 or end < table.start:
+        return cadence.Window(start, end, 0, 0)
+    lo = max(0, (start - table.start).days)
+    hi = max(0, min(table.n_days, (end - table.start).days + 1))
+    recorded = table.column("recorded")[lo:hi]
+    migraine = table.column("migraine")[lo:hi]
+    return cadence.Window(start, end, int(recorded.sum()), int(migraine.sum()))
+
+
+def _last_session(client: Client, zone: zoneinfo.ZoneInfo) -> dt.date | None:
+    """The local day of the client's last session: a session record, or an attended appointment."""
+    record = SessionRecord.objects.filter(client=client).order_by("-started_at").first()
+    attended = (
+        Appointment.objects.filter(client=client, status=AppointmentStatus.ATTENDED)
+        .order_by("-starts_at")
+        .first()
+    )
+    instants = [x for x in (record and record.started_at, attended and attended.starts_at) if x]
+    return clinical.local_date(max(instants), zone) if instants else None
+
+
+def _warning_dates(
+    client: Client, attacks: list[Attack], *, start: dt.date, end: dt.date, zone: zoneinfo.ZoneInfo
+) -> frozenset[dt.date]:
+    days = {
+        day
+        for day, signs in DailyCheckIn.objects.filter(
+            client=client, date__gte=start, date__lte=end
+        ).values_list("date", "warning_signs")
+        if signs
+    }
+    days |= {clinical.local_date(a.started_at, zone) for a in attacks if a.warning_signs}
+    return frozenset(d for d in days if start <= d <= end)
+
+
+def plan_cadence(*, plan: TreatmentPlan, rules: CadenceRuleSet, today: dt.date | None = None) -> PlanCadence:
+    """Evaluate the practice's cadence rules for ``plan`` on the client's today.
+
+    The baseline is the ``window_days`` before the plan started; the recent period the
+    ``window_days`` up to today, but not before the plan's or the current phase's start.
+    Migraine and recorded days come from the one day definition (``headwise.clinical.days``).
+    A warning sign or a streak that ended before the last session has been seen to already and
+    is left out.
+    """
+    client = plan.client
+    zone = zoneinfo.ZoneInfo(client.time_zone)
+    today = today or client_today(client)
+    phase = current_phase(plan=plan)
+    last = _last_session(client, zone)
+    upcoming = (
+        Appointment.objects.filter(
+            client=client, status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now()
+        )
+        .select_related("practitioner", "location", "room")
+        .order_by("starts_at")
+        .first()
+    )
+    if phase is None:
+        return PlanCadence(plan, None, today, None, last, None, upcoming, None)
+    engine_rules = rules_to_clinical(rules)
+    span = dt.timedelta(days=engine_rules.window_days)
+    base_start, base_end = plan.started_on - span, plan.started_on - dt.timedelta(days=1)
+    # Only days of the current phase: a change just confirmed starts its own count, so the
+    # same numbers do not suggest a second step the next day.
+    recent_start = max(today - span + dt.timedelta(days=1), plan.started_on, phase.starts_on)
+    diary, attacks = diary_selectors.diary_window(client=client, start=base_start, end=today)
+    table = clinical.days(diary)
+    warning_start = today - dt.timedelta(days=engine_rules.warning_days - 1)
+    suggestion = cadence.evaluate(
+        phase=cadence.Phase(phase.kind),
+        baseline=_window(table, base_start, base_end),
+        recent=_window(table, recent_start, today),
+        today=today,
+        rules=engine_rules,
+        warning_dates=_warning_dates(client, attacks, start=warning_start, end=today, zone=zone),
+        migraine_dates=frozenset(d for d in table.days_with("migraine") if d <= today),
+        recorded_dates=frozenset(d for d in table.days_with("recorded") if d <= today),
+        last_session=last,
+    )
+    next_on = cadence.next_session_on(
+        last_session=last,
+        interval_days=phase.interval_days_min,
+        today=today,
+        earlier_by=suggestion.earlier_by,
+    )
+    declined = (
+        PhaseDecision.objects.filter(
+            plan=plan,
+            from_phase=phase,
+            to_kind=suggestion.suggested,
+            decision=PhaseDecisionKind.DECLINED,
+        )
+        .select_related("created_by")
+        .first()
+        if suggestion.changes_phase
+        else None
+    )
+    return PlanCadence(plan, phase, today, suggestion, last, next_on, upcoming, declined)
 
 
 # --- session records: addenda, what the front desk may see, the follow-up before ------------

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from headwise import clinical
 from headwise.accounts.models import User
 from headwise.care.models import (
     DEFAULT_TECHNIQUES,
@@ -29,18 +30,25 @@ from headwise.care.models import (
     AppointmentKind,
     AppointmentStatus,
     BodyRegion,
+    CadenceRuleSet,
     FollowUp,
+    PhaseDecision,
+    PhaseDecisionKind,
     PhaseKind,
     PlanPhase,
+    PlanStatus,
     Sensation,
     SessionRecord,
     SideEffect,
     Technique,
     TreatmentPlan,
 )
+from headwise.care.selectors import CADENCE_FIELDS, plan_cadence, rules_to_clinical
 from headwise.clients.models import Client, ClientStatus
 from headwise.clients.services import treatment_blocker
-from headwise.common.services import apply_changes, pick, pick_one, update
+from headwise.clinical import cadence
+from headwise.common.services import apply_changes, pick, pick_one, refuse_unknown, update
+from headwise.diary.localtime import client_today
 from headwise.practice.models import Location, Practice, Practitioner, Room
 
 FOLLOW_UP_AFTER = dt.timedelta(hours=24)
@@ -569,6 +577,145 @@ def follow_up_update(*, follow_up: FollowUp, by: User, **fields: Any) -> FollowU
         # faded within the day: passed by the time the follow-up was done
         fields["passed_at"] = completed or follow_up.completed_at or timezone.now()
     return update(follow_up, fields, by=by)
+
+
+# --- a plan's course: start, pause, end, and the practitioner's phase decisions -----------
+
+
+def cadence_rules_get(*, practice: Practice) -> CadenceRuleSet:
+    """The practice's cadence rules, made with the engine's defaults on first use."""
+    rules = CadenceRuleSet.objects.for_practice(practice).first()
+    if rules is not None:
+        return rules
+    defaults = {name: getattr(cadence.DEFAULT_RULES, name) for name in CADENCE_FIELDS}
+    with transaction.atomic():
+        rules, _created = CadenceRuleSet.objects.get_or_create(practice=practice, defaults=defaults)
+    return rules
+
+
+@transaction.atomic
+def cadence_rules_update(*, practice: Practice, by: User, **fields: Any) -> CadenceRuleSet:
+    """Change the practice's cadence rules; the engine checks them together before anything is saved."""
+    refuse_unknown(fields, CADENCE_FIELDS)
+    rules = CadenceRuleSet.objects.select_for_update().get(pk=cadence_rules_get(practice=practice).pk)
+    apply_changes(rules, fields, by=by)
+    rules.full_clean()
+    try:
+        rules_to_clinical(rules)
+    except clinical.AnalysisError as exc:
+        raise ValidationError({exc.field: exc.reason}) from exc
+    rules._history_user = by  # type: ignore[attr-defined]
+    rules.save()
+    return rules
+
+
+@transaction.atomic
+def plan_start(
+    *,
+    client: Client,
+    by: User,
+    started_on: dt.date,
+    kind: str = PhaseKind.INTENSIVE,
+    practitioner_id: uuid.UUID | None = None,
+    goals: str = "",
+) -> TreatmentPlan:
+    """A new plan with its first phase; refused while another plan of the client has not ended."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    if TreatmentPlan.objects.filter(client=client).exclude(status=PlanStatus.ENDED).exists():
+        raise ValidationError(
+            {"started_on": _("This client already has a plan; end it before starting another.")}
+        )
+    if kind not in PhaseKind.values:
+        raise ValidationError({"kind": _("Choose one of the listed phases.")})
+    plan = plan_create(
+        client=client, by=by, practitioner_id=practitioner_id, started_on=started_on, goals=goals
+    )
+    phase_add(plan=plan, kind=kind, starts_on=started_on)
+    return plan
+
+
+def _locked(plan: TreatmentPlan) -> TreatmentPlan:
+    return TreatmentPlan.objects.select_for_update().select_related("client").get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_set_status(*, plan: TreatmentPlan, by: User, status: str) -> TreatmentPlan:
+    """Pause, resume or end a plan; ending it ends its open phase on the client's today."""
+    plan = _locked(plan)
+    if plan.status == PlanStatus.ENDED:
+        raise ValidationError({"status": _("This plan has ended; start a new one.")})
+    if status not in PlanStatus.values or status == plan.status:
+        raise ValidationError({"status": _("Choose pause, resume or end.")})
+    if status == PlanStatus.ENDED:
+        today = max(client_today(plan.client), plan.started_on)
+        for phase in PlanPhase.objects.filter(plan=plan, ends_on__isnull=True):
+            phase_update(phase=phase, ends_on=max(today, phase.starts_on))
+        return plan_update(plan=plan, by=by, status=status, ended_on=today)
+    return plan_update(plan=plan, by=by, status=status)
+
+
+def _numbers(suggestion: cadence.Suggestion) -> dict[str, Any]:
+    """What the rule used, as stored with the decision (dates as ISO text)."""
+
+    def window(w: cadence.Window) -> dict[str, Any]:
+        return {
+            "start": w.start.isoformat(),
+            "end": w.end.isoformat(),
+            "recorded_days": w.recorded_days,
+            "migraine_days": w.migraine_days,
+            "rate": None if w.rate is None else round(w.rate, 2),
+        }
+
+    return {
+        "baseline": window(suggestion.baseline),
+        "recent": window(suggestion.recent),
+        "change": None if suggestion.change is None else round(suggestion.change, 4),
+        "rules": {name: getattr(suggestion.rules, name) for name in CADENCE_FIELDS},
+    }
+
+
+@transaction.atomic
+def phase_decide(
+    *, plan: TreatmentPlan, by: User, phase_id: uuid.UUID, to_kind: str, confirm: bool, note: str = ""
+) -> PhaseDecision:
+    """The practitioner's answer to the phase change the rules suggest now.
+
+    The suggestion is evaluated again here, and the answer is refused when the page's phase
+    or suggested phase is no longer the current one (someone else decided, or the diary
+    changed). Confirming ends the current phase on the client's today and starts the new one.
+    """
+    plan = _locked(plan)
+    if plan.status != PlanStatus.ACTIVE:
+        raise ValidationError({"status": _("Resume the plan before changing its phase.")})
+    state = plan_cadence(plan=plan, rules=cadence_rules_get(practice=plan.practice))
+    phase, suggestion = state.phase, state.suggestion
+    if phase is None or suggestion is None or phase.uuid != phase_id:
+        raise ValidationError(
+            {"phase_id": _("The plan's phase has changed since the page was shown; look again.")}
+        )
+    if not suggestion.changes_phase or suggestion.suggested != to_kind:
+        raise ValidationError(
+            {"to_kind": _("Headwise no longer suggests this change; look at the numbers again.")}
+        )
+    decision = PhaseDecision(
+        practice_id=plan.practice_id,
+        plan=plan,
+        from_phase=phase,
+        to_kind=to_kind,
+        rule=suggestion.rule.value,
+        numbers=_numbers(suggestion),
+        decision=PhaseDecisionKind.CONFIRMED if confirm else PhaseDecisionKind.DECLINED,
+        note=note,
+        created_by=by,
+        updated_by=by,
+    )
+    decision.full_clean(exclude=["new_phase"])
+    if confirm:
+        today = state.today
+        phase_update(phase=phase, ends_on=max(today, phase.starts_on))
+        decision.new_phase = phase_add(plan=plan, kind=to_kind, starts_on=max(today, phase.starts_on))
+    decision.save()
+    return decision
 
 
 #: The client's first tap: how they feel since the session; ``fine`` or a side effect.

@@ -13,6 +13,7 @@ def ROUTERS() -> list[tuple[str, Router]]:  # noqa: N802 - reads as a constant l
         ("", __import__("headwise.practice.api", fromlist=["router"]).router),
         ("", __import__("headwise.clients.api", fromlist=["router"]).router),
         ("", __import__("headwise.care.api", fromlist=["router"]).router),
+        ("", __import__("headwise.care.api_plan", fromlist=["router"]).router),
         ("", __import__("headwise.outcomes.api", fromlist=["router"]).router),
         ("", __import__("headwise.diary.api", fromlist=["router"]).router),
     ]

@@ -325,6 +325,12 @@ class CheckInForm(forms.Form):
     screen_hours = forms.DecimalField(
         label=_("Screen time (hours)"), required=False, min_value=0, max_value=24, decimal_places=1
     )
+    warning_signs = forms.MultipleChoiceField(
+        label=_("An early warning sign today? (optional)"),
+        required=False,
+        choices=WarningSign.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=NOTES, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -317,6 +317,7 @@ CHECKIN_FIELDS = (
     "hydration",
     "screen_hours",
     "notes",
+    "warning_signs",
 )
 
 
@@ -368,6 +369,9 @@ class DailyCheckIn(PracticeScoped, Public, Audited):
         validators=[MinValueValidator(0), MaxValueValidator(24)],
     )
     notes = bounded_text(_("notes"), blank=True)
+    #: Early warning signs noticed this day without (or before) an attack; read by the plan's
+    #: maintenance rule (headwise.clinical.cadence).
+    warning_signs = models.JSONField(_("early warning signs"), default=list, blank=True)
 
     history = record_history()
 

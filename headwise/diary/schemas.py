@@ -185,6 +185,11 @@ class CheckInIn(In):
     hydration: Literal["low", "ok", "good", ""] = ""
     screen_hours: Decimal | None = Field(None, ge=0, le=24)
     notes: str = Field("", max_length=NOTES)
+    warning_signs: list[Code] = Field(
+        default_factory=list,
+        max_length=ITEMS,
+        description="Early warning signs noticed this day (codes of the attack's warning_signs)",
+    )
 
 
 class CheckInOut(Schema):
@@ -203,6 +208,7 @@ class CheckInOut(Schema):
     hydration: str
     screen_hours: Decimal | None
     notes: str
+    warning_signs: list[str]
 
 
 class ExposureIn(In):

@@ -433,6 +433,12 @@ def checkin_save(*, client: Client, by: User | None, date: dt.date, **fields: An
     checkin = DailyCheckIn.objects.select_for_update().filter(client=client, date=date).first()
     if checkin is None:
         checkin = DailyCheckIn(practice_id=client.practice_id, client=client, date=date, created_by=by)
+    if fields.get("warning_signs") is None:
+        fields["warning_signs"] = []
+    errors: dict[str, list[str]] = {}
+    _choices_list(errors, "warning_signs", fields["warning_signs"], WarningSign.values)
+    if errors:
+        raise ValidationError(errors)
     apply_changes(checkin, fields, by=by)
     checkin.full_clean(exclude=["practice", "client", "created_by", "updated_by"], validate_constraints=False)
     checkin._history_user = by  # type: ignore[attr-defined]

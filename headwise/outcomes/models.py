@@ -33,3 +33,27 @@ class QuestionnaireResponse(PracticeScoped, Public, Audited):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["client", "request_id"], name="questionnaire_request_once")
         ]
+
+
+#: What a client can be sent to fill in themself: the PHQ-4, whose wording is public domain. The
+#: MIDAS wording is copyrighted and HIT-6 licensed; neither text ships (docs/clinical-definitions.md
+#: section 5), so the practice enters those from its own forms.
+CLIENT_INSTRUMENTS = (Instrument.PHQ4,)
+
+
+class QuestionnaireRequest(PracticeScoped, Public, Audited):
+    """A questionnaire sent to the client to fill in from their own page; answered by a response."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="questionnaire_requests"
+    )
+    instrument = models.CharField(_("questionnaire"), max_length=8, choices=Instrument.choices)
+    response = models.OneToOneField(
+        QuestionnaireResponse, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("questionnaire sent to the client")
+        verbose_name_plural = _("questionnaires sent to clients")
+        ordering: ClassVar = ["-created_at"]

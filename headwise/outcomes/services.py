@@ -8,14 +8,21 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from headwise import clinical
 from headwise.accounts.models import User
 from headwise.clients.models import Client
+from headwise.clients.selectors import may_process
 from headwise.common.services import create_once
 from headwise.diary.localtime import client_today
-from headwise.outcomes.models import Instrument, QuestionnaireResponse
+from headwise.outcomes.models import (
+    CLIENT_INSTRUMENTS,
+    Instrument,
+    QuestionnaireRequest,
+    QuestionnaireResponse,
+)
 
 _ONLY: dict[str, set[str]] = {
     Instrument.MIDAS: {"items", "headache_days", "average_pain"},
@@ -89,3 +96,46 @@ def questionnaire_record(
         return response
 
     return create_once(QuestionnaireResponse.objects.filter(client=client), request_id, create)
+
+
+@transaction.atomic
+def questionnaire_send(*, client: Client, by: User, instrument: str) -> QuestionnaireRequest:
+    """Ask the client to fill in a questionnaire from their own page (one open request per kind)."""
+    if instrument not in CLIENT_INSTRUMENTS:
+        raise ValidationError({"instrument": _("Only the PHQ-4 can be sent to a client to fill in.")})
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    if not may_process(client=client):
+        raise ValidationError({"instrument": _("The client has withdrawn consent to data processing.")})
+    if client.user_id is None:
+        raise ValidationError({"instrument": _("The client has no login to fill it in with.")})
+    if questionnaires_pending(client=client).filter(instrument=instrument).exists():
+        raise ValidationError({"instrument": _("This questionnaire is already waiting for the client.")})
+    request = QuestionnaireRequest(
+        practice_id=client.practice_id, client=client, instrument=instrument, created_by=by, updated_by=by
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+def questionnaires_pending(*, client: Client) -> QuerySet[QuestionnaireRequest]:
+    return QuestionnaireRequest.objects.filter(
+        client=client, response__isnull=True, withdrawn_at__isnull=True
+    )
+
+
+@transaction.atomic
+def questionnaire_answer(
+    *, request: QuestionnaireRequest, by: User, items: list[int]
+) -> QuestionnaireResponse:
+    """The client's answers to a questionnaire sent to them, scored by the engine."""
+    request = QuestionnaireRequest.objects.select_for_update().select_related("client").get(pk=request.pk)
+    if request.response_id is not None or request.withdrawn_at is not None:
+        raise ValidationError({"items": _("This questionnaire has already been answered.")})
+    response, _created = questionnaire_record(
+        client=request.client, by=by, instrument=request.instrument, items=items
+    )
+    request.response = response
+    request.updated_by = by
+    request.save(update_fields=["response", "updated_by", "updated_at"])
+    return response

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from headwise.diary import staff_views
 from headwise.web import views
@@ -36,4 +36,5 @@ urlpatterns = [
     path("practice/staff/new/", views.staff_new, name="staff_new"),
     path("practice/staff/<uuid:membership_id>/edit/", views.staff_edit, name="staff_edit"),
     path("me/", views.my_home, name="my_home"),
+    path("", include("headwise.care.urls_plan")),
 ]

@@ -36,6 +36,7 @@ from headwise.practice import selectors as practice_selectors
 from headwise.practice import services as practice_services
 from headwise.practice.forms import LocationForm, MembershipForm, StaffForm
 from headwise.practice.models import Location, Membership
+from headwise.web.desk import desk
 
 #: Clients on one page of the client list.
 CLIENTS_PER_PAGE = 50
@@ -146,6 +147,7 @@ def client_detail(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
         .select_related("practitioner", "location")
         .order_by("-starts_at")[:10],
     }
+    context.update(desk(client=client, membership=membership))
     if membership.sees_clinical_records:
         context["days"] = diary_selectors.diary_days(client=client, end=client_today(client), days=28)
         context["attacks"] = diary_selectors.attacks_of(client=client)[:10]
