@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from headwise.care.followups import follow_up_mail, follow_ups_to_mail
 from headwise.care.models import Appointment, FollowUp, SessionRecord, TreatmentPlan
@@ -35,6 +37,9 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+#: The one blocker's words (headwise.clients.services.screening_blocker), on every refusing page.
+#: (Playwright's get_by_text misses it whole, with its apostrophe; the words before it suffice.)
+REFUSED = "The latest safety screening says refer: no CST until a clinician"
 CLIENT_PASSWORD = "Walk-the-care-2026!"
 
 #: The intake answers that lead to each outcome (every other screening question: no).
@@ -66,6 +71,14 @@ def _new_page(browser: Any, width: int) -> Any:
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(30_000)
     return page
+
+
+def _signed_in(page: Any, live_server: Any, email: str) -> None:
+    """Signed in as the practitioner: again, once the clock has moved past the session's age."""
+    page.goto(f"{live_server.url}/staff/")
+    if "/login/" in page.url:
+        sign_in(page, live_server, email, PASSWORD)
+        page.wait_for_url(f"{live_server.url}/staff/")
 
 
 def _fill_intake(home: Any, yes: set[str]) -> None:
@@ -121,8 +134,7 @@ def test_a_new_client_walks_from_the_intake_e_mail_to_a_second_session(
 
     # The practitioner makes the client record and e-mails the intake link.
     desk = _new_page(browser, 1280)
-    sign_in(desk, live_server, world.practitioner_user.email, PASSWORD)
-    desk.wait_for_url(f"{base}/staff/")
+    _signed_in(desk, live_server, world.practitioner_user.email)
     desk.goto(f"{base}/clients/new/")
     desk.get_by_label("Given name").fill("Wanda")
     desk.get_by_label("Family name").fill(outcome.capitalize())
@@ -130,8 +142,8 @@ def test_a_new_client_walks_from_the_intake_e_mail_to_a_second_session(
     desk.get_by_label("Date of birth").fill("1984-03-21")
     desk.get_by_label("Sex").select_option("female")
     if outcome == "refer":
-        desk.get_by_label("Physician", exact=True).fill("Dr. E. Visser, huisarts")
-        desk.get_by_label("Physician contact").fill("Keizersgracht 40, 1015 CS Amsterdam")
+        desk.locator("#id_physician_name").fill("Dr. E. Visser, huisarts")
+        desk.locator("#id_physician_contact").fill("Keizersgracht 40, 1015 CS Amsterdam")
     desk.get_by_role("button", name=re.compile("^Save")).click()
     desk.get_by_text("Client record created.").wait_for()
     client = Client.objects.get(practice=world.practice, email=email)
@@ -190,6 +202,7 @@ def test_a_new_client_walks_from_the_intake_e_mail_to_a_second_session(
 
     # A plan, and the first booking from its page (after the clearance, for refer).
     desk.goto(f"{base}/clients/{client.uuid}/plan/")
+    desk.get_by_label("Practitioner in charge").select_option(str(world.records["practitioner"].uuid))
     desk.get_by_label("Goals in the client's words").fill("Fewer lost days at work")
     desk.get_by_role("button", name=re.compile("Start the plan", re.I)).click()
     desk.get_by_text("Plan started.").wait_for()
@@ -202,15 +215,14 @@ def test_a_new_client_walks_from_the_intake_e_mail_to_a_second_session(
 
     # The appointment is over: the session record, clicking the body map.
     clock.move_to(first.ends_at + dt.timedelta(minutes=10))
-    sign_in(desk, live_server, world.practitioner_user.email, PASSWORD)
-    desk.wait_for_url(f"{base}/staff/")
+    _signed_in(desk, live_server, world.practitioner_user.email)
     _record_session(desk, base, client, first, ["skull_base", "sacrum", "neck"])
     desk.locator("#s-map").scroll_into_view_if_needed()
     _shots(desk, f"{outcome}-bodymap", element=".bodymap")
     desk.get_by_role("button", name="Save session record").click()
     desk.wait_for_url("**/sessions/*/")
     record = SessionRecord.objects.get(appointment=first)
-    assert record.regions == ["skull_base", "sacrum", "neck"]
+    assert set(record.regions) == {"skull_base", "sacrum", "neck"}
     assert (record.headache_at_start, record.headache_at_end) == (6, 3)
     follow_up = FollowUp.objects.get(session=record)
     assert follow_up.completed_at is None
@@ -236,22 +248,20 @@ def test_a_new_client_walks_from_the_intake_e_mail_to_a_second_session(
     assert follow_up.side_effects == ["discomfort"] and follow_up.passed_at is not None
 
     # The next slot from the plan (intensive: a week on), the second session, the answer on it.
-    sign_in(desk, live_server, world.practitioner_user.email, PASSWORD)
-    desk.wait_for_url(f"{base}/staff/")
+    _signed_in(desk, live_server, world.practitioner_user.email)
     second = _book_from_the_plan(desk, base, client)
     assert second.starts_at > record.started_at + dt.timedelta(days=5)
     assert second.phase is not None and second.phase.plan == plan
     clock.move_to(second.ends_at + dt.timedelta(minutes=5))
-    sign_in(desk, live_server, world.practitioner_user.email, PASSWORD)
-    desk.wait_for_url(f"{base}/staff/")
+    _signed_in(desk, live_server, world.practitioner_user.email)
     _record_session(desk, base, client, second, ["crown", "jaw"])
     prior = desk.locator("section[aria-labelledby='prev-fu']")
-    assert "Discomfort" in prior.inner_text() and "passed by" in prior.inner_text()
+    assert "Mild discomfort · passed by" in prior.inner_text()
     desk.get_by_role("button", name="Save session record").click()
     desk.wait_for_url("**/sessions/*/")
     assert "passed by" in desk.locator("section[aria-labelledby='prev-fu']").inner_text()
     assert SessionRecord.objects.filter(client=client).count() == 2
-    assert SessionRecord.objects.get(appointment=second).regions == ["crown", "jaw"]
+    assert set(SessionRecord.objects.get(appointment=second).regions) == {"crown", "jaw"}
 
 
 def _refused_then_cleared(
@@ -259,12 +269,27 @@ def _refused_then_cleared(
 ) -> None:
     """Refer: the plan's booking and the session record are refused in the page; the letter
     (page and PDF); the clinician's clearance unblocks."""
+    refused = desk.get_by_text(REFUSED)
+    # Said above the booking form before anything is chosen, and once more (not twice) when
+    # the practitioner books anyway; nothing is booked.
+    assert refused.count() == 1 and refused.is_visible()
     desk.get_by_label("Length (minutes)").select_option("60")
     desk.get_by_role("button", name="Book", exact=True).click()
-    desk.get_by_text("says refer").first.wait_for()
+    desk.wait_for_url("**/book/")
+    assert refused.count() == 1 and desk.locator("form .errorlist", has_text=REFUSED).is_visible()
+    _shots(desk, "refer-book-refused")
     assert not Appointment.objects.filter(client=client).exists()
+    # The session record: the same words above the form, and the same refusal on saving.
     desk.goto(f"{base}/clients/{client.uuid}/sessions/new/")
-    desk.get_by_text("says refer").first.wait_for()
+    assert refused.count() == 1 and refused.is_visible()
+    zone = ZoneInfo(client.practice.time_zone)
+    started = (timezone.now() - dt.timedelta(hours=1)).astimezone(zone)
+    desk.get_by_label("Started at").fill(started.strftime("%Y-%m-%dT%H:%M"))
+    desk.locator('svg [data-region="neck"]').first.click()
+    desk.get_by_role("button", name="Save session record").click()
+    desk.wait_for_load_state("load")
+    assert refused.count() == 1 and desk.locator("form .errorlist", has_text=REFUSED).is_visible()
+    _shots(desk, "refer-session-refused")
     assert not SessionRecord.objects.filter(client=client).exists()
     desk.goto(f"{base}/screenings/{screening.uuid}/")
     desk.get_by_role("link", name="Open the letter to print").click()
