@@ -200,8 +200,15 @@ def test_a_new_client_walks_from_the_intake_e_mail_to_a_second_session(
         desk.get_by_text("No booking and no session record").wait_for()
         _shots(desk, f"{outcome}-screen")
 
-    # A plan, and the first booking from its page (after the clearance, for refer).
-    desk.goto(f"{base}/clients/{client.uuid}/plan/")
+    # A plan, and the first booking from its page (after the clearance, for refer): the
+    # screen's page leads on to it once nothing blocks.
+    go_on = desk.get_by_role("link", name="Go on to the treatment plan and the booking")
+    if outcome == "refer":
+        assert go_on.count() == 0
+        desk.goto(f"{base}/clients/{client.uuid}/plan/")
+    else:
+        go_on.click()
+        desk.wait_for_url(f"{base}/clients/{client.uuid}/plan/")
     desk.get_by_label("Practitioner in charge").select_option(str(world.records["practitioner"].uuid))
     desk.get_by_label("Goals in the client's words").fill("Fewer lost days at work")
     desk.get_by_role("button", name=re.compile("Start the plan", re.I)).click()
@@ -309,5 +316,7 @@ client_today(client).isoformat())
     desk.locator("#id_document").fill("Brief van de huisarts, kenmerk 2026-118")
     desk.get_by_role("button", name="Record the clearance").click()
     desk.get_by_text("A clinician has cleared the client").wait_for()
+    _shots(desk, "refer-screen-cleared")
+    assert desk.get_by_role("link", name="Go on to the treatment plan and the booking").is_visible()
     screening.refresh_from_db()
     assert screening.cleared_at is not None and screening.clearance_clinician == "Dr. E. Visser, huisarts"
