@@ -31,8 +31,8 @@ from headwise.care import selectors, services
 from headwise.care.forms import AddendumForm, FollowUpAnswerForm, SessionForm, TechniqueForm, initial_of
 from headwise.care.models import Appointment, FollowUp, SessionRecord, Technique
 from headwise.clients import selectors as client_selectors
-from headwise.clients.services import shown_blocker
 from headwise.clients.models import Client
+from headwise.clients.services import shown_blocker
 from headwise.common.pages import errors_to_form, errors_to_messages
 from headwise.practice.models import Practitioner
 

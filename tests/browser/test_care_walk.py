@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -84,9 +84,11 @@ def _signed_in(page: Any, live_server: Any, email: str) -> None:
 def _fill_intake(home: Any, yes: set[str]) -> None:
     home.get_by_label("Since which year have you had migraines?").fill("2014")
     home.get_by_label("On how many days in a usual month do you have a migraine?").fill("8")
-    home.get_by_role("group", name="Who diagnosed your migraine?").get_by_label("My GP (family doctor)").check()
+    diagnosed = home.get_by_role("group", name="Who diagnosed your migraine?")
+    diagnosed.get_by_label("My GP (family doctor)").check()
     home.locator("#id_acute-0-name").fill("Sumatriptan 50 mg")
-    home.get_by_role("group", name="How sensitive are you to touch?").get_by_label("Somewhat sensitive").check()
+    touch = home.get_by_role("group", name="How sensitive are you to touch?")
+    touch.get_by_label("Somewhat sensitive").check()
     home.get_by_label("What do you hope for from the sessions?").fill("Fewer lost days at work")
     for rule in SAFETY_RULES:
         name = "q_" + rule.id.replace(".", "__")
@@ -108,7 +110,10 @@ def _book_from_the_plan(desk: Any, base: str, client: Client) -> Appointment:
     return booked
 
 
-def _record_session(desk: Any, base: str, client: Client, appointment: Appointment, regions: list[str]) -> Any:
+def _record_session(
+    desk: Any, base: str, client: Client, appointment: Appointment, regions: list[str]
+) -> None:
+    """The session form of the appointment, filled in by clicking the body map (not saved)."""
     desk.goto(f"{base}/clients/{client.uuid}/sessions/new/?appointment={appointment.uuid}")
     for code in regions:
         desk.locator(f'svg [data-region="{code}"]').first.click()
@@ -117,7 +122,6 @@ def _record_session(desk: Any, base: str, client: Client, appointment: Appointme
     desk.get_by_label("Pain at the start (0–10)").fill("6")
     desk.get_by_label("Pain at the end (0–10)").fill("3")
     desk.get_by_label("Deep calm").check()
-    return desk
 
 
 @pytest.mark.parametrize("outcome", ["cleared", "caution", "refer"])
@@ -271,9 +275,7 @@ def test_a_new_client_walks_from_the_intake_e_mail_to_a_second_session(
     assert set(SessionRecord.objects.get(appointment=second).regions) == {"crown", "jaw"}
 
 
-def _refused_then_cleared(
-    desk: Any, base: str, client: Client, screening: SafetyScreening
-) -> None:
+def _refused_then_cleared(desk: Any, base: str, client: Client, screening: SafetyScreening) -> None:
     """Refer: the plan's booking and the session record are refused in the page; the letter
     (page and PDF); the clinician's clearance unblocks."""
     refused = desk.get_by_text(REFUSED)
@@ -311,8 +313,7 @@ def _refused_then_cleared(
     assert pdf.body().startswith(b"%PDF")
     desk.goto(f"{base}/screenings/{screening.uuid}/")
     desk.get_by_label("Cleared by (clinician)").fill("Dr. E. Visser, huisarts")
-    desk.get_by_label("Date of the clearance").fill(
-client_today(client).isoformat())
+    desk.get_by_label("Date of the clearance").fill(client_today(client).isoformat())
     desk.locator("#id_document").fill("Brief van de huisarts, kenmerk 2026-118")
     desk.get_by_role("button", name="Record the clearance").click()
     desk.get_by_text("A clinician has cleared the client").wait_for()
