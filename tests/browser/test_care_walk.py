@@ -8,8 +8,9 @@ outbox: the live server runs in this process); the client opens it on a phone, s
 fills in the intake with answers that lead to the outcome and signs the consent by typing their
 name; the practitioner runs the screen, starts a plan, books from the plan page, and records the
 session by clicking the body map once the appointment is over; a day later the client answers the
-follow-up card on /me/ at 390 px; a week later the practitioner books and records the second
-session and sees the answer on it. The clock is the test's: ``clock.move_to`` moves the live
+follow-up card on /me/ at 390 px (its e-mail is sent too); the practitioner books the next slot
+the plan suggests, and a week after the first records the second session and sees the answer on
+it. The clock is the test's: ``clock.move_to`` moves the live
 server's thread too. Screenshots of the body map, the screen, the plan page and the letter at
 1280 px and 390 px: artifacts/screenshots/walk-*.png.
 """
@@ -26,7 +27,14 @@ from django.core import mail
 from django.utils import timezone
 
 from headwise.care.followups import follow_up_mail, follow_ups_to_mail
-from headwise.care.models import Appointment, FollowUp, SessionRecord, TreatmentPlan
+from headwise.care.models import (
+    PHASE_INTERVAL_DAYS,
+    Appointment,
+    FollowUp,
+    PhaseKind,
+    SessionRecord,
+    TreatmentPlan,
+)
 from headwise.clients.models import Client, Consent, Intake, SafetyScreening
 from headwise.clinical import SAFETY_RULES
 from headwise.diary.localtime import client_today
@@ -250,6 +258,7 @@ def test_a_new_client_walks_from_the_intake_e_mail_to_a_second_session(
     sign_in(home, live_server, email, CLIENT_PASSWORD)
     home.wait_for_url(f"{base}/me/")
     card = home.locator(".follow-up-card")
+    home.screenshot(path=str(SCREENSHOTS / f"walk-{outcome}-follow-up-390.png"))
     card.get_by_role("button", name="Some discomfort").click()
     home.wait_for_url(f"{base}/me/#follow-up")
     home.get_by_role("button", name="Yes, it has passed").click()
@@ -261,7 +270,9 @@ def test_a_new_client_walks_from_the_intake_e_mail_to_a_second_session(
     # The next slot from the plan (intensive: a week on), the second session, the answer on it.
     _signed_in(desk, live_server, world.practitioner_user.email)
     second = _book_from_the_plan(desk, base, client)
-    assert second.starts_at > record.started_at + dt.timedelta(days=5)
+    zone = ZoneInfo(location.time_zone)
+    gap = second.starts_at.astimezone(zone).date() - record.started_at.astimezone(zone).date()
+    assert gap == dt.timedelta(days=PHASE_INTERVAL_DAYS[PhaseKind.INTENSIVE][0])
     assert second.phase is not None and second.phase.plan == plan
     clock.move_to(second.ends_at + dt.timedelta(minutes=5))
     _signed_in(desk, live_server, world.practitioner_user.email)
