@@ -60,6 +60,7 @@ def _page(
         "plan": plan,
         "past_plans": selectors.plans_of_client(client=client).exclude(pk__in=[plan.pk] if plan else []),
         "intervals": {k: PHASE_INTERVAL_DAYS[PhaseKind(k)] for k in PhaseKind.values},
+        "screen_due": client_selectors.screen_due(client=client),
     }
     if plan is None:
         context["start_form"] = start_form or PlanStartForm(

@@ -312,7 +312,8 @@ def test_the_owner_edits_the_cadence_rules_and_the_change_is_logged(
     rules.refresh_from_db()
     assert rules.move_on_percent == 60 and rules.relapse is False
     assert rules.history.first().history_user == world.owner
-    assert "60%" in as_owner.get("/practice/cadence/").content.decode()
+    page = as_owner.get("/practice/cadence/").content.decode()
+    assert "60%" in page and "Headwise (defaults)" in page
 
 
 def test_rules_that_do_not_fit_together_are_refused_naming_the_field(
@@ -344,3 +345,15 @@ def test_the_plan_page_is_in_dutch(world: PracticeWorld) -> None:
     user.save()
     html = login(user).get(url(client)).content.decode()
     assert "Behandelplan" in html
+
+
+def test_the_plan_page_asks_for_a_screen_before_a_plan_restarts_after_a_gap(
+    world: PracticeWorld, as_practitioner: HttpClient
+) -> None:
+    client = f.ClientFactory(practice=world.practice)
+    f.SafetyScreeningFactory(
+        client=client, practice=world.practice, screened_at=f.local_at(client.time_zone, days=-400, hour=11)
+    )
+    html = as_practitioner.get(url(client)).content.decode()
+    assert "screen again before the plan restarts" in html
+    assert f"/clients/{client.uuid}/screen/" in html
