@@ -20,6 +20,7 @@ from headwise.care.forms_plan import BookForm, CadenceRulesForm, DecideForm, Pla
 from headwise.care.models import PHASE_INTERVAL_DAYS, CadenceRuleSet, PhaseKind, TreatmentPlan
 from headwise.clients import selectors as client_selectors
 from headwise.clients.models import Client
+from headwise.clients.services import shown_blocker
 from headwise.common.pages import errors_to_form, errors_to_messages
 from headwise.diary.localtime import client_today, to_utc, zone_of
 
@@ -89,6 +90,8 @@ def _page(
             initial={"phase_id": state.phase.uuid, "to_kind": state.suggestion.suggested.value}
         )
     if state.next_on is not None:
+        context["screening"] = client_selectors.latest_screening(client=client)
+        context["blocker"] = shown_blocker(client=client, form=book_form)
         context["book_form"] = book_form or BookForm(
             practice=request.practice,
             initial={

@@ -32,6 +32,7 @@ from headwise.care.forms import AddendumForm, FollowUpAnswerForm, SessionForm, T
 from headwise.care.models import Appointment, FollowUp, SessionRecord, Technique
 from headwise.clients import selectors as client_selectors
 from headwise.clients.models import Client
+from headwise.clients.services import shown_blocker
 from headwise.common.pages import errors_to_form, errors_to_messages
 from headwise.practice.models import Practitioner
 
@@ -88,6 +89,7 @@ def _form_page(
     status: int = 200,
 ) -> HttpResponse:
     before = record.started_at if record is not None else timezone.now()
+    screening = client_selectors.latest_screening(client=client)
     return render(
         request,
         "care/session_form.html",
@@ -97,7 +99,9 @@ def _form_page(
             "record": record,
             "appointment": appointment,
             "previous_follow_up": selectors.follow_up_before(client=client, before=before),
-            "screening": client_selectors.latest_screening(client=client),
+            "screening": screening,
+            # Said before the practitioner fills the record in, not only once it is refused.
+            "blocker": None if record is not None else shown_blocker(client=client, form=form),
         },
         status=422 if form.errors else status,
     )

@@ -392,6 +392,15 @@ def treatment_blocker(*, client: Client, intake_only: bool = False) -> str | Non
     return screening_blocker(screening)
 
 
+def shown_blocker(*, client: Client, form: Any | None) -> str | None:
+    """:func:`treatment_blocker`, for a page to say above its booking or session form before
+    anything is filled in; None once the form's own errors already say it (a refused POST)."""
+    blocker = treatment_blocker(client=client)
+    if blocker is None or form is None:
+        return blocker
+    return None if blocker in [str(e) for e in form.non_field_errors()] else blocker
+
+
 # --- the practice's rules -----------------------------------------------------------------
 
 
