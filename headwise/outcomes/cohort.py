@@ -37,7 +37,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -272,7 +273,9 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
             "client": F("client_id"),
             "start": EpochMicros("started_at"),
             "end": or_missing(EpochMicros("ended_at")),
-            "peak": or_missing(F("peak_intensity")),
+            # 0-10, -1 not given; anything above 10 (no database check holds it) as 11, which
+            # the engine refuses as it would the value itself.
+            "peak": Least(Coalesce(F("peak_intensity"), Value(-1)), Value(11)),
             "side": choice_code("side", _SIDES),
             "quality": choice_code("quality", _QUALITIES),
             "aggravated": tri("aggravated_by_activity"),
@@ -290,6 +293,7 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
                 ("aggravated", "nausea", "vomiting", "photophobia", "phonophobia", "had_aura"), 2
             ),
             "disability": len(_DISABILITY),
+            "peak": 12,
         },
     )
     a = _rows_where(a, np.isin(a["client"], client_pk))
@@ -476,7 +480,7 @@ def _assemble(
         attack_diary=a_diary,
         attack_first=a_first - origin[a_diary],
         attack_last=a_last - origin[a_diary],
-        peak=np.where(a["peak"] == MISSING, -1, a["peak"]).astype(np.int8),
+        peak=a["peak"].astype(np.int8),
         duration_s=np.where(a["end"] == MISSING, np.nan, (a["end"] - a["start"]) / 1e6),
         age=age.astype(np.int16),
         unilateral=np.where(side < 0, -1, side == 0).astype(np.int8),

@@ -134,33 +134,27 @@ def read_columns(
     return {name: out[name] for name in columns}
 
 
-# PostgreSQL's binary array (``array_send``): ndim, has-nulls flag, element type, then per
-# dimension its length and lower bound, then per element its length (int4) and its bytes.
-_ARRAY_HEAD = np.dtype([("ndim", ">i4"), ("nulls", ">i4"), ("oid", ">u4"), ("n", ">i4"), ("lower", ">i4")])
-#: Element types read straight from their binary form: OID -> (big-endian dtype, bytes).
-_ELEMENT: dict[int, str] = {
-    20: ">i8",
-    23: ">i4",
-    21: ">i2",
-    1184: ">i8",
-    1114: ">i8",
-    1082: ">i4",
-    2950: ">u8",
+# PostgreSQL sends every row as the binary forms of its columns, one after the other, and
+# all rows as one ``bytea``: an instant is microseconds and a date days since 2000-01-01.
+_KINDS: dict[str, tuple[str, str]] = {  # kind -> (send function, big-endian NumPy type)
+    "int8": ("int8send", ">i8"),
+    "timestamptz": ("timestamptz_send", ">i8"),
+    "date": ("date_send", ">i4"),
+    "uuid": ("uuid_send", ">u8,>u8"),  # two unsigned halves: PostgreSQL compares bytewise
+    "bool": ("boolsend", "u1"),
 }
-_UUID_OID = 2950
-_INSTANT_OIDS = (1184, 1114)
-#: PostgreSQL counts instants in microseconds and dates in days from 2000-01-01.
+_KEY_KINDS = {"DateTimeField": "timestamptz", "DateField": "date", "UUIDField": "uuid"}
 _PG_EPOCH_DAYS = 10_957
 _PG_EPOCH_US = _PG_EPOCH_DAYS * 86_400_000_000
 
 
 class _Raw(Func):
-    """A column sent as it is stored (an instant, a date): no expression per row."""
+    """A column sent as it is stored: no expression per row."""
 
     template = "%(expressions)s"
 
 
-class _RawOrInfinity(Func):
+class _OrInfinity(Func):
     """A nullable instant or date, NULL sent as ``-infinity`` (the type's least value)."""
 
     template = "COALESCE(%(expressions)s, '-infinity'::%(type)s)"
@@ -173,14 +167,18 @@ class _IsNull(Func):
     output_field = models.BooleanField()
 
 
-def _postgres_select(expr: Any) -> tuple[Any, bool]:
-    """The expression to aggregate for a column, and whether it is sent raw (then NULL, as
-    ``-infinity``, is the type's least value, read as :data:`MISSING`).
+class _Filled(Func):
+    """A nullable sort key with its NULLs filled (they sort by the flag of :class:`_IsNull`)."""
+
+    template = "COALESCE(%(expressions)s, %(fill)s)"
+
+
+def _postgres_select(expr: Any) -> tuple[Any, str, bool]:
+    """The expression to send for a column, its kind, and whether ``-infinity`` means NULL.
 
     An instant (:class:`EpochMicros`) or a date (:class:`DayNumber`), alone or in
-    :func:`or_missing`, is sent as stored: PostgreSQL keeps an instant as microseconds and a
-    date as days since 2000-01-01, so the conversion is one addition in NumPy instead of
-    ``EXTRACT(EPOCH ...)`` (numeric arithmetic) per row. Anything else is a ``bigint``.
+    :func:`or_missing`, is sent as stored, so the conversion is one addition in NumPy instead
+    of ``EXTRACT(EPOCH ...)`` (numeric arithmetic) per row. Anything else is a ``bigint``.
     """
     inner, nullable = expr, False
     if isinstance(expr, OrMissing):
@@ -190,41 +188,9 @@ def _postgres_select(expr: Any) -> tuple[Any, bool]:
         kind = "timestamptz" if isinstance(inner, EpochMicros) else "date"
         output = models.DateTimeField() if kind == "timestamptz" else models.DateField()
         if nullable:
-            return _RawOrInfinity(field, type=kind, output_field=output), True
-        return _Raw(field, output_field=output), True
-    return Cast(expr, BigIntegerField()), False
-
-
-def _parse_array(value: bytes | None) -> tuple[int, npt.NDArray[Any]]:
-    """One ``array_send`` value as (element OID, values in native order)."""
-    if value is None:  # array_agg over no rows
-        return 0, np.zeros(0, dtype=np.int64)
-    head = np.frombuffer(value, dtype=_ARRAY_HEAD, count=1)[0]
-    if int(head["ndim"]) != 1 or int(head["nulls"]) != 0:
-        raise ValueError("a column read as an array must be one-dimensional and hold no NULL")
-    oid = int(head["oid"])
-    if oid not in _ELEMENT:
-        raise ValueError(f"cannot read a column of type OID {oid} as an array")
-    width = np.dtype(_ELEMENT[oid]).itemsize * (2 if oid == _UUID_OID else 1)
-    n = int(head["n"])
-    body = np.frombuffer(value, dtype=np.uint8, offset=_ARRAY_HEAD.itemsize)
-    values = body.reshape(n, 4 + width)[:, 4:]
-    if oid == _UUID_OID:  # two unsigned 64-bit halves, compared bytewise as PostgreSQL does
-        return oid, np.ascontiguousarray(values).view(">u8").astype(np.uint64).reshape(n, 2)
-    return oid, np.ascontiguousarray(values).view(_ELEMENT[oid]).astype(np.int64).reshape(n)
-
-
-def _as_int64(oid: int, values: npt.NDArray[Any], raw: bool) -> IntArray:
-    """A raw instant or date as epoch microseconds or a day number; ``-infinity`` as MISSING."""
-    out = values.astype(np.int64)
-    if not raw:
-        return out
-    least = np.iinfo(np.int64).min if oid in _INSTANT_OIDS else np.iinfo(np.int32).min
-    missing = out == least
-    out += _PG_EPOCH_US if oid in _INSTANT_OIDS else _PG_EPOCH_DAYS
-    if missing.any():
-        out[missing] = MISSING
-    return out
+            return _OrInfinity(field, type=kind, output_field=output), kind, True
+        return _Raw(field, output_field=output), kind, False
+    return Cast(expr, BigIntegerField()), "int8", False
 
 
 def _same_column(expr: Any, name: str) -> bool:
@@ -239,10 +205,10 @@ def _same_column(expr: Any, name: str) -> bool:
 
 def _sort_keys(
     queryset: models.QuerySet[Any], ordering: Sequence[Any], plain: Mapping[str, Any]
-) -> list[tuple[str, Any, bool, bool]]:
-    """(alias, expression, descending, is-null flag) of the sort keys of ``ordering``; where
-    a column read is the key itself, its name instead of an expression (nothing sent twice)."""
-    keys: list[tuple[str, Any, bool, bool]] = []
+) -> list[tuple[str, Any, str, bool]]:
+    """(alias or column name, expression or None, kind, descending) of the sort keys of
+    ``ordering``; where a column read is the key itself, it is not sent twice."""
+    keys: list[tuple[str, Any, str, bool]] = []
     query = queryset.query.chain()  # resolving a name may add a join: not to the caller's query
     for i, term in enumerate(ordering):
         if not isinstance(term, str) or term.startswith("?"):
@@ -251,42 +217,41 @@ def _sort_keys(
         name = term.lstrip("-")
         same = next((c for c, expr in plain.items() if _same_column(expr, name)), None)
         if same is not None:
-            keys.append((f"_key_{i}", same, desc, False))
+            keys.append((same, None, "int8", desc))
             continue
         resolved = F(name).resolve_expression(query)
         target = getattr(resolved, "target", None)
+        field = target.target_field if target is not None and target.is_relation else target
+        internal = field.get_internal_type() if field is not None else ""
+        kind = {"DateTimeField": "timestamptz", "DateField": "date", "UUIDField": "uuid"}.get(
+            internal, "int8"
+        )
         if target is not None and target.null:
-            keys.append((f"_key_{i}_null", _IsNull(F(name)), desc, True))
-            kind = (
-                target.target_field.get_internal_type() if target.is_relation else target.get_internal_type()
-            )
-            zero = {"DateTimeField": "'-infinity'::timestamptz", "DateField": "'-infinity'::date"}
-            fill = zero.get(kind, "0")
-            keys.append(
-                (f"_key_{i}", _Filled(F(name), fill=fill, output_field=resolved.output_field), desc, False)
-            )
+            keys.append((f"_key_{i}_null", _IsNull(F(name)), "bool", desc))
+            fill = {"timestamptz": "'-infinity'::timestamptz", "date": "'-infinity'::date"}.get(kind, "0")
+            expr: Any = _Filled(F(name), fill=fill, output_field=resolved.output_field)
         else:
-            keys.append((f"_key_{i}", _Raw(F(name), output_field=resolved.output_field), desc, False))
+            expr = _Raw(F(name), output_field=resolved.output_field)
+        if kind == "int8":
+            expr = Cast(expr, BigIntegerField())
+        keys.append((f"_key_{i}", expr, kind, desc))
     return keys
-
-
-class _Filled(Func):
-    """A nullable sort key with its NULLs filled (they sort by the flag of :class:`_IsNull`)."""
-
-    template = "COALESCE(%(expressions)s, %(fill)s)"
 
 
 def _aggregated_arrays(
     queryset: models.QuerySet[Any], plain: Mapping[str, Any], names: Sequence[str], connection: Any
 ) -> dict[str, IntArray]:
-    """PostgreSQL: each column as one ``array_send(array_agg(...))`` value, in one row.
+    """PostgreSQL: all rows as one ``bytea``, each row its columns' binary forms, parsed with
+    one structured ``np.frombuffer``.
 
     Rows fetched one by one cost several microseconds each in the driver (a COPY too: one
-    message per row); one binary array per column costs nothing per row. Instants and dates
-    travel in their binary form (:func:`_postgres_select`). The database does not sort: the
-    sort keys of the queryset's ordering travel as columns too and are applied with one
-    stable ``np.lexsort`` (an instant, a date, an integer or a UUID compares in NumPy as in
-    PostgreSQL; NULLs last, first when descending, as PostgreSQL puts them).
+    message per row), and an ``array_agg`` per column costs about as much per value as the
+    scan does per row; one ``string_agg`` of each row's bytes costs one append per row.
+    Instants and dates travel as stored (:func:`_postgres_select`). The database does not
+    sort: the sort keys of the queryset's ordering travel too and are applied with one stable
+    ``np.lexsort`` (an instant, a date, an integer or a UUID compares in NumPy as in
+    PostgreSQL; NULLs last, first when descending, as PostgreSQL puts them). Every column
+    must be non-NULL (a NULL would drop its row: the row count is checked).
     """
     import psycopg
 
@@ -294,59 +259,59 @@ def _aggregated_arrays(
         queryset.model._meta.ordering if queryset.query.default_ordering else ()
     )
     selects: dict[str, Any] = {}
-    raw: dict[str, bool] = {}
+    kinds: dict[str, str] = {}
+    infinity: dict[str, bool] = {}
     for name in names:
-        selects[f"_col_{name}"], raw[name] = _postgres_select(plain[name])
+        alias = f"_col_{name}"
+        selects[alias], kinds[alias], infinity[name] = _postgres_select(plain[name])
     keys = _sort_keys(queryset, ordering, plain)
-    for alias, expr, _desc, _flag in keys:
-        if not isinstance(expr, str):
-            selects[alias] = expr
+    for alias, expr, kind, _desc in keys:
+        if expr is not None:
+            selects[alias], kinds[alias] = expr, kind
     inner, params = queryset.annotate(**selects).order_by().values_list(*selects).query.sql_with_params()
-    select = ", ".join(f'array_send(array_agg(t."{c}"))' for c in selects)
-    sql = f"SELECT {select} FROM ({inner}) t"  # noqa: S608 - aliases are ours; values are parameters
+    row_bytes = " || ".join(f'{_KINDS[kinds[c]][0]}(t."{c}")' for c in selects)
+    sql = f"SELECT string_agg({row_bytes}, ''::bytea), count(*) FROM ({inner}) t"  # noqa: S608 - ours
     connection.ensure_connection()
     with psycopg.ClientCursor(connection.connection) as client_side:
         statement = client_side.mogrify(sql, params)
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(statement, binary=True)
-        row = cursor.fetchone()
+        data, count = cursor.fetchone() or (None, 0)
     if connection.queries_logged:  # count it as Django counts its own queries
         connection.queries_log.append({"sql": statement, "time": "0.000"})
-    values = list(row or [None] * len(selects))
+    layout = np.dtype([(c, _KINDS[kinds[c]][1]) for c in selects])
+    rows = np.frombuffer(data or b"", dtype=layout)
+    if rows.size != count:
+        raise ValueError("a column read is NULL in some row; wrap it in or_missing()")
     arrays: dict[str, IntArray] = {}
-    for name, value in zip(names, values, strict=False):
-        oid, parsed = _parse_array(value)
-        arrays[name] = _as_int64(oid, parsed, raw[name])
+    for name in names:
+        alias = f"_col_{name}"
+        arrays[name] = _as_int64(rows[alias], kinds[alias], infinity[name])
     if not keys:
         return arrays
     sort: list[npt.NDArray[Any]] = []
-    sent = iter(values[len(names) :])
-    for _alias, expr, desc, flag in keys:
-        if isinstance(expr, str):  # a column read anyway, in an order-preserving form
-            sort.append(~arrays[expr] if desc else arrays[expr])
-            continue
-        value = next(sent)
-        if flag:
-            parts = [_bool_array(value)]
+    for alias, expr, kind, desc in keys:
+        if expr is None:  # a column read anyway, in an order-preserving form
+            parts = [arrays[alias]]
+        elif kind == "uuid":
+            flip = np.uint64(1 << 63)  # unsigned order as signed
+            halves = rows[alias]
+            parts = [(halves["f0"] ^ flip).view(np.int64), (halves["f1"] ^ flip).view(np.int64)]
         else:
-            oid, parsed = _parse_array(value)
-            if oid == _UUID_OID:
-                parts = [
-                    (parsed[:, 0] ^ np.uint64(1 << 63)).view(np.int64),
-                    (parsed[:, 1] ^ np.uint64(1 << 63)).view(np.int64),
-                ]
-            else:
-                parts = [parsed.astype(np.int64)]
+            parts = [rows[alias].astype(np.int64)]
         sort += [~p if desc else p for p in parts]
     order = np.lexsort(sort[::-1])
     return {name: a[order] for name, a in arrays.items()}
 
 
-def _bool_array(value: bytes | None) -> IntArray:
-    """A binary array of booleans (one byte each) as 0 and 1."""
-    if value is None:
-        return np.zeros(0, dtype=np.int64)
-    head = np.frombuffer(value, dtype=_ARRAY_HEAD, count=1)[0]
-    n = int(head["n"])
-    body = np.frombuffer(value, dtype=np.uint8, offset=_ARRAY_HEAD.itemsize).reshape(n, 5)
-    return body[:, 4].astype(np.int64)
+def _as_int64(values: npt.NDArray[Any], kind: str, infinity_is_missing: bool) -> IntArray:
+    """A column as 64-bit integers: an instant as epoch microseconds, a date as a day number
+    (``-infinity``, the type's least value, as :data:`MISSING` where it stands for NULL)."""
+    out = values.astype(np.int64)
+    if kind not in ("timestamptz", "date"):
+        return out
+    missing = out == (np.iinfo(np.int64 if kind == "timestamptz" else np.int32).min)
+    out += _PG_EPOCH_US if kind == "timestamptz" else _PG_EPOCH_DAYS
+    if infinity_is_missing and missing.any():
+        out[missing] = MISSING
+    return out
