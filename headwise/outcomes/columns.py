@@ -186,7 +186,9 @@ def _postgres_select(expr: Any) -> tuple[Any, str, bool]:
     if isinstance(inner, (EpochMicros, DayNumber)):
         field = inner.source_expressions[0]
         kind = "timestamptz" if isinstance(inner, EpochMicros) else "date"
-        output = models.DateTimeField() if kind == "timestamptz" else models.DateField()
+        output: models.Field[Any, Any] = (
+            models.DateTimeField() if kind == "timestamptz" else models.DateField()
+        )
         if nullable:
             return _OrInfinity(field, type=kind, output_field=output), kind, True
         return _Raw(field, output_field=output), kind, False
