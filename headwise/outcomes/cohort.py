@@ -37,7 +37,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,6 +206,13 @@ def _ymd(days: IntArray) -> tuple[IntArray, IntArray]:
     return year, month * 100 + day
 
 
+def _rows_where(table: dict[str, IntArray], keep: npt.NDArray[np.bool_]) -> dict[str, IntArray]:
+    """The rows of columns where ``keep`` holds (all of them: no copy)."""
+    if keep.all():
+        return table
+    return {name: column[keep] for name, column in table.items()}
+
+
 def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> CohortColumnsRead:
     """Read the practice's cohort as columns (a fixed number of queries, whatever its size)."""
     now = now or timezone.now()
@@ -226,8 +234,21 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
     birth = np.array([c[2].toordinal() - EPOCH_ORDINAL if c[2] else MISSING for c in clients], dtype=np.int64)
     diagnosed = np.array([-1 if c[3] is None else int(c[3]) for c in clients], dtype=np.int8)
 
-    def diary_of(pks: IntArray) -> IntArray:
-        return np.searchsorted(client_pk, pks).astype(np.int64)
+    # Client primary key -> diary index, by one gather from a table as long as the largest
+    # key (-1: not in the cohort); a binary search per row where the keys are too sparse.
+    top = int(client_pk.max()) + 1 if n else 0
+    dense = top <= max(1 << 16, 64 * n)
+    lookup = np.full(top if dense else 0, -1, dtype=np.int64)
+    lookup[client_pk] = np.arange(n, dtype=np.int64)
+
+    def diary_or_none(pks: IntArray) -> IntArray:
+        if dense:
+            inside = (pks >= 0) & (pks < top)
+            return np.where(inside, lookup[np.where(inside, pks, 0)], -1) if n else np.full(pks.size, -1)
+        at = np.minimum(np.searchsorted(client_pk, pks), max(n - 1, 0))
+        return np.where((n > 0) & (client_pk[at] == pks), at, -1) if n else np.full(pks.size, -1)
+
+    diary_of = diary_or_none  # for rows of the cohort's clients only
 
     s = read_columns(
         sessions_qs.order_by("client_id", "started_at", "pk"),
@@ -248,16 +269,16 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
         },
     )["checkin"]
     checkin_client = packed // _CLIENT_SHIFT
-    mine = np.isin(checkin_client, client_pk)
+    mine = diary_or_none(checkin_client) >= 0
     packed = packed[mine]
     checkins = {
         "client": checkin_client[mine],
         "day": (packed % _CLIENT_SHIFT) // 2 - _DAY_BIAS,
         "headache": packed % 2,
     }
-    attacks_qs = Attack.objects.for_practice(practice).filter(
-        client_id__in=in_cohort, deleted_at__isnull=True
-    )
+    # The practice's attacks, intakes and aura symptoms, kept for the cohort's clients here
+    # (a join in the database costs more than a look-up in NumPy on what it reads anyway).
+    attacks_qs = Attack.objects.for_practice(practice).filter(deleted_at__isnull=True)
     a = read_columns(
         attacks_qs.order_by("client_id", "started_at", "uuid"),
         {
@@ -265,7 +286,9 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
             "client": F("client_id"),
             "start": EpochMicros("started_at"),
             "end": or_missing(EpochMicros("ended_at")),
-            "peak": or_missing(F("peak_intensity")),
+            # 0-10, -1 not given; anything above 10 (no database check holds it) as 11, which
+            # the engine refuses as it would the value itself.
+            "peak": Least(Coalesce(F("peak_intensity"), Value(-1)), Value(11)),
             "side": choice_code("side", _SIDES),
             "quality": choice_code("quality", _QUALITIES),
             "aggravated": tri("aggravated_by_activity"),
@@ -283,12 +306,12 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
                 ("aggravated", "nausea", "vomiting", "photophobia", "phonophobia", "had_aura"), 2
             ),
             "disability": len(_DISABILITY),
+            "peak": 12,
         },
     )
+    a = _rows_where(a, diary_or_none(a["client"]) >= 0)
     aura = read_columns(
-        AuraSymptom.objects.for_practice(practice)
-        .filter(attack__in=attacks_qs)
-        .order_by("attack_id", "started_at", "pk"),
+        AuraSymptom.objects.for_practice(practice).order_by("attack_id", "started_at", "pk"),
         {
             "attack": F("attack_id"),
             "type": choice_code("type", _AURA_TYPES),
@@ -300,10 +323,9 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
         },
         codes={"type": len(_AURA_TYPES), "spread": 2, "unilateral": 2, "positive": 2},
     )
+    aura = _rows_where(aura, np.isin(aura["attack"], a["pk"]))
     intakes = read_columns(
-        MedicationIntake.objects.for_practice(practice)
-        .filter(client_id__in=in_cohort, deleted_at__isnull=True)
-        .order_by(),
+        MedicationIntake.objects.for_practice(practice).filter(deleted_at__isnull=True).order_by(),
         {
             "client": F("client_id"),
             "attack": or_missing(F("attack_id")),
@@ -315,6 +337,7 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
         },
         codes={"drug_class": len(_DRUG_CLASSES), "substance": len(_SUBSTANCES), "before": 4, "after": 4},
     )
+    intakes = _rows_where(intakes, diary_or_none(intakes["client"]) >= 0)
     plans = read_columns(
         TreatmentPlan.objects.for_practice(practice).filter(client_id__in=in_cohort).order_by(),
         {
@@ -470,7 +493,7 @@ def _assemble(
         attack_diary=a_diary,
         attack_first=a_first - origin[a_diary],
         attack_last=a_last - origin[a_diary],
-        peak=np.where(a["peak"] == MISSING, -1, a["peak"]).astype(np.int8),
+        peak=a["peak"].astype(np.int8),
         duration_s=np.where(a["end"] == MISSING, np.nan, (a["end"] - a["start"]) / 1e6),
         age=age.astype(np.int16),
         unilateral=np.where(side < 0, -1, side == 0).astype(np.int8),

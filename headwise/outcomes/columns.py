@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.db import connections, models
-from django.db.models import BigIntegerField, Case, F, Value, When, Window
+from django.db.models import BigIntegerField, Case, F, Value, When
 from django.db.models.expressions import Func
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce
 
 __all__ = ["MISSING", "DayNumber", "EpochMicros", "choice_code", "read_columns", "tri", "or_missing"]
 
@@ -61,9 +61,13 @@ class DayNumber(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def or_missing(expression: Any) -> Coalesce:
+class OrMissing(Coalesce):
+    """An integer expression, or :data:`MISSING` where it is NULL (:func:`or_missing`)."""
+
+
+def or_missing(expression: Any) -> OrMissing:
     """The expression, or :data:`MISSING` where it is NULL."""
-    return Coalesce(expression, Value(MISSING), output_field=BigIntegerField())
+    return OrMissing(expression, Value(MISSING), output_field=BigIntegerField())
 
 
 def tri(field: str) -> Case:
@@ -115,11 +119,11 @@ def read_columns(
     if packed is not None:
         plain["_packed_codes"] = packed
     names = list(plain)
-    aliases = {f"_col_{name}": Cast(expr, BigIntegerField()) for name, expr in plain.items()}
     connection = connections[queryset.db]
     if connection.vendor == "postgresql":
-        out = _aggregated_arrays(queryset, aliases, names, connection)
+        out = _aggregated_arrays(queryset, plain, names, connection)
     else:
+        aliases = {f"_col_{name}": Cast(expr, BigIntegerField()) for name, expr in plain.items()}
         rows = list(queryset.annotate(**aliases).values_list(*aliases))
         table = np.array(rows, dtype=np.int64).reshape(len(rows), len(names))
         out = {name: np.ascontiguousarray(table[:, i]) for i, name in enumerate(names)}
@@ -130,50 +134,225 @@ def read_columns(
     return {name: out[name] for name in columns}
 
 
-_ARRAY_HEADER = 20  # array_send of a 1-D array: ndim, has-nulls, element type, length, lower bound
+# PostgreSQL sends every row as the binary forms of its columns, one after the other, and
+# all rows as one ``bytea``: an instant is microseconds and a date days since 2000-01-01.
+_KINDS: dict[str, tuple[str, str]] = {  # kind -> (send function, big-endian NumPy type)
+    "int8": ("int8send", ">i8"),
+    "timestamptz": ("timestamptz_send", ">i8"),
+    "date": ("date_send", ">i4"),
+    "uuid": ("uuid_send", ">u8,>u8"),  # two unsigned halves: PostgreSQL compares bytewise
+    "bool": ("boolsend", "u1"),
+}
+_KEY_KINDS = {"DateTimeField": "timestamptz", "DateField": "date", "UUIDField": "uuid"}
+_PG_EPOCH_DAYS = 10_957
+_PG_EPOCH_US = _PG_EPOCH_DAYS * 86_400_000_000
+
+
+class _Raw(Func):
+    """A column sent as it is stored: no expression per row."""
+
+    template = "%(expressions)s"
+
+
+class _OrInfinity(Func):
+    """A nullable instant or date, NULL sent as ``-infinity`` (the type's least value)."""
+
+    template = "COALESCE(%(expressions)s, '-infinity'::%(type)s)"
+
+
+class _IsNull(Func):
+    """Whether a sort key is NULL (PostgreSQL sorts NULLs last, first when descending)."""
+
+    template = "(%(expressions)s IS NULL)"
+    output_field = models.BooleanField()
+
+
+class _Filled(Func):
+    """A nullable sort key with its NULLs filled (they sort by the flag of :class:`_IsNull`)."""
+
+    template = "COALESCE(%(expressions)s, %(fill)s)"
+
+
+def _postgres_select(expr: Any) -> tuple[Any, str, bool]:
+    """The expression to send for a column, its kind, and whether ``-infinity`` means NULL.
+
+    An instant (:class:`EpochMicros`) or a date (:class:`DayNumber`), alone or in
+    :func:`or_missing`, is sent as stored, so the conversion is one addition in NumPy instead
+    of ``EXTRACT(EPOCH ...)`` (numeric arithmetic) per row. Anything else is a ``bigint``.
+    """
+    inner, nullable = expr, False
+    if isinstance(expr, OrMissing):
+        inner, nullable = expr.source_expressions[0], True
+    if isinstance(inner, (EpochMicros, DayNumber)):
+        field = inner.source_expressions[0]
+        kind = "timestamptz" if isinstance(inner, EpochMicros) else "date"
+        output: models.Field[Any, Any] = (
+            models.DateTimeField() if kind == "timestamptz" else models.DateField()
+        )
+        if nullable:
+            return _OrInfinity(field, type=kind, output_field=output), kind, True
+        return _Raw(field, output_field=output), kind, False
+    return Cast(expr, BigIntegerField()), "int8", False
+
+
+def _same_column(expr: Any, name: str) -> bool:
+    """Whether a column is ``name`` itself, or an order-preserving form of it (never NULL)."""
+    if isinstance(expr, F):
+        return expr.name == name
+    if isinstance(expr, (EpochMicros, DayNumber)):
+        source = expr.source_expressions[0]
+        return isinstance(source, F) and source.name == name
+    return False
+
+
+def _sort_keys(
+    queryset: models.QuerySet[Any], ordering: Sequence[Any], plain: Mapping[str, Any]
+) -> list[tuple[str, Any, str, bool]]:
+    """(alias or column name, expression or None, kind, descending) of the sort keys of
+    ``ordering``; where a column read is the key itself, it is not sent twice."""
+    keys: list[tuple[str, Any, str, bool]] = []
+    query = queryset.query.chain()  # resolving a name may add a join: not to the caller's query
+    for i, term in enumerate(ordering):
+        if not isinstance(term, str) or term.startswith("?"):
+            raise ValueError("read_columns orders by field names only")
+        desc = term.startswith("-")
+        name = term.lstrip("-")
+        same = next((c for c, expr in plain.items() if _same_column(expr, name)), None)
+        if same is not None:
+            keys.append((same, None, "int8", desc))
+            continue
+        resolved = F(name).resolve_expression(query)
+        target = getattr(resolved, "target", None)
+        field = target.target_field if target is not None and target.is_relation else target
+        internal = field.get_internal_type() if field is not None else ""
+        kind = {"DateTimeField": "timestamptz", "DateField": "date", "UUIDField": "uuid"}.get(
+            internal, "int8"
+        )
+        if target is not None and target.null:
+            keys.append((f"_key_{i}_null", _IsNull(F(name)), "bool", desc))
+            fill = {"timestamptz": "'-infinity'::timestamptz", "date": "'-infinity'::date"}.get(kind, "0")
+            expr: Any = _Filled(F(name), fill=fill, output_field=resolved.output_field)
+        else:
+            expr = _Raw(F(name), output_field=resolved.output_field)
+        if kind == "int8":
+            expr = Cast(expr, BigIntegerField())
+        keys.append((f"_key_{i}", expr, kind, desc))
+    return keys
 
 
 def _aggregated_arrays(
-    queryset: models.QuerySet[Any], aliases: Mapping[str, Any], names: Sequence[str], connection: Any
+    queryset: models.QuerySet[Any], plain: Mapping[str, Any], names: Sequence[str], connection: Any
 ) -> dict[str, IntArray]:
-    """PostgreSQL: each column as one ``array_send(array_agg(...))`` value, in one row.
+    """PostgreSQL: all rows as one ``bytea``, each row its columns' binary forms, parsed with
+    one structured ``np.frombuffer``.
 
     Rows fetched one by one cost several microseconds each in the driver (a COPY too: one
-    message per row); one binary array per column costs nothing per row. The order is carried
-    by a ``row_number()`` over the queryset's ordering, and applied with ``np.argsort``.
+    message per row), and an ``array_agg`` per column costs about as much per value as the
+    scan does per row; one ``string_agg`` of each row's bytes costs one append per row.
+    Instants and dates travel as stored (:func:`_postgres_select`). The database does not
+    sort: the sort keys of the queryset's ordering travel too and are applied with one stable
+    ``np.lexsort`` (an instant, a date, an integer or a UUID compares in NumPy as in
+    PostgreSQL; NULLs last, first when descending, as PostgreSQL puts them). Every column
+    must be non-NULL (a NULL would drop its row: the row count is checked).
     """
     import psycopg
 
-    ordering = queryset.query.order_by or queryset.model._meta.ordering
-    ranked = queryset.annotate(
-        **aliases, _col__rank=Window(RowNumber(), order_by=[_order(o) for o in ordering])
+    ordering: Sequence[Any] = queryset.query.order_by or (
+        queryset.model._meta.ordering if queryset.query.default_ordering else ()
     )
-    inner, params = ranked.order_by().values_list(*aliases, "_col__rank").query.sql_with_params()
-    columns = [*aliases, "_col__rank"]
-    select = ", ".join(f'array_send(array_agg(t."{c}"))' for c in columns)
-    sql = f"SELECT {select} FROM ({inner}) t"  # noqa: S608 - aliases are ours; values are parameters
+    selects: dict[str, Any] = {}
+    kinds: dict[str, str] = {}
+    infinity: dict[str, bool] = {}
+    for name in names:
+        alias = f"_col_{name}"
+        selects[alias], kinds[alias], infinity[name] = _postgres_select(plain[name])
+    keys = _sort_keys(queryset, ordering, plain)
+    for alias, expr, kind, _desc in keys:
+        if expr is not None:
+            selects[alias], kinds[alias] = expr, kind
+    inner, params = queryset.annotate(**selects).order_by().values_list(*selects).query.sql_with_params()
+    row_bytes = " || ".join(f'{_KINDS[kinds[c]][0]}(t."{c}")' for c in selects)
+    sql = f"SELECT string_agg({row_bytes}, ''::bytea), count(*) FROM ({inner}) t"  # noqa: S608 - ours
     connection.ensure_connection()
     with psycopg.ClientCursor(connection.connection) as client_side:
         statement = client_side.mogrify(sql, params)
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(statement, binary=True)
-        row = cursor.fetchone()
+        data, count = cursor.fetchone() or (None, 0)
     if connection.queries_logged:  # count it as Django counts its own queries
         connection.queries_log.append({"sql": statement, "time": "0.000"})
-    element = np.dtype([("len", ">i4"), ("v", ">i8")])
-    arrays = [
-        np.zeros(0, dtype=np.int64)
-        if value is None
-        else np.frombuffer(value, dtype=element, offset=_ARRAY_HEADER)["v"].astype(np.int64)
-        for value in (row or [None] * len(columns))
-    ]
-    if not ordering:
-        return dict(zip(names, arrays, strict=True))
-    order = np.argsort(arrays[-1], kind="stable")
-    return {name: arrays[i][order] for i, name in enumerate(names)}
+    layout = np.dtype([(c, _KINDS[kinds[c]][1]) for c in selects])
+    rows = np.frombuffer(data or b"", dtype=layout)
+    if rows.size != count:
+        raise ValueError("a column read is NULL in some row; wrap it in or_missing()")
+    arrays: dict[str, IntArray] = {}
+    for name in names:
+        alias = f"_col_{name}"
+        arrays[name] = _as_int64(rows[alias], kinds[alias], infinity[name])
+    if not keys:
+        return arrays
+    sort: list[npt.NDArray[Any]] = []
+    for alias, expr, kind, desc in keys:
+        if expr is None:  # a column read anyway, in an order-preserving form
+            parts = [arrays[alias]]
+        elif kind == "uuid":
+            flip = np.uint64(1 << 63)  # unsigned order as signed
+            halves = rows[alias]
+            parts = [(halves["f0"] ^ flip).view(np.int64), (halves["f1"] ^ flip).view(np.int64)]
+        else:
+            parts = [rows[alias].astype(np.int64)]
+        sort += [~p if desc else p for p in parts]
+    order = _lexsort(sort)
+    return {name: a[order] for name, a in arrays.items()}
 
 
-def _order(term: Any) -> Any:
-    if not isinstance(term, str):
-        return term
-    return F(term[1:]).desc() if term.startswith("-") else F(term).asc()
+def _lexsort(keys: Sequence[IntArray]) -> IntArray:
+    """``np.lexsort`` of ``keys`` (most significant first), faster: neighbouring keys whose
+    ranges fit together in 62 bits are packed into one integer, and where the first packed
+    key has no ties the rest cannot change the order (one ``argsort`` instead of one per key).
+    """
+    if not keys or keys[0].size == 0:
+        return np.zeros(0, dtype=np.int64)
+    parts: list[IntArray] = []
+    acc: IntArray | None = None
+    used = 0
+    for key in keys:
+        lo = int(key.min())
+        bits = (int(key.max()) - lo).bit_length()
+        if bits > 62:  # too wide to pack: a key of its own
+            if acc is not None:
+                parts.append(acc)
+                acc, used = None, 0
+            parts.append(key)
+            continue
+        offset = key - lo  # exact: the difference fits
+        if acc is not None and used + bits <= 62:
+            acc = (acc << bits) | offset
+            used += bits
+        else:
+            if acc is not None:
+                parts.append(acc)
+            acc, used = offset, bits
+    if acc is not None:
+        parts.append(acc)
+    order: IntArray = np.argsort(parts[0], kind="stable").astype(np.int64)
+    if len(parts) == 1:
+        return order
+    first = parts[0][order]
+    if not (first[1:] == first[:-1]).any():
+        return order
+    full: IntArray = np.lexsort(parts[::-1]).astype(np.int64)
+    return full
+
+
+def _as_int64(values: npt.NDArray[Any], kind: str, infinity_is_missing: bool) -> IntArray:
+    """A column as 64-bit integers: an instant as epoch microseconds, a date as a day number
+    (``-infinity``, the type's least value, as :data:`MISSING` where it stands for NULL)."""
+    out = values.astype(np.int64)
+    if kind not in ("timestamptz", "date"):
+        return out
+    missing = out == (np.iinfo(np.int64 if kind == "timestamptz" else np.int32).min)
+    out += _PG_EPOCH_US if kind == "timestamptz" else _PG_EPOCH_DAYS
+    if infinity_is_missing and missing.any():
+        out[missing] = MISSING
+    return out
