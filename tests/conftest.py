@@ -29,7 +29,8 @@ hypothesis_settings.load_profile("headwise")
 
 # The rule for the marker ``clock`` (date-sensitive; make test-clock runs these at hostile
 # instants): a test that reaches the database through these fixtures, in a directory whose code
-# turns instants into local days (the diary, the pages, the API) or in this directory's own
+# turns instants into local days (the diary, the pages, the API, the intake and screen, the
+# outcomes) or in this directory's own
 # tests of the test world, unless it pins its own instant with a ``frozen`` fixture (then the
 # test's now does not reach it). Pure-core tests take their dates as arguments; the tenancy walk
 # answers 404 on any day; the demo generator takes ``now`` as an argument. The schemathesis
@@ -40,6 +41,8 @@ DATE_SENSITIVE = (
     "tests/diary/",
     "tests/web/",
     "tests/api/",
+    "tests/clients/",
+    "tests/outcomes/",
     "tests/test_factories.py",
     "tests/test_smoke_world.py",
 )
