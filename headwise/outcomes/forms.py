@@ -37,10 +37,14 @@ class _DateInput(forms.DateInput):
 
 
 class QuestionnaireForm(forms.Form):
+    """The base of the three entry forms; each names its instrument and turns its cleaned data
+    into the engine's answers (``Phq4Form``, ``MidasForm``, ``Hit6Form``)."""
+
     instrument: Instrument
 
     def answers(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The cleaned data as the scoring service takes it; every subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must define answers()")
 
 
 class Phq4Form(QuestionnaireForm):
