@@ -151,6 +151,8 @@ def build_world(name: str) -> PracticeWorld:
             client=client, practice=practice, screened_at=f.local_at(client.time_zone, days=-7, hour=11)
         ),
         "attack": attack,
+        # ics: a live calendar feed of the practitioner (its secret is not kept)
+        "calendar_feed": f.CalendarFeedFactory(practitioner=prac, practice=practice),
         "aura": f.AuraSymptomFactory(attack=attack, practice=practice),
         "intake": f.MedicationIntakeFactory(client=client, practice=practice, attack=attack),
         "checkin": f.DailyCheckInFactory(client=client, practice=practice),

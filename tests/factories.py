@@ -10,6 +10,7 @@ tests/test_factories.py holds them to that.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from headwise.accounts.models import User
 from headwise.care.models import (
     Addendum,
     Appointment,
+    CalendarFeed,
     FollowUp,
     PhaseKind,
     PlanPhase,
@@ -343,3 +345,16 @@ class QuestionnaireResponseFactory(factory.django.DjangoModelFactory[Questionnai
     answered_on = factory.LazyAttribute(lambda o: local_today(o.client.time_zone))
     total = 12
     band = "III"
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory[CalendarFeed]):
+    """A live feed; its secret is ``token`` (only the hash is stored, as the service does)."""
+
+    class Meta:
+        model = CalendarFeed
+        exclude = ("token",)
+
+    practitioner = factory.SubFactory(PractitionerFactory)
+    practice = factory.SelfAttribute("practitioner.practice")
+    token = factory.Sequence(lambda n: f"feed-secret-{n:04d}")
+    token_hash = factory.LazyAttribute(lambda o: hashlib.sha256(o.token.encode()).hexdigest())

@@ -35,6 +35,9 @@ from tests.conftest import PracticeWorld, login
 
 # Routes anyone may reach, or that hold no practice data at all.
 PUBLIC_WEB = {"login/", "logout/", ""}
+# A calendar app fetches the practitioner's feed without a session: its secret is the key, and
+# tests/care/test_calendars.py shows an unknown or revoked one is 404 and reveals nothing.
+PUBLIC_WEB |= {"calendar/feed/<str:token>.ics"}
 # Django's admin is for site administrators (User.is_staff); practice users are refused by it.
 SKIP_PREFIXES = ("admin/",)
 
@@ -57,6 +60,7 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
         "session_id": r["session"].uuid,
         "follow_up_id": r["follow_up"].uuid,
         "technique_id": r["technique"].uuid,
+        "feed_id": r["calendar_feed"].uuid,
         "screening_id": r["screening"].uuid,
         "attack_id": r["attack"].uuid,
         "aura_id": r["aura"].uuid,

@@ -132,6 +132,11 @@ class Appointment(PracticeScoped, Public, Audited):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
     notes = bounded_text(_("notes for the front desk"), blank=True)
+    #: iCalendar's SEQUENCE (RFC 5545 §3.8.7.4): raised on every change of time, place or status,
+    #: so a calendar that holds an older copy of the event (same UID) takes the new one.
+    ics_sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    #: When the reminder e-mail was queued; cleared when the appointment moves (headwise.care.reminders).
+    reminded_at = models.DateTimeField(_("reminder queued at"), null=True, blank=True, editable=False)
 
     history = record_history()
 
@@ -467,3 +472,32 @@ class PhaseDecision(PracticeScoped, Public, Audited):
 #: The follow-up is due 24 hours after the session; side effects still there 24 hours later
 #: (48 hours after the session) are flagged to the practitioner.
 FLAG_AFTER_DUE = dt.timedelta(hours=24)
+
+
+class CalendarFeed(PracticeScoped, Public):
+    """A practitioner's private iCalendar feed: a secret URL a calendar app subscribes to.
+
+    Only the SHA-256 of the secret is kept; the secret is shown once, when the feed is made.
+    A revoked feed answers 404, like a secret that never existed (docs/calendars.md).
+    """
+
+    practitioner = models.ForeignKey(
+        "practice.Practitioner", on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} ({self.created_at:%Y-%m-%d})"

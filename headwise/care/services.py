@@ -43,6 +43,7 @@ from headwise.care.models import (
     Technique,
     TreatmentPlan,
 )
+from headwise.care.appointment_mail import Kind, queue_appointment_mail
 from headwise.care.selectors import CADENCE_FIELDS, plan_cadence, rules_to_clinical
 from headwise.clients.models import Client, ClientStatus
 from headwise.clients.services import treatment_blocker
@@ -252,6 +253,7 @@ def appointment_book(
     _check_slot(appointment)
     appointment.full_clean()
     _save_slot(appointment)
+    queue_appointment_mail(appointment, "booked")
     return appointment
 
 
@@ -261,6 +263,7 @@ _TERMINAL = {AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentS
 @transaction.atomic
 def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> Appointment:
     """Reschedule, move room, cancel, or mark attended / no-show, re-checking the slot."""
+    before = _calendar_state(appointment)
     status = fields.pop("status", None)
     reason = fields.pop("cancellation_reason", None)
     moves = {"starts_at", "ends_at", "room_id"} & set(fields)
@@ -280,8 +283,31 @@ def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> 
         appointment.cancellation_reason = reason
     appointment.updated_by = by
     appointment.full_clean()
+    mail = _bump_sequence(appointment, before)
     _save_slot(appointment)
+    if mail is not None:
+        queue_appointment_mail(appointment, mail)
     return appointment
+
+
+def _calendar_state(appointment: Appointment) -> tuple[Any, ...]:
+    """What a calendar shows of an appointment: its time, place and status."""
+    a = appointment
+    return (a.starts_at, a.ends_at, a.location_id, a.room_id, a.status)
+
+
+def _bump_sequence(appointment: Appointment, before: tuple[Any, ...]) -> Kind | None:
+    """Raise the iCalendar SEQUENCE when time, place or status changed (headwise.care.ics);
+    a new time needs a new reminder. Returns the e-mail the change calls for, if any."""
+    after = _calendar_state(appointment)
+    if after == before:
+        return None
+    appointment.ics_sequence += 1
+    if after[:2] != before[:2]:
+        appointment.reminded_at = None
+    if appointment.status == AppointmentStatus.CANCELLED:
+        return "cancelled"
+    return "moved" if appointment.status == AppointmentStatus.BOOKED else None
 
 
 def _save_slot(appointment: Appointment) -> None:

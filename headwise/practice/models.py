@@ -31,6 +31,13 @@ class Practice(Public):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("A client back after this long without a session or screen is screened again."),
     )
+    # ics: appointment reminders (headwise.care.reminders)
+    appointment_reminders = models.BooleanField(_("e-mail a reminder before each appointment"), default=True)
+    appointment_reminder_hours = models.PositiveSmallIntegerField(
+        _("send the reminder this many hours before"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

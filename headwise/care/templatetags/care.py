@@ -43,3 +43,15 @@ def follow_up_summary(membership: Any) -> dict[str, Any]:
         return {"show": False}
     todo = selectors.follow_ups_to_do(practice=membership.practice)
     return {"show": True, "todo": todo}
+
+
+@register.inclusion_tag("care/_next_appointment.html")
+def next_appointment_card(client: Any) -> dict[str, Any]:
+    """The client's next booked appointment on /me/, on the location's clock, with its .ics."""
+    from headwise.care.appointment_mail import local_when
+    from headwise.care.calendars import next_appointment_of
+
+    appointment = next_appointment_of(client=client)
+    if appointment is None:
+        return {"appointment": None}
+    return {"appointment": appointment, **local_when(appointment)}

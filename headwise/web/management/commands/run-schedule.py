@@ -2,7 +2,7 @@
 """``headwise run-schedule``: the periodic jobs, for a machine without cron (the demo).
 
 Every ``--every`` seconds (default 900, the 15 minutes the deployment guide's cron lines use) it
-runs ``send-reminders`` and ``send-follow-ups``, which enqueue the e-mails that are due; the task
+runs ``send-reminders``, ``send-follow-ups`` and ``send-appointment-reminders``, which enqueue the e-mails that are due; the task
 worker (``headwise db_worker``) sends them. ``make demo`` starts both beside the web server.
 In production, prefer the cron lines of docs/deployment.md. ``--once`` runs one round and exits.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-JOBS = ("send-reminders", "send-follow-ups")
+JOBS = ("send-reminders", "send-follow-ups", "send-appointment-reminders")
 
 
 class Command(BaseCommand):
