@@ -16,7 +16,7 @@ DEMO_SCHEDULE_EVERY ?= 60
 CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium pdftoppm axe clean test-clock
+.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium pdftoppm axe clean test-clock calendar-client
 
 install: $(STAMP)
 
@@ -45,6 +45,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
+# ics: Debian's khal, the calendar client the calendar tests import .ics files into (marker calendarclient).
+calendar-client:
+	@command -v khal >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq khal; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq khal; fi; }
+
 # poppler's pdftoppm turns report PDFs into PNG pages for the tests' screenshots.
 pdftoppm:
 	@command -v pdftoppm >/dev/null || { \
@@ -68,11 +74,11 @@ typecheck: install
 contracts: install
 	$(BIN)/lint-imports
 
-unit: install
+unit: install calendar-client
 	$(BIN)/pytest -n 2 -m "not browser" --doctest-modules headwise/clinical headwise/stats tests
 
 # The simulation studies touch no database: the SQLite run above covers them.
-unit-postgres: install
+unit-postgres: install calendar-client
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser and not simulation" tests; \
 	else echo "PostgreSQL at $(PG_URL) does not answer: SKIPPING the PostgreSQL run (the SQLite run still counts)."; fi
@@ -87,7 +93,7 @@ browser: install chromium pdftoppm axe
 # CLOCK_INSTANTS="..." runs others.
 CLOCK_INSTANTS ?= 2026-12-31T23:30:00+01:00 2026-03-29T01:30:00Z 2026-10-25T00:30:00Z 2026-06-15T00:30:00Z 2028-02-29T00:30:00+01:00
 
-test-clock: install
+test-clock: install calendar-client
 	@failed=""; for instant in $(CLOCK_INSTANTS); do \
 	  echo "== test-clock: HEADWISE_TEST_NOW=$$instant"; \
 	  HEADWISE_TEST_NOW=$$instant $(BIN)/pytest -q -n 2 -m "clock and not browser" tests \

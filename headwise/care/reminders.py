@@ -47,13 +47,14 @@ def reminders_to_queue(*, now: dt.datetime | None = None) -> list[Appointment]:
     return [a for a in due if a.client_id in allowed and (a.client.email or (a.client.user and a.client.user.email))]
 
 
-def queue_reminders(*, now: dt.datetime | None = None) -> int:
-    """Claim and enqueue every due reminder; returns how many this run queued."""
+def queue_reminders(*, now: dt.datetime | None = None, due: list[Appointment] | None = None) -> int:
+    """Claim and enqueue every due reminder (``due``: what :func:`reminders_to_queue` found, read
+    again if not given); returns how many this run queued."""
     from headwise.care.tasks import send_appointment_mail
 
     now = now or timezone.now()
     queued = 0
-    for appointment in reminders_to_queue(now=now):
+    for appointment in reminders_to_queue(now=now) if due is None else due:
         with transaction.atomic():
             claimed = Appointment.objects.filter(
                 pk=appointment.pk,
