@@ -110,7 +110,7 @@ def _page(
 @staff_required
 def calendar_settings(request: StaffRequest) -> HttpResponse:
     """GET: the page. POST: a new feed, whose URL this one response shows (never again)."""
-    if request.method != "POST":
+    if request.method != "POST" or request.POST.get("action") != "create":
         return _page(request)
     try:
         _feed, token = calendars.feed_create(membership=request.membership, by=request.user)

@@ -117,7 +117,7 @@ def test_the_me_page_links_the_next_appointment_ics(world: PracticeWorld, as_cli
 
 
 def _create_feed(http) -> str:
-    response = http.post("/settings/calendar/")
+    response = http.post("/settings/calendar/", {"action": "create"})
     assert response.status_code == 200
     match = re.search(r'value="(http[^"]+/calendar/feed/[^"]+\.ics)"', response.content.decode())
     assert match, "the new feed's address is shown"
@@ -191,7 +191,7 @@ def test_only_the_feeds_practitioner_or_an_owner_revokes_it(
 
 def test_front_desk_has_no_feed_to_make(world: PracticeWorld, as_front_desk) -> None:
     before = CalendarFeed.objects.count()
-    response = as_front_desk.post("/settings/calendar/", follow=True)
+    response = as_front_desk.post("/settings/calendar/", {"action": "create"}, follow=True)
     assert "Only a practitioner has a calendar feed." in response.content.decode()
     assert CalendarFeed.objects.count() == before
 
