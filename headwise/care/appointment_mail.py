@@ -78,9 +78,7 @@ def appointment_mail(
     """Send one appointment e-mail; ``False`` (nothing sent) if it no longer applies."""
     now = now or timezone.now()
     appointment = (
-        Appointment.objects.select_related(
-            "client__user", "practitioner", "location", "room", "practice"
-        )
+        Appointment.objects.select_related("client__user", "practitioner", "location", "room", "practice")
         .filter(uuid=appointment_uuid)
         .first()
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
 from headwise.care.models import Appointment, AppointmentStatus, CalendarFeed
+from headwise.clients.models import Client
 from headwise.practice.models import Membership, Practice, Practitioner
 
 #: The feed's window: appointments that started up to 90 days ago and start within a year.
@@ -67,10 +68,12 @@ def feeds_visible_to(*, membership: Membership) -> QuerySet[CalendarFeed]:
     feeds = CalendarFeed.objects.for_practice(membership.practice).filter(revoked_at__isnull=True)
     if not membership.is_owner:
         feeds = feeds.filter(practitioner__membership=membership)
-    return feeds.select_related("practitioner", "created_by").order_by("practitioner__display_name", "-created_at")
+    return feeds.select_related("practitioner", "created_by").order_by(
+        "practitioner__display_name", "-created_at"
+    )
 
 
-def next_appointment_of(*, client: object, now: dt.datetime | None = None) -> Appointment | None:
+def next_appointment_of(*, client: Client, now: dt.datetime | None = None) -> Appointment | None:
     """The client's next booked appointment that has not ended yet."""
     now = now or timezone.now()
     return (

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import STATUS, Calendar, Event, vCalAddress
 
 from headwise.care.models import Appointment, AppointmentStatus
 
@@ -58,7 +58,7 @@ def address_of(appointment: Appointment) -> str:
 
 def summary_of(appointment: Appointment, *, audience: Audience) -> str:
     """What the calendar's line says (in the active language)."""
-    kind = str(appointment.get_kind_display())  # type: ignore[attr-defined]
+    kind = str(appointment.get_kind_display())
     if audience == "client":
         return _("%(kind)s with %(practitioner)s") % {
             "kind": kind,
@@ -99,7 +99,7 @@ def event_of(
         end=_local(appointment.ends_at, zone),
         stamp=(stamp or appointment.updated_at).astimezone(dt.UTC),
         sequence=appointment.ics_sequence,
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         summary=summary_of(appointment, audience=audience),
         location=address_of(appointment),
         description="\n".join(lines),
@@ -151,7 +151,8 @@ def appointment_ics(
     if method is None:
         method = "CANCEL" if appointment.status == AppointmentStatus.CANCELLED else "PUBLISH"
     event = event_of(appointment, audience=audience, stamp=stamp, attendee=attendee)
-    return _calendar([event], [appointment.starts_at], method=method, uid=str(appointment.uuid)).to_ical()
+    calendar = _calendar([event], [appointment.starts_at], method=method, uid=str(appointment.uuid))
+    return bytes(calendar.to_ical())
 
 
 def feed_ics(*, name: str, uid: str, appointments: Iterable[Appointment]) -> bytes:
@@ -168,4 +169,4 @@ def feed_ics(*, name: str, uid: str, appointments: Iterable[Appointment]) -> byt
         refresh_interval=FEED_REFRESH,
     )
     calendar.add("X-PUBLISHED-TTL", FEED_REFRESH)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -44,7 +44,11 @@ def reminders_to_queue(*, now: dt.datetime | None = None) -> list[Appointment]:
             "pk", flat=True
         )
     )
-    return [a for a in due if a.client_id in allowed and (a.client.email or (a.client.user and a.client.user.email))]
+    return [
+        a
+        for a in due
+        if a.client_id in allowed and (a.client.email or (a.client.user and a.client.user.email))
+    ]
 
 
 def queue_reminders(*, now: dt.datetime | None = None, due: list[Appointment] | None = None) -> int:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from headwise import clinical
 from headwise.accounts.models import User
+from headwise.care.appointment_mail import Kind, queue_appointment_mail
 from headwise.care.models import (
     DEFAULT_TECHNIQUES,
     LOCKED_MESSAGE,
@@ -43,7 +44,6 @@ from headwise.care.models import (
     Technique,
     TreatmentPlan,
 )
-from headwise.care.appointment_mail import Kind, queue_appointment_mail
 from headwise.care.selectors import CADENCE_FIELDS, plan_cadence, rules_to_clinical
 from headwise.clients.models import Client, ClientStatus
 from headwise.clients.services import treatment_blocker

@@ -83,7 +83,9 @@ class ReminderSettingsForm(forms.Form):
         label=gettext_lazy("Hours before the appointment"),
         min_value=1,
         max_value=168,
-        help_text=gettext_lazy("From 1 to 168 (a week). The reminder carries the appointment's calendar file."),
+        help_text=gettext_lazy(
+            "From 1 to 168 (a week). The reminder carries the appointment's calendar file."
+        ),
     )
 
 
@@ -140,7 +142,9 @@ def reminder_settings(request: StaffRequest) -> HttpResponse:
     form = ReminderSettingsForm(request.POST)
     if form.is_valid():
         try:
-            calendars.reminder_settings_update(practice=request.practice, by=request.user, **form.cleaned_data)
+            calendars.reminder_settings_update(
+                practice=request.practice, by=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:

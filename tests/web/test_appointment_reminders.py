@@ -74,7 +74,9 @@ def test_no_reminder_when_cancelled_withdrawn_or_switched_off(world: PracticeWor
     location = location_in(world, "Europe/Amsterdam")
     day = next_dst_change("Europe/Amsterdam")
     cancelled = book_at(world, location, day, hour=9)
-    services.appointment_update(appointment=cancelled, by=world.front_desk, status=AppointmentStatus.CANCELLED)
+    services.appointment_update(
+        appointment=cancelled, by=world.front_desk, status=AppointmentStatus.CANCELLED
+    )
     kept = book_at(world, location, day, hour=14)
     clock.move_to(kept.starts_at.astimezone(dt.UTC) - dt.timedelta(hours=6))
     world.practice.appointment_reminders = False

@@ -96,7 +96,10 @@ def test_khal_shows_the_ics_and_the_feed_at_local_time_across_dst_and_follows_ch
     for appointment in (before, after):
         day, starts, ends, cancelled, _title = seen[uid[appointment.pk]]
         assert (day, starts, ends, cancelled) == (
-            appointment.starts_at.astimezone(ZoneInfo(zone)).date().isoformat(), "10:00", "11:00", False
+            appointment.starts_at.astimezone(ZoneInfo(zone)).date().isoformat(),
+            "10:00",
+            "11:00",
+            False,
         )
 
     # the same events on a UTC clock: one hour apart in UTC, as the offsets differ across the change

@@ -36,7 +36,9 @@ def ics_of(http, appointment) -> Calendar:
 
 
 @pytest.mark.parametrize("zone", ["Europe/Amsterdam", "America/New_York"])
-def test_the_client_ics_keeps_local_time_across_a_dst_change(world: PracticeWorld, zone: str, as_client) -> None:
+def test_the_client_ics_keeps_local_time_across_a_dst_change(
+    world: PracticeWorld, zone: str, as_client
+) -> None:
     change = next_dst_change(zone)
     location = location_in(world, zone)
     before = book_at(world, location, change - dt.timedelta(days=1))
@@ -79,7 +81,10 @@ def test_uid_stays_and_sequence_grows_and_cancel_says_cancelled(world: PracticeW
     services.appointment_update(appointment=appointment, by=world.front_desk, notes="bring water")
     assert int(ics_of(as_client, appointment).walk("VEVENT")[0]["SEQUENCE"]) == 1  # notes: no change
     services.appointment_update(
-        appointment=appointment, by=world.front_desk, status=AppointmentStatus.CANCELLED, cancellation_reason="ill"
+        appointment=appointment,
+        by=world.front_desk,
+        status=AppointmentStatus.CANCELLED,
+        cancellation_reason="ill",
     )
     calendar = ics_of(as_client, appointment)
     cancelled = calendar.walk("VEVENT")[0]
@@ -95,7 +100,9 @@ def test_the_client_gets_only_their_own_ics_and_staff_get_any_of_the_practice(
 ) -> None:
     own = world.records["appointment"]
     other = f.AppointmentFactory(
-        client=world.other_client, practice=world.practice, practitioner=world.records["practitioner"],
+        client=world.other_client,
+        practice=world.practice,
+        practitioner=world.records["practitioner"],
         location=world.records["location"],
     )
     assert as_client.get(f"/me/appointments/{own.uuid}.ics").status_code == 200
@@ -196,14 +203,24 @@ def test_front_desk_has_no_feed_to_make(world: PracticeWorld, as_front_desk) -> 
     assert CalendarFeed.objects.count() == before
 
 
-def test_reminder_settings_refuse_a_bad_number_and_save_nothing(world: PracticeWorld, as_owner, as_practitioner) -> None:
-    response = as_owner.post("/settings/calendar/reminders/", {"appointment_reminders": "on", "appointment_reminder_hours": "0"})
+def test_reminder_settings_refuse_a_bad_number_and_save_nothing(
+    world: PracticeWorld, as_owner, as_practitioner
+) -> None:
+    response = as_owner.post(
+        "/settings/calendar/reminders/", {"appointment_reminders": "on", "appointment_reminder_hours": "0"}
+    )
     assert response.status_code == 422
     assert "Hours before the appointment" in response.content.decode()
     world.practice.refresh_from_db()
     assert world.practice.appointment_reminder_hours == 24 and world.practice.appointment_reminders
-    assert as_practitioner.post("/settings/calendar/reminders/", {"appointment_reminder_hours": "5"}).status_code == 403
-    assert as_owner.post("/settings/calendar/reminders/", {"appointment_reminder_hours": "48"}).status_code == 302
+    assert (
+        as_practitioner.post("/settings/calendar/reminders/", {"appointment_reminder_hours": "5"}).status_code
+        == 403
+    )
+    assert (
+        as_owner.post("/settings/calendar/reminders/", {"appointment_reminder_hours": "48"}).status_code
+        == 302
+    )
     world.practice.refresh_from_db()
     assert world.practice.appointment_reminder_hours == 48 and not world.practice.appointment_reminders
 
@@ -239,14 +256,18 @@ def test_booking_moving_and_cancelling_mail_the_client_with_the_ics(
     assert "10:00" in booked.body and "11:00" in booked.body
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_update(
-            appointment=appointment, by=world.front_desk,
-            starts_at=appointment.starts_at + dt.timedelta(hours=3), ends_at=appointment.ends_at + dt.timedelta(hours=3),
+            appointment=appointment,
+            by=world.front_desk,
+            starts_at=appointment.starts_at + dt.timedelta(hours=3),
+            ends_at=appointment.ends_at + dt.timedelta(hours=3),
         )
     moved = _mails_to(world)[-1]
     assert "13:00" in moved.body
     assert int(_attachment(moved)[1].walk("VEVENT")[0]["SEQUENCE"]) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        services.appointment_update(appointment=appointment, by=world.front_desk, status=AppointmentStatus.CANCELLED)
+        services.appointment_update(
+            appointment=appointment, by=world.front_desk, status=AppointmentStatus.CANCELLED
+        )
     cancelled = _mails_to(world)[-1]
     content_type, calendar = _attachment(cancelled)
     assert "method=CANCEL" in content_type.replace('"', "")

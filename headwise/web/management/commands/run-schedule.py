@@ -2,8 +2,8 @@
 """``headwise run-schedule``: the periodic jobs, for a machine without cron (the demo).
 
 Every ``--every`` seconds (default 900, the 15 minutes the deployment guide's cron lines use) it
-runs ``send-reminders``, ``send-follow-ups`` and ``send-appointment-reminders``, which enqueue the e-mails that are due; the task
-worker (``headwise db_worker``) sends them. ``make demo`` starts both beside the web server.
+runs ``send-reminders``, ``send-follow-ups`` and ``send-appointment-reminders``, which enqueue
+the e-mails that are due; the task worker (``headwise db_worker``) sends them. ``make demo`` starts both beside the web server.
 In production, prefer the cron lines of docs/deployment.md. ``--once`` runs one round and exits.
 """
 
