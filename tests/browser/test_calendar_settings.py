@@ -3,17 +3,30 @@ axe in both themes, screenshots at 1280 and 390 px."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.conftest import sign_in as _sign_in
-from tests.browser.test_accessibility import THEMES, assert_clean, axe_violations, themed  # noqa: F401
+from tests.browser.test_accessibility import THEMES, assert_clean, axe_violations
 from tests.conftest import PracticeWorld
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def themed(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=1, color_scheme=request.param
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(30_000)
+    yield page
+    context.close()
 
 
 def _theme(page: Any) -> str:

@@ -3,7 +3,8 @@
 
 Every ``--every`` seconds (default 900, the 15 minutes the deployment guide's cron lines use) it
 runs ``send-reminders``, ``send-follow-ups`` and ``send-appointment-reminders``, which enqueue
-the e-mails that are due; the task worker (``headwise db_worker``) sends them. ``make demo`` starts both beside the web server.
+the e-mails that are due; the task worker (``headwise db_worker``) sends them. ``make demo``
+starts both beside the web server.
 In production, prefer the cron lines of docs/deployment.md. ``--once`` runs one round and exits.
 """
 
