@@ -16,6 +16,6 @@ urlpatterns = [
     path("", include("headwise.clients.urls_intake")),
     path("", include("headwise.care.urls_sessions")),
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
-    path("", include("headwise.care.urls_calendar")),
+    path("", include("headwise.care.urls_feeds")),
     path("", include("headwise.web.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from headwise.care import views_calendar as views
+from headwise.care import views_feeds as views
 
 app_name = "care_calendar"
 
