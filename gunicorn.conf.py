@@ -20,7 +20,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = 5
+# No keep-alive: gthread's keep-alive has a known race that resets a connection the client is
+# about to reuse (gunicorn issues #1698, #2676; seen here as "Connection reset by peer" in the
+# load run). The reverse proxy in front keeps the clients' connections alive instead.
+keepalive = 0
 # Recycle a worker now and then so that a slow leak cannot grow without bound.
 max_requests = 5000
 max_requests_jitter = 500

@@ -15,7 +15,15 @@ def test_postgres_uses_the_pool_by_default_and_never_with_conn_max_age() -> None
     assert options["CONN_MAX_AGE"] == 0
     pool = options["OPTIONS"]["pool"]
     assert (pool["min_size"], pool["max_size"]) == (2, 4)
-    assert pool["check"] is ConnectionPool.check_connection
+    assert "check" not in pool  # Django passes ConnectionPool.check_connection itself, when
+    assert options["CONN_HEALTH_CHECKS"] is True  # health checks are on
+
+
+def test_the_pool_options_are_what_psycopgs_pool_accepts_beside_djangos_own() -> None:
+    pool = database_options(POSTGRES, {})["OPTIONS"]["pool"]
+    # Django adds check, kwargs, connection_class and open; the rest must be accepted as is.
+    made = ConnectionPool("", open=False, check=ConnectionPool.check_connection, **pool)
+    assert (made.min_size, made.max_size, made.timeout) == (2, 4, 10)
 
 
 def test_the_pool_is_sized_by_the_environment() -> None:

@@ -81,6 +81,9 @@ class ClientUser(Signed):
     def episode(self) -> None:
         request_id = str(uuid.uuid4())
         self.client.get("/diary/attack/", name="diary: attack form")
+        # Before sending: an attack the server saves after the run stopped listening (a request
+        # in flight at the end) is then known as this client's, not taken for a duplicate.
+        log_write(kind="attack_try", email=self.email, request_id=request_id)
         with self.client.post(
             "/diary/attack/",
             data={"request_id": request_id, "time_zone": ""},

@@ -8,8 +8,9 @@ chosen by ``DATABASE_POOL``:
   Each app process holds ``DATABASE_POOL_MIN`` to ``DATABASE_POOL_MAX`` connections; a thread
   takes one for its request and gives it back after. Size ``DATABASE_POOL_MAX`` to the worker's
   threads (gunicorn.conf.py does). A request that finds every connection taken waits up to
-  ``DATABASE_POOL_TIMEOUT`` seconds, then fails. The pool checks a connection before lending it
-  (``ConnectionPool.check_connection``), so one the server closed is replaced, not handed out.
+  ``DATABASE_POOL_TIMEOUT`` seconds, then fails. With ``CONN_HEALTH_CHECKS`` on, Django gives
+  the pool ``check=ConnectionPool.check_connection``: a connection is checked before it is lent, so one
+  the server closed is replaced, not handed out.
 - ``DATABASE_POOL=0``: Django's persistent connections, one per thread, kept for
   ``DATABASE_CONN_MAX_AGE`` seconds (default 60) with ``CONN_HEALTH_CHECKS``.
 
@@ -73,13 +74,13 @@ def database_options(engine: str, env: Mapping[str, str], *, testing: bool = Fal
     if pgbouncer:
         options["DISABLE_SERVER_SIDE_CURSORS"] = True
     if pool:
-        from psycopg_pool import ConnectionPool
-
         low = _int(env, "DATABASE_POOL_MIN", 2, low=0)
         high = _int(env, "DATABASE_POOL_MAX", max(low, 4), low=1)
         if high < low:
             raise ConfigError(f"DATABASE_POOL_MAX ({high}) is below DATABASE_POOL_MIN ({low})")
         options["CONN_MAX_AGE"] = 0
+        # With health checks on, Django hands the pool ConnectionPool.check_connection.
+        options["CONN_HEALTH_CHECKS"] = True
         options["OPTIONS"] = {
             "pool": {
                 "min_size": low,
@@ -88,7 +89,6 @@ def database_options(engine: str, env: Mapping[str, str], *, testing: bool = Fal
                 # Connections are recycled after an hour and closed after 10 idle minutes.
                 "max_lifetime": 3600,
                 "max_idle": 600,
-                "check": ConnectionPool.check_connection,
             }
         }
     else:
