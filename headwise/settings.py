@@ -253,7 +253,7 @@ try:
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 DATABASES["default"].setdefault("OPTIONS", {}).update(_connections.pop("OPTIONS", {}))
-DATABASES["default"].update(_connections)
+DATABASES["default"].update(_connections)  # type: ignore[typeddict-item]
 
 # A request that changes nothing writes no session row. The session is saved when it changes
 # (sign-in, messages, a form's state); the idle timeout that needs a fresh expiry keeps it fresh

@@ -3,10 +3,11 @@
 On PostgreSQL the query plan is read back (EXPLAIN ANALYZE): the rows the database reads for
 the schedule "from now on" must not grow with the number of past appointments, the client
 list's page must come from its index in order, and client search must be able to use the
-trigram indexes. The test tables are tiny, where a sequential scan is always cheapest, so the
-plans are asked for with sequential scans discouraged (``enable_seqscan = off``): what is
-checked is that an index *serves* the query, as it will when the tables are large. On SQLite
-the same selectors answer the same rows (the correctness half), checked on both databases.
+trigram indexes (see that test for how). The test tables are tiny, where a sequential scan is
+always cheapest, so the plans are asked for with sequential scans discouraged
+(``enable_seqscan = off``): what is checked is that an index *serves* the query, as it will
+when the tables are large. On SQLite the same selectors answer the same rows (the correctness
+half), checked on both databases.
 """
 
 from __future__ import annotations
@@ -100,7 +101,11 @@ def test_the_schedule_reads_the_same_rows_however_long_the_past(world: PracticeW
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {table}")
     large = _rows_read(_plan(sql, params), table)
-    assert small == large == 1
+    # 30 times the past, not more rows read: at most what the short past needed (the planner
+    # may read the few past rows of a tiny table in order rather than sort), and at 620 past
+    # appointments only the one still to come.
+    assert large <= small <= 21
+    assert large == 1
 
 
 @postgres_only
@@ -117,14 +122,25 @@ def test_a_client_list_page_comes_from_its_index_in_order(world: PracticeWorld) 
 
 @postgres_only
 def test_client_search_can_use_the_trigram_indexes(world: PracticeWorld) -> None:
+    """The search's SQL matches the trigram indexes' expression (``UPPER(col::text)``).
+
+    On a practice of a few thousand clients the planner rightly reads the practice's rows from
+    its B-tree and filters them; the trigram indexes pay off when the practice's own rows no
+    longer narrow the search down. To see that they *can* serve the search, the table's other
+    (B-tree) indexes are dropped inside the test's transaction (rolled back after it).
+    """
     f.ClientFactory.create_batch(40, practice=world.practice)
+    table = Client._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {Client._meta.db_table}")
-    # The filter alone (the order and the page are the list index's business, above).
-    found = clients_search(practice=world.practice, query="OwN").order_by()
+        constraints = connection.introspection.get_constraints(cursor, table)
+        for name, about in constraints.items():
+            if about["index"] and not about["unique"] and about.get("type") == "btree":
+                cursor.execute(f'DROP INDEX "{name}"')
+    found = clients_search(practice=world.practice, query="alphaclient")[:25]
     sql, params = found.query.sql_with_params()
     names = {n.get("Index Name") for n in _nodes(_plan(sql, params))}
     assert names & {"client_given_name_trgm", "client_family_name_trgm", "client_email_trgm"}, names
+    assert list(found) == [world.client]
 
 
 def test_client_search_finds_the_same_clients_on_every_database(world: PracticeWorld) -> None:

@@ -229,7 +229,11 @@ def main() -> int:
     pg_after = cpu(pg_master, children=True) + sum(cpu(c) for c in pg_master.children()) if pg_master else 0.0
     sampler.stop.set()
     gunicorn.send_signal(signal.SIGTERM)
-    gunicorn.wait(timeout=30)
+    try:
+        gunicorn.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        gunicorn.kill()
+        gunicorn.wait()
     check = subprocess.run(  # noqa: S603 - our own script
         [sys.executable, str(ROOT / "bench" / "load" / "check.py"), str(log), since],
         env=env(),
