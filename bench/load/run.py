@@ -248,7 +248,7 @@ def main() -> int:
     with open(OUT / "locust_stats.csv", encoding="utf-8") as stats:
         rows = list(csv.DictReader(stats))
     total = next(r for r in rows if r["Name"] == "Aggregated")
-    requests = int(total["Request Count"]) or 1
+    requests = int(total["Request Count"]) or 1  # per-request figures of an empty run stay finite
     app_cpu = sum(sampler.app_cpu[p] - sampler.app_first[p] for p in sampler.app_cpu)
     db_cpu = sum(sampler.db_cpu[p] - sampler.db_first[p] for p in sampler.db_cpu)
     report = {
@@ -297,7 +297,8 @@ def main() -> int:
         "check",
     ):
         print(f"{key}: {report[key]}")
-    failed = report["failures"] > 0 or verdict.get("problem_count", 1) > 0
+    # No request answered (a server that never came up) is a failed run, not a clean one.
+    failed = report["failures"] > 0 or report["requests"] == 0 or verdict.get("problem_count", 1) > 0
     return 1 if failed else 0
 
 
