@@ -81,10 +81,9 @@ def measure() -> dict[str, object]:
         body.close()  # request_finished: the connection is closed or given back here
         assert status[0].startswith("200"), (path, status)
 
-    pages = [
-        ("client month", "/diary/month/", cookie("client1@demo.headwise.test")),
-        ("staff home", "/staff/", cookie("owner@demo.headwise.test")),
-    ]
+    pages = [("client month", "/diary/month/", cookie("client1@demo.headwise.test"))]
+    if os.environ.get("STEPS_STAFF", "1") == "1":
+        pages.append(("staff home", "/staff/", cookie("owner@demo.headwise.test")))
     out: dict[str, object] = {}
     for name, path, session in pages:
         for _ in range(10):
@@ -121,7 +120,8 @@ def main() -> int:
     base.update(
         DATABASE_URL=os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/h_perf"),
         SECRET_KEY=base.get("SECRET_KEY", "steps-run-only-" + "x" * 40),
-        HEADWISE_VAR_DIR=str(ROOT / "var" / "load" / "var"),
+        # The load run's static files (collected there by bench/load/run.py).
+        HEADWISE_VAR_DIR=str(Path(os.environ.get("LOAD_OUT", ROOT / "var" / "load")) / "var"),
         PYTHONPATH=str(ROOT),
         STEPS_CHILD="1",
     )
