@@ -16,7 +16,7 @@ DEMO_SCHEDULE_EVERY ?= 60
 CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium pdftoppm axe clean test-clock calendar-client
+.PHONY: install demo serve test lint typecheck contracts unit unit-postgres browser bench chromium pdftoppm axe clean test-clock calendar-client load
 
 install: $(STAMP)
 
@@ -105,6 +105,14 @@ test: lint typecheck contracts unit unit-postgres test-clock browser
 
 bench: install
 	$(BIN)/python -m bench $(BENCH)
+
+# perf (#14): the load run of docs/performance.md. locust, 50 users (40 clients keeping their
+# diary, 10 staff reading), against gunicorn (gunicorn.conf.py) on PostgreSQL with the
+# 1,000-client demo practice, then a check that every acknowledged write is stored once.
+# LOAD_TIME=1m for a shorter run; LOAD_DATABASE_URL (default .../h_perf) is REBUILT by it.
+LOAD_TIME ?= 3m
+load: install
+	LOAD_TIME=$(LOAD_TIME) $(BIN)/python bench/load/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache artifacts node_modules

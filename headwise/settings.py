@@ -123,12 +123,7 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'headwise.sqlite3'}",
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0),
-    )
-}
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'headwise.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server and a background worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -145,10 +140,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
+# PASSWORD_HASHERS: see the perf block below.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -161,7 +153,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 # Sessions end after a working day of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# SESSION_SAVE_EVERY_REQUEST: see the perf block below.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -250,3 +242,29 @@ HEADWISE_BASE_URL = os.environ.get("HEADWISE_BASE_URL", "http://127.0.0.1:8000")
 
 # Clinical parameters a practice may change (docs/clinical-definitions.md) live on the
 # Practice (e.g. red_flag_onset_age), not here.
+
+
+# --- perf (#14): database connections, sessions, password hashing ------------------------------
+# docs/deployment.md and docs/performance.md say why and what each bought.
+from headwise.common.dbconfig import ConfigError, database_options  # noqa: E402 - this block stands alone
+
+try:
+    _connections = database_options(DATABASES["default"]["ENGINE"], os.environ, testing=TESTING)
+except ConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+DATABASES["default"].setdefault("OPTIONS", {}).update(_connections.pop("OPTIONS", {}))
+DATABASES["default"].update(_connections)  # type: ignore[typeddict-item]
+
+# A request that changes nothing writes no session row. The session is saved when it changes
+# (sign-in, messages, a form's state); the idle timeout that needs a fresh expiry keeps it fresh
+# by modifying the session itself, at most once a minute.
+SESSION_SAVE_EVERY_REQUEST = False
+
+# Argon2id with OWASP's lower-memory parameters (m=19 MiB, t=2, p=1) instead of Django's
+# (m=100 MiB, t=2, p=8): a sign-in costs about a fifth of the memory and one core, not eight
+# threads. Any Argon2 hash verifies with its own stored parameters and is rehashed with these
+# at the next sign-in; PBKDF2 stays listed so that such hashes still verify (and are upgraded).
+PASSWORD_HASHERS = [
+    "headwise.accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]

@@ -152,6 +152,10 @@ class Appointment(PracticeScoped, Public, Audited):
         indexes: ClassVar = [
             models.Index(fields=["practice", "starts_at"], name="appointment_day_idx"),
             models.Index(fields=["practitioner", "starts_at"], name="appointment_prac_idx"),
+            # "Not yet ended" (the schedule from now on): the range ends_at > now of one practice
+            # holds only current and future appointments, however long the past grows.
+            models.Index(fields=["practice", "ends_at"], name="appointment_open_idx"),
+            models.Index(fields=["client", "ends_at"], name="appointment_client_open_idx"),
         ]
 
 

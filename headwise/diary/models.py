@@ -165,7 +165,7 @@ class Attack(PracticeScoped, Public, Audited):
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gt=F("started_at")),
                 name="attack_ends_after_start",
             ),
-            models.UniqueConstraint(fields=["client", "request_id"], name="attack_request_once"),
+            models.UniqueConstraint(fields=["practice", "client", "request_id"], name="attack_request_once"),
         ]
         indexes: ClassVar = [models.Index(fields=["client", "started_at"], name="attack_client_idx")]
 
@@ -272,7 +272,7 @@ class MedicationIntake(PracticeScoped, Public, Audited):
         verbose_name_plural = _("medication intakes")
         ordering: ClassVar = ["-taken_at"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["client", "request_id"], name="intake_request_once"),
+            models.UniqueConstraint(fields=["practice", "client", "request_id"], name="intake_request_once"),
             models.CheckConstraint(
                 condition=SUBSTANCE_ONLY_FOR_SIMPLE_ANALGESIC, name="intake_substance_only_simple_analgesic"
             ),
@@ -380,7 +380,7 @@ class DailyCheckIn(PracticeScoped, Public, Audited):
         verbose_name_plural = _("daily check-ins")
         ordering: ClassVar = ["-date"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["client", "date"], name="checkin_one_per_day")
+            models.UniqueConstraint(fields=["practice", "client", "date"], name="checkin_one_per_day")
         ]
 
 
@@ -407,7 +407,7 @@ class TriggerExposure(PracticeScoped, Public, Audited):
         verbose_name_plural = _("trigger exposures")
         ordering: ClassVar = ["-occurred_at"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["client", "request_id"], name="exposure_request_once")
+            models.UniqueConstraint(fields=["practice", "client", "request_id"], name="exposure_request_once")
         ]
         indexes: ClassVar = [models.Index(fields=["client", "occurred_at"], name="exposure_client_idx")]
 

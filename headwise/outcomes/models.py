@@ -31,7 +31,9 @@ class QuestionnaireResponse(PracticeScoped, Public, Audited):
         verbose_name_plural = _("questionnaire responses")
         ordering: ClassVar = ["-answered_on"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["client", "request_id"], name="questionnaire_request_once")
+            models.UniqueConstraint(
+                fields=["practice", "client", "request_id"], name="questionnaire_request_once"
+            )
         ]
 
 
