@@ -16,5 +16,7 @@ urlpatterns = [
     path("", include("headwise.clients.urls_intake")),
     path("", include("headwise.care.urls_sessions")),
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
+    path("", include("headwise.public.urls")),  # public: the public page, booking requests
+    path("", include("headwise.care.urls_online")),  # public: online booking by clients
     path("", include("headwise.web.urls")),
 ]

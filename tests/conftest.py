@@ -161,6 +161,9 @@ def build_world(name: str) -> PracticeWorld:
         "other_checkin": f.DailyCheckInFactory(client=other, practice=practice),
     }
     records["consent"] = f.ConsentFactory(client=client, practice=practice, text=records["consent_text"])
+    # public: the location's public page and a booking request from it
+    records["public_page"] = f.PublicPageFactory(location=location, practice=practice)
+    records["booking_request"] = f.BookingRequestFactory(location=location, practice=practice, client=other)
     return PracticeWorld(
         practice=practice,
         owner=owner_m.user,

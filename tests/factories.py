@@ -36,6 +36,7 @@ from headwise.diary.models import (
     TriggerExposure,
 )
 from headwise.outcomes.models import QuestionnaireRequest, QuestionnaireResponse
+from headwise.public.models import BookingRequest, PublicPage
 from headwise.practice.models import (
     CstStyle,
     Location,
@@ -343,3 +344,30 @@ class QuestionnaireResponseFactory(factory.django.DjangoModelFactory[Questionnai
     answered_on = factory.LazyAttribute(lambda o: local_today(o.client.time_zone))
     total = 12
     band = "III"
+
+
+# --- public: the public page and its booking requests --------------------------------------
+
+
+class PublicPageFactory(factory.django.DjangoModelFactory[PublicPage]):
+    class Meta:
+        model = PublicPage
+
+    location = factory.SubFactory(LocationFactory)
+    practice = factory.SelfAttribute("location.practice")
+    intro_en = "A quiet practice for people with migraine."
+    intro_nl = "Een rustige praktijk voor mensen met migraine."
+
+
+class BookingRequestFactory(factory.django.DjangoModelFactory[BookingRequest]):
+    class Meta:
+        model = BookingRequest
+
+    location = factory.SubFactory(LocationFactory)
+    practice = factory.SelfAttribute("location.practice")
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    name = factory.LazyAttribute(lambda o: o.client.full_name)
+    email = factory.LazyAttribute(lambda o: o.client.email)
+    preferred_times = "Tuesday mornings"
+    message = "Could I come for an intake?"
+    consent_to_contact = True

@@ -34,7 +34,15 @@ from headwise.api import api
 from tests.conftest import PracticeWorld, login
 
 # Routes anyone may reach, or that hold no practice data at all.
-PUBLIC_WEB = {"login/", "logout/", ""}
+PUBLIC_WEB = {
+    "login/",
+    "logout/",
+    "",
+    # public: a location's public page and its thanks page are for anyone, signed in or not
+    # (they show the practice's name, its practitioners and services by design, never a client).
+    "p/<slug:practice_slug>/<slug:location_slug>/",
+    "p/<slug:practice_slug>/<slug:location_slug>/thanks/",
+}
 # Django's admin is for site administrators (User.is_staff); practice users are refused by it.
 SKIP_PREFIXES = ("admin/",)
 
@@ -62,6 +70,7 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
         "aura_id": r["aura"].uuid,
         "intake_id": r["intake"].uuid,
         "checkin_id": r["checkin"].uuid,
+        "booking_request_id": r["booking_request"].uuid,
         "exposure_id": r["exposure"].uuid,
         "questionnaire_id": r["questionnaire"].uuid,
         "questionnaire_request_id": r["questionnaire_request"].uuid,

@@ -176,8 +176,10 @@ def _check_slot(appointment: Appointment) -> None:
 
 
 def _check_client(client: Client, *, kind: str) -> None:
-    if client.status != ClientStatus.ACTIVE:
+    if client.status == ClientStatus.ARCHIVED:
         raise ValidationError({"client_id": _("The client is archived.")})
+    # A prospective client (from the public page) may come for an intake; the screen's rule
+    # below keeps everything else until a screening is on record.
     _check_screen(client, kind=kind)
 
 

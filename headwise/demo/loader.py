@@ -21,6 +21,7 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from headwise.accounts.models import User
 from headwise.care.models import (
@@ -36,6 +37,8 @@ from headwise.clients.models import Client, Consent, ConsentKind, ConsentText, S
 from headwise.demo import generator as g
 from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake, TriggerExposure
 from headwise.outcomes.models import QuestionnaireResponse
+from headwise.public.demo import public_page_of
+from headwise.public.models import PublicPage
 from headwise.practice.models import (
     CstStyle,
     Location,
@@ -325,7 +328,11 @@ def _practice(
     w: _Writer,
 ) -> tuple[Practice, list[Any], list[Location], list[list[Room]], dict[str, ConsentText]]:
     practice = Practice.objects.create(
-        name=PRACTICE_NAME, time_zone=TIME_ZONE, email=PRACTICE_EMAIL, phone="+1 203 555 0100"
+        name=PRACTICE_NAME,
+        time_zone=TIME_ZONE,
+        email=PRACTICE_EMAIL,
+        phone="+1 203 555 0100",
+        online_booking=True,  # public: the demo shows clients booking their next session
     )
     sites = w.create(
         Location,
@@ -340,10 +347,12 @@ def _practice(
                 country="US",
                 phone=f"+1 203 555 01{10 + i}",
                 time_zone=TIME_ZONE,
+                slug=slugify(s.name),  # bulk writes skip save(), which would make it
             )
             for i, s in enumerate(SITES)
         ],
     )
+    w.create(PublicPage, [public_page_of(practice, loc) for loc in sites])
     rooms = [
         w.create(Room, [Room(practice=practice, location=loc, name=r) for r in s.rooms])
         for loc, s in zip(sites, SITES, strict=True)

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from headwise.accounts.models import validate_time_zone
@@ -32,13 +33,51 @@ class Practice(Public):
         help_text=_("A client back after this long without a session or screen is screened again."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # public: the public page's address and the online booking of existing clients.
+    slug = models.SlugField(
+        _("web address name"),
+        max_length=60,
+        blank=True,
+        help_text=_("The practice's part of its public pages' address: /p/<this>/<location>/."),
+    )
+    online_booking = models.BooleanField(
+        _("clients book online"),
+        default=False,
+        help_text=_("Signed-in clients book, move or cancel their own next session."),
+    )
+    booking_notice_hours = models.PositiveSmallIntegerField(
+        _("book at least (hours ahead)"), default=24, validators=[MaxValueValidator(24 * 60)]
+    )
+    cancel_notice_hours = models.PositiveSmallIntegerField(
+        _("move or cancel at least (hours ahead)"), default=24, validators=[MaxValueValidator(24 * 60)]
+    )
 
     class Meta:
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["slug"], condition=~models.Q(slug=""), name="practice_slug_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self.name, Practice.objects.exclude(pk=self.pk), "practice")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def unique_slug(name: str, taken: models.QuerySet[object], fallback: str) -> str:
+    """``name`` as a slug, with -2, -3, … until no row of ``taken`` has it."""
+    base = slugify(name)[:50] or fallback
+    slug, n = base, 1
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 class Location(PracticeScoped, Public):
@@ -53,17 +92,32 @@ class Location(PracticeScoped, Public):
         _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
     )
     is_active = models.BooleanField(_("active"), default=True)
+    slug = models.SlugField(
+        _("web address name"),
+        max_length=60,
+        blank=True,
+        help_text=_("The location's part of its public page's address; made from the name if empty."),
+    )
 
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         ordering: ClassVar = ["name"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["practice", "name"], name="location_name_unique")
+            models.UniqueConstraint(fields=["practice", "name"], name="location_name_unique"),
+            models.UniqueConstraint(
+                fields=["practice", "slug"], condition=~models.Q(slug=""), name="location_slug_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            others = Location.objects.filter(practice_id=self.practice_id).exclude(pk=self.pk)
+            self.slug = unique_slug(self.name, others, "location")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Room(PracticeScoped, Public):

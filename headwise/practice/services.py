@@ -133,3 +133,16 @@ def membership_update(
     membership.full_clean()
     membership.save(update_fields=["role", "is_active"])
     return membership
+
+
+@transaction.atomic
+def booking_settings_update(*, practice: Practice, **fields: Any) -> Practice:
+    """The public page's address and the online booking rules (``slug``, ``online_booking``,
+    ``booking_notice_hours``, ``cancel_notice_hours``); a slug another practice has is refused."""
+    allowed = ("slug", "online_booking", "booking_notice_hours", "cancel_notice_hours")
+    apply_changes(practice, fields, allowed=allowed)
+    if practice.slug and Practice.objects.filter(slug=practice.slug).exclude(pk=practice.pk).exists():
+        raise ValidationError({"slug": _("Another practice has this web address name.")})
+    practice.full_clean()
+    practice.save()
+    return practice
