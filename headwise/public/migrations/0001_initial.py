@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0005_alter_client_date_of_birth_alter_client_status_and_more'),
-        ('practice', '0003_location_slug_practice_booking_notice_hours_and_more'),
+        ('practice', '0004_public_slugs_online_booking'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

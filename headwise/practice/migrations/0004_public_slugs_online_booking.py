@@ -30,7 +30,7 @@ def fill_slugs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0002_screen'),
+        ('practice', '0003_availability'),
     ]
 
     operations = [
