@@ -37,7 +37,6 @@ from headwise.diary.models import (
     TriggerExposure,
 )
 from headwise.outcomes.models import QuestionnaireRequest, QuestionnaireResponse
-from headwise.public.models import BookingRequest, PublicPage
 from headwise.practice.models import (
     AvailabilityException,
     Closure,
@@ -52,6 +51,7 @@ from headwise.practice.models import (
     Service,
     WorkingHours,
 )
+from headwise.public.models import BookingRequest, PublicPage
 
 PASSWORD = "correct-horse-battery-staple"
 

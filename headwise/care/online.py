@@ -109,7 +109,9 @@ def _service_for(practitioner: Practitioner, upcoming: Appointment | None) -> Se
     )
 
 
-def _location_for(client: Client, practitioner: Practitioner, upcoming: Appointment | None) -> Location | None:
+def _location_for(
+    client: Client, practitioner: Practitioner, upcoming: Appointment | None
+) -> Location | None:
     if upcoming is not None:
         return upcoming.location
     last = (
@@ -170,7 +172,9 @@ def online_state(*, client: Client, with_slots: bool = True) -> OnlineState:
 
 def _next_booked(client: Client) -> Appointment | None:
     return (
-        Appointment.objects.filter(client=client, status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now())
+        Appointment.objects.filter(
+            client=client, status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now()
+        )
         .select_related("practitioner", "location", "room")
         .order_by("starts_at")
         .first()
@@ -194,7 +198,8 @@ def _days(state: OnlineState, *, not_before: dt.datetime) -> list[DaySlots]:
         not_before=not_before,
     )
     days = [
-        DaySlots(day, list(group)) for day, group in groupby(found, key=lambda s: s.starts_at.astimezone(zone).date())
+        DaySlots(day, list(group))
+        for day, group in groupby(found, key=lambda s: s.starts_at.astimezone(zone).date())
     ]
     return days[:DAYS_SHOWN]
 
@@ -206,7 +211,11 @@ def _chosen(state: OnlineState, starts_at: dt.datetime) -> Slot:
         if slot.starts_at == starts_at:
             return slot
     raise ValidationError(
-        {"starts_at": _("This time is no longer free, or it is outside the times you can book. Please pick another.")}
+        {
+            "starts_at": _(
+                "This time is no longer free, or it is outside the times you can book. Please pick another."
+            )
+        }
     )
 
 

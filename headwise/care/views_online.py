@@ -87,6 +87,4 @@ def booking_settings(request: StaffRequest) -> HttpResponse:
         else:
             messages.success(request, _("Online booking settings saved."))
             return redirect("web:practice_settings")
-    return render(
-        request, "care/booking_settings.html", {"form": form}, status=422 if form.errors else 200
-    )
+    return render(request, "care/booking_settings.html", {"form": form}, status=422 if form.errors else 200)

@@ -37,8 +37,6 @@ from headwise.clients.models import Client, Consent, ConsentKind, ConsentText, S
 from headwise.demo import generator as g
 from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake, TriggerExposure
 from headwise.outcomes.models import QuestionnaireResponse
-from headwise.public.demo import public_page_of
-from headwise.public.models import PublicPage
 from headwise.practice.models import (
     CstStyle,
     Location,
@@ -49,6 +47,8 @@ from headwise.practice.models import (
     Role,
     Room,
 )
+from headwise.public.demo import public_page_of
+from headwise.public.models import PublicPage
 
 DOMAIN = "demo.headwise.test"
 PRACTICE_EMAIL = f"practice@{DOMAIN}"

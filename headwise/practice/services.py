@@ -441,6 +441,7 @@ def services_seed(*, practice: Practice) -> list[Service]:
         out.append(have[name])
     return out
 
+
 @transaction.atomic
 def booking_settings_update(*, practice: Practice, **fields: Any) -> Practice:
     """The public page's address and the online booking rules (``slug``, ``online_booking``,

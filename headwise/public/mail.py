@@ -11,9 +11,7 @@ from headwise.public.models import BookingRequest
 
 def booking_confirmation_mail(*, request_uuid: str) -> bool:
     """Send it; ``False`` when the request is gone (erased before the worker ran)."""
-    request = (
-        BookingRequest.objects.select_related("practice", "location").filter(uuid=request_uuid).first()
-    )
+    request = BookingRequest.objects.select_related("practice", "location").filter(uuid=request_uuid).first()
     if request is None:
         return False
     with translation.override(request.language):

@@ -32,9 +32,7 @@ class PublicPage(PracticeScoped, Public):
     expect_nl = bounded_text(_("what to expect (Dutch)"), max_length=PAGE_TEXT_MAX, blank=True)
     notes_en = bounded_text(_("further notes (English)"), max_length=PAGE_TEXT_MAX, blank=True)
     notes_nl = bounded_text(_("further notes (Dutch)"), max_length=PAGE_TEXT_MAX, blank=True)
-    accepts_requests = models.BooleanField(
-        _("take booking requests on this page"), default=True
-    )
+    accepts_requests = models.BooleanField(_("take booking requests on this page"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -72,7 +72,9 @@ def public_view(*, location: Location) -> PublicView:
 
 
 def requests_of(*, practice: Practice, status: str | None = RequestStatus.NEW) -> QuerySet[BookingRequest]:
-    requests = BookingRequest.objects.for_practice(practice).select_related("client", "location", "handled_by")
+    requests = BookingRequest.objects.for_practice(practice).select_related(
+        "client", "location", "handled_by"
+    )
     if status is not None:
         requests = requests.filter(status=status)
     return requests.order_by("-created_at", "-pk")

@@ -26,7 +26,7 @@ from headwise.public.selectors import page_of
 PAGE_FIELDS = ("intro_en", "intro_nl", "expect_en", "expect_nl", "notes_en", "notes_nl", "accepts_requests")
 
 
-class TooManyRequests(Exception):
+class TooManyRequestsError(Exception):
     """The client address or the e-mail address has sent its requests for this window."""
 
 
@@ -39,7 +39,9 @@ def page_save(*, location: Location, by: User, **fields: Any) -> PublicPage:
     return page
 
 
-def _client_for(*, location: Location, given_name: str, family_name: str, email: str, phone: str) -> tuple[Client, bool]:
+def _client_for(
+    *, location: Location, given_name: str, family_name: str, email: str, phone: str
+) -> tuple[Client, bool]:
     """The practice's client with this e-mail (an active one first, else any but archived),
     or a new prospective client; and whether it already existed."""
     known = (
@@ -82,7 +84,7 @@ def booking_request_receive(
 ) -> BookingRequest:
     """Record a visitor's request for the front desk and queue their confirmation e-mail.
 
-    Raises :class:`TooManyRequests` when the e-mail address has used up its requests for the
+    Raises :class:`TooManyRequestsError` when the e-mail address has used up its requests for the
     window (the caller counts and checks the client address before the form is read), and
     ValidationError naming the field for bad input; nothing is saved then.
     """
@@ -92,7 +94,7 @@ def booking_request_receive(
         raise ValidationError({"consent_to_contact": _("We can only answer if you agree to be contacted.")})
     email = email.strip()
     if limits.over_limit("email", email):
-        raise TooManyRequests
+        raise TooManyRequestsError
     client, existing = _client_for(
         location=location, given_name=given_name, family_name=family_name, email=email, phone=phone
     )

@@ -83,7 +83,7 @@ def _receive(
             consent_to_contact=data["consent_to_contact"],
             language=language,
         )
-    except services.TooManyRequests:
+    except services.TooManyRequestsError:
         return 429
     except ValidationError as exc:
         errors_to_form(form, exc)

@@ -99,7 +99,9 @@ def test_it_offers_free_slots_only_in_the_window_and_after_the_notice(bookable: 
 
 def test_a_client_books_a_listed_slot_through_the_booking_service(bookable: PracticeWorld) -> None:
     slot = first_slot(bookable)
-    response = login(bookable.client_user).post(URL, {"action": "book", "starts_at": slot.starts_at.isoformat()})
+    response = login(bookable.client_user).post(
+        URL, {"action": "book", "starts_at": slot.starts_at.isoformat()}
+    )
     assert response.status_code == 302
     [appointment] = booked(bookable)
     assert appointment.starts_at == slot.starts_at and appointment.ends_at == slot.ends_at
@@ -111,7 +113,9 @@ def test_a_client_books_a_listed_slot_through_the_booking_service(bookable: Prac
 
 
 @pytest.mark.parametrize("shift", [dt.timedelta(minutes=5), dt.timedelta(days=-30), dt.timedelta(days=60)])
-def test_a_time_not_offered_is_refused_with_the_field_named(bookable: PracticeWorld, shift: dt.timedelta) -> None:
+def test_a_time_not_offered_is_refused_with_the_field_named(
+    bookable: PracticeWorld, shift: dt.timedelta
+) -> None:
     slot = first_slot(bookable)
     response = login(bookable.client_user).post(
         URL, {"action": "book", "starts_at": (slot.starts_at + shift).isoformat()}, follow=True
@@ -219,13 +223,19 @@ def test_staff_pages_are_not_for_clients_and_settings_are_the_owners(world: Prac
     owner = login(world.owner)
     response = owner.post(
         "/practice/online-booking/",
-        {"slug": world.practice.slug, "online_booking": "on", "booking_notice_hours": 12, "cancel_notice_hours": 48},
+        {
+            "slug": world.practice.slug,
+            "online_booking": "on",
+            "booking_notice_hours": 12,
+            "cancel_notice_hours": 48,
+        },
     )
     assert response.status_code == 302
     world.practice.refresh_from_db()
     assert (world.practice.online_booking, world.practice.booking_notice_hours) == (True, 12)
     bad = owner.post(
-        "/practice/online-booking/", {"slug": "no spaces!", "booking_notice_hours": -1, "cancel_notice_hours": 24}
+        "/practice/online-booking/",
+        {"slug": "no spaces!", "booking_notice_hours": -1, "cancel_notice_hours": 24},
     )
     assert bad.status_code == 422 and {"slug", "booking_notice_hours"} <= bad.context["form"].errors.keys()
     world.practice.refresh_from_db()

@@ -92,7 +92,9 @@ def test_it_answers_404_for_an_unknown_or_inactive_location(world: PracticeWorld
 
 def test_it_shows_the_practices_own_words_in_each_language(world: PracticeWorld) -> None:
     location = world.records["location"]
-    PublicPage.objects.filter(location=location).update(intro_en="Welcome to our calm rooms.", intro_nl="Welkom.")
+    PublicPage.objects.filter(location=location).update(
+        intro_en="Welcome to our calm rooms.", intro_nl="Welkom."
+    )
     assert "Welcome to our calm rooms." in HttpClient().get(page_url(world)).content.decode()
     assert "Welkom." in HttpClient().get(page_url(world, lang="nl")).content.decode()
 
@@ -206,7 +208,9 @@ def test_it_limits_the_requests_for_one_e_mail_from_any_address(world: PracticeW
     for n in range(2):
         assert HttpClient(REMOTE_ADDR=f"192.0.2.{n}").post(page_url(world), form()).status_code == 302
     before = counts()
-    response = HttpClient(REMOTE_ADDR="192.0.2.99").post(page_url(world), form(email="Noor.Visser@example.org"))
+    response = HttpClient(REMOTE_ADDR="192.0.2.99").post(
+        page_url(world), form(email="Noor.Visser@example.org")
+    )
     assert response.status_code == 429
     assert counts() == before
 
@@ -262,7 +266,9 @@ def test_the_owner_edits_the_page_and_others_may_not(world: PracticeWorld) -> No
     url = f"/practice/public-page/{location.uuid}/"
     owner = login(world.owner)
     assert owner.get("/practice/public-page/").status_code == 200
-    response = owner.post(url, {"intro_en": "Quiet rooms.", "intro_nl": "Rustige kamers.", "accepts_requests": "on"})
+    response = owner.post(
+        url, {"intro_en": "Quiet rooms.", "intro_nl": "Rustige kamers.", "accepts_requests": "on"}
+    )
     assert response.status_code == 302
     page = PublicPage.objects.get(location=location)
     assert (page.intro_en, page.intro_nl, page.updated_by) == ("Quiet rooms.", "Rustige kamers.", world.owner)
