@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -71,7 +71,7 @@ class Practice(Public):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def unique_slug(name: str, taken: models.QuerySet[object], fallback: str) -> str:
+def unique_slug(name: str, taken: models.QuerySet[Any], fallback: str) -> str:
     """``name`` as a slug, with -2, -3, … until no row of ``taken`` has it."""
     base = slugify(name)[:50] or fallback
     slug, n = base, 1

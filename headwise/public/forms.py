@@ -58,7 +58,7 @@ class BookingRequestForm(forms.Form):
 
     def __init__(self, *args: Any, services: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("Not sure yet: the practice will advise"))]
+        choices: list[tuple[str, str]] = [("", str(_("Not sure yet: the practice will advise")))]
         choices += [(str(s.uuid), f"{s.name} ({s.duration_minutes} min)") for s in services]
         self.fields["service"].choices = choices  # type: ignore[attr-defined]
         self.services = {str(s.uuid): s for s in services}
