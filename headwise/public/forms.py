@@ -32,7 +32,11 @@ class BookingRequestForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
-    service = forms.ChoiceField(label=_("What would you like to book?"), required=False)
+    service = forms.ChoiceField(
+        label=_("What would you like to book?"),
+        required=False,
+        help_text=_("Not sure? The practice will advise you."),
+    )
     preferred_times = forms.CharField(
         label=_("When suits you? (optional)"),
         max_length=SHORT,
@@ -57,8 +61,9 @@ class BookingRequestForm(forms.Form):
     )
 
     def __init__(self, *args: Any, services: list[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels that end in "?" read badly with ":"
         super().__init__(*args, **kwargs)
-        choices: list[tuple[str, str]] = [("", str(_("Not sure yet: the practice will advise")))]
+        choices: list[tuple[str, str]] = [("", str(_("Not sure yet")))]
         choices += [(str(s.uuid), f"{s.name} ({s.duration_minutes} min)") for s in services]
         self.fields["service"].choices = choices  # type: ignore[attr-defined]
         self.services = {str(s.uuid): s for s in services}
