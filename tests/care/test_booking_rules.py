@@ -355,9 +355,12 @@ def test_hours_at_two_locations_at_once_are_refused(world, week) -> None:
         practitioner=week["practitioner"], location=other, weekday=0, starts=dt.time(17), ends=dt.time(19)
     ).pk
     # dated hours of periods that do not overlap pass; open-ended ones overlap every period
+    # from today on; hours that ended before today clash with nothing
+    today = f.local_today(other.time_zone)
     for valid_from, valid_until in (
-        (dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
-        (dt.date(2021, 1, 1), None),
+        (today - dt.timedelta(days=400), today - dt.timedelta(days=1)),
+        (today + dt.timedelta(days=10), today + dt.timedelta(days=40)),
+        (today + dt.timedelta(days=41), None),
     ):
         assert practice_services.working_hours_add(
             practitioner=week["practitioner"],
