@@ -538,7 +538,7 @@ def _waitlist_fields(entry: WaitlistEntry, fields: dict[str, Any]) -> None:
     for name, (model, what) in _WAITLIST_REFS.items():
         if name in fields:
             found = pick(
-                model.objects.for_practice(entry.practice),  # type: ignore[attr-defined]
+                model.objects.for_practice(entry.practice),
                 field=name,
                 record_id=fields.pop(name),
                 what=what,
