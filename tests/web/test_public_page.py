@@ -280,3 +280,13 @@ def test_the_owner_edits_the_page_and_others_may_not(world: PracticeWorld) -> No
     assert login(world.front_desk).get("/practice/public-page/").status_code == 403
     page.refresh_from_db()
     assert page.intro_en == "Quiet rooms."
+
+
+def test_staff_open_a_prospective_clients_page(world: PracticeWorld) -> None:
+    HttpClient().post(page_url(world), form())
+    client = Client.objects.get(email="noor.visser@example.org")
+    page = login(world.front_desk).get(f"/clients/{client.uuid}/")
+    assert page.status_code == 200
+    assert "Prospective client" in page.content.decode()
+    edit = login(world.front_desk).get(f"/clients/{client.uuid}/edit/")
+    assert edit.status_code == 200
