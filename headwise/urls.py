@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("headwise.clients.urls_intake")),
     path("", include("headwise.care.urls_sessions")),
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
+    path("practice/availability/", include("headwise.practice.urls_availability")),  # avail
     path("", include("headwise.web.urls")),
 ]
