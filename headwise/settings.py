@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "headwise.outcomes",
     "headwise.web",
     "headwise.demo",
+    # public: the practice's public page and its booking requests.
+    "headwise.public",
 ]
 
 MIDDLEWARE = [
@@ -268,3 +270,11 @@ PASSWORD_HASHERS = [
     "headwise.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# --- public: the practice's public page (booking requests) -------------------------------------
+# A visitor's booking requests are limited per client address and per e-mail address, counted
+# in Django's cache (CACHES; the default local-memory cache counts per process: with several
+# app processes set a shared cache, e.g. the database cache, so the limit holds across them).
+#: At most this many requests ...
+HEADWISE_BOOKING_REQUESTS_PER_WINDOW = envint("HEADWISE_BOOKING_REQUESTS_PER_WINDOW", 5)
+#: ... per this many minutes, per client address and per e-mail address.
+HEADWISE_BOOKING_REQUEST_WINDOW_MINUTES = envint("HEADWISE_BOOKING_REQUEST_WINDOW_MINUTES", 60)

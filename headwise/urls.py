@@ -17,5 +17,8 @@ urlpatterns = [
     path("", include("headwise.care.urls_sessions")),
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
     path("", include("headwise.care.urls_feeds")),
+    path("", include("headwise.public.urls")),  # public: the public page, booking requests
+    path("", include("headwise.care.urls_online")),  # public: online booking by clients
+    path("practice/availability/", include("headwise.practice.urls_availability")),  # avail
     path("", include("headwise.web.urls")),
 ]

@@ -8,6 +8,7 @@ wall clock: the autouse ``clock`` fixture travels there. The date-sensitive test
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,7 +132,28 @@ def build_world(name: str) -> PracticeWorld:
         client=client, practice=practice, practitioner=prac, appointment=appointment
     )
     attack = f.AttackFactory(client=client, practice=practice)
+    # avail: the starter services, all offered by both practitioners; last year's weekly hours
+    # and a day away far ahead for the owner (no current hours: the world's bookings at any
+    # time pass; tests of availability add their own), a closure far ahead, a waiting client.
+    from headwise.practice.services import services_seed
+
+    offered = services_seed(practice=practice)
+    owner_p.locations.add(location)
+    for who in (owner_p, prac):
+        who.services.set(offered)
     records: dict[str, Any] = {
+        "service": offered[0],
+        "working_hours": f.WorkingHoursFactory(
+            practitioner=owner_p,
+            location=location,
+            valid_from=f.local_today(location.time_zone) - dt.timedelta(days=365),
+            valid_until=f.local_today(location.time_zone) - dt.timedelta(days=1),
+        ),
+        "exception": f.AvailabilityExceptionFactory(
+            practitioner=owner_p, date=f.local_today(location.time_zone) + dt.timedelta(days=250)
+        ),
+        "closure": f.ClosureFactory(practice=practice, location=location),
+        "waitlist_entry": f.WaitlistEntryFactory(client=client, service=offered[0]),
         "location": location,
         "room": room,
         "owner_practitioner": owner_p,
@@ -163,6 +185,9 @@ def build_world(name: str) -> PracticeWorld:
         "other_checkin": f.DailyCheckInFactory(client=other, practice=practice),
     }
     records["consent"] = f.ConsentFactory(client=client, practice=practice, text=records["consent_text"])
+    # public: the location's public page and a booking request from it
+    records["public_page"] = f.PublicPageFactory(location=location, practice=practice)
+    records["booking_request"] = f.BookingRequestFactory(location=location, practice=practice, client=other)
     return PracticeWorld(
         practice=practice,
         owner=owner_m.user,

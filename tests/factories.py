@@ -28,6 +28,7 @@ from headwise.care.models import (
     SessionRecord,
     Technique,
     TreatmentPlan,
+    WaitlistEntry,
 )
 from headwise.clients.models import Client, Consent, ConsentKind, ConsentText, SafetyScreening
 from headwise.diary.models import (
@@ -39,6 +40,8 @@ from headwise.diary.models import (
 )
 from headwise.outcomes.models import QuestionnaireRequest, QuestionnaireResponse
 from headwise.practice.models import (
+    AvailabilityException,
+    Closure,
     CstStyle,
     Location,
     Membership,
@@ -47,7 +50,10 @@ from headwise.practice.models import (
     Profession,
     Role,
     Room,
+    Service,
+    WorkingHours,
 )
+from headwise.public.models import BookingRequest, PublicPage
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -150,6 +156,54 @@ class PractitionerFactory(factory.django.DjangoModelFactory[Practitioner]):
     cst_style = CstStyle.BIODYNAMIC
 
 
+class ServiceFactory(factory.django.DjangoModelFactory[Service]):
+    class Meta:
+        model = Service
+
+    practice = factory.SubFactory(PracticeFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    duration_minutes = 60
+    buffer_minutes = 0
+
+
+class WorkingHoursFactory(factory.django.DjangoModelFactory[WorkingHours]):
+    """Mondays to Fridays are separate rows; this one is ``weekday`` 09:00-17:00."""
+
+    class Meta:
+        model = WorkingHours
+
+    practitioner = factory.SubFactory(PractitionerFactory)
+    practice = factory.SelfAttribute("practitioner.practice")
+    location = factory.SubFactory(LocationFactory, practice=factory.SelfAttribute("..practice"))
+    weekday = 0
+    starts = dt.time(9)
+    ends = dt.time(17)
+
+
+class AvailabilityExceptionFactory(factory.django.DjangoModelFactory[AvailabilityException]):
+    """A day away, a fortnight after the local today of the practice."""
+
+    class Meta:
+        model = AvailabilityException
+
+    practitioner = factory.SubFactory(PractitionerFactory)
+    practice = factory.SelfAttribute("practitioner.practice")
+    date = factory.LazyAttribute(lambda o: local_today(o.practice.time_zone) + dt.timedelta(days=14))
+    reason = "Course"
+
+
+class ClosureFactory(factory.django.DjangoModelFactory[Closure]):
+    """Closed for a week, far ahead (300 days) so it blocks no test's ordinary booking."""
+
+    class Meta:
+        model = Closure
+
+    practice = factory.SubFactory(PracticeFactory)
+    first_day = factory.LazyAttribute(lambda o: local_today(o.practice.time_zone) + dt.timedelta(days=300))
+    last_day = factory.LazyAttribute(lambda o: o.first_day + dt.timedelta(days=6))
+    reason = "Holidays"
+
+
 class ClientFactory(factory.django.DjangoModelFactory[Client]):
     class Meta:
         model = Client
@@ -230,6 +284,14 @@ class AppointmentFactory(factory.django.DjangoModelFactory[Appointment]):
     location = factory.SubFactory(LocationFactory, practice=factory.SelfAttribute("..practice"))
     starts_at = factory.LazyAttribute(lambda o: later_today(o.practice.time_zone)[0])
     ends_at = factory.LazyAttribute(lambda o: end_of_slot(o.practice.time_zone, o.starts_at))
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory[WaitlistEntry]):
+    class Meta:
+        model = WaitlistEntry
+
+    client = factory.SubFactory(ClientFactory)
+    practice = factory.SelfAttribute("client.practice")
 
 
 class SessionRecordFactory(factory.django.DjangoModelFactory[SessionRecord]):
@@ -358,3 +420,28 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory[CalendarFeed]):
     practice = factory.SelfAttribute("practitioner.practice")
     token = factory.Sequence(lambda n: f"feed-secret-{n:04d}")
     token_hash = factory.LazyAttribute(lambda o: hashlib.sha256(o.token.encode()).hexdigest())
+# --- public: the public page and its booking requests --------------------------------------
+
+
+class PublicPageFactory(factory.django.DjangoModelFactory[PublicPage]):
+    class Meta:
+        model = PublicPage
+
+    location = factory.SubFactory(LocationFactory)
+    practice = factory.SelfAttribute("location.practice")
+    intro_en = "A quiet practice for people with migraine."
+    intro_nl = "Een rustige praktijk voor mensen met migraine."
+
+
+class BookingRequestFactory(factory.django.DjangoModelFactory[BookingRequest]):
+    class Meta:
+        model = BookingRequest
+
+    location = factory.SubFactory(LocationFactory)
+    practice = factory.SelfAttribute("location.practice")
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    name = factory.LazyAttribute(lambda o: o.client.full_name)
+    email = factory.LazyAttribute(lambda o: o.client.email)
+    preferred_times = "Tuesday mornings"
+    message = "Could I come for an intake?"
+    consent_to_contact = True

@@ -34,6 +34,15 @@ from headwise.api import api
 from tests.conftest import PracticeWorld, login
 
 # Routes anyone may reach, or that hold no practice data at all.
+PUBLIC_WEB = {
+    "login/",
+    "logout/",
+    "",
+    # public: a location's public page and its thanks page are for anyone, signed in or not
+    # (they show the practice's name, its practitioners and services by design, never a client).
+    "p/<slug:practice_slug>/<slug:location_slug>/",
+    "p/<slug:practice_slug>/<slug:location_slug>/thanks/",
+}
 PUBLIC_WEB = {"login/", "logout/", ""}
 # A calendar app fetches the practitioner's feed without a session: its secret is the key, and
 # tests/care/test_calendars.py shows an unknown or revoked one is 404 and reveals nothing.
@@ -66,6 +75,7 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
         "aura_id": r["aura"].uuid,
         "intake_id": r["intake"].uuid,
         "checkin_id": r["checkin"].uuid,
+        "booking_request_id": r["booking_request"].uuid,
         "exposure_id": r["exposure"].uuid,
         "questionnaire_id": r["questionnaire"].uuid,
         "questionnaire_request_id": r["questionnaire_request"].uuid,
@@ -78,6 +88,12 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
         "month": r["checkin"].date.strftime("%Y-%m"),
         "year": r["checkin"].date.year,
         "history_id": r["attack"].history.first().history_uuid,
+        # avail
+        "service_id": r["service"].uuid,
+        "working_hours_id": r["working_hours"].uuid,
+        "exception_id": r["exception"].uuid,
+        "closure_id": r["closure"].uuid,
+        "waitlist_entry_id": r["waitlist_entry"].uuid,
     }
     return ids
 

@@ -4,7 +4,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from headwise.clients.models import CLINICAL_FIELDS, Client
+from headwise.clients.models import CLINICAL_FIELDS, Client, ClientStatus
 from headwise.practice.models import Practice, Practitioner
 
 
@@ -46,6 +46,8 @@ class ClientForm(forms.ModelForm[Client]):
         """``clinical``: whether the user sees clinical records; if not, the form has none of
         the clinical fields, so it neither shows nor accepts them."""
         super().__init__(*args, **kwargs)
+        # The model's rule: only a prospective client (from the public page) may lack it.
+        self.fields["date_of_birth"].required = self.instance.status != ClientStatus.PROSPECTIVE
         if not clinical:
             for name in CLINICAL_FIELDS:
                 self.fields.pop(name, None)

@@ -28,6 +28,9 @@ class Sex(models.TextChoices):
 class ClientStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     ARCHIVED = "archived", _("Archived")
+    #: Asked for an appointment on the public page; not yet a client of the practice's care
+    #: (listed apart, never as active; staff make the record active).
+    PROSPECTIVE = "prospective", _("Prospective")
 
 
 #: The migraine history and clinical notes of a client record: only those whose membership
@@ -62,7 +65,8 @@ class Client(PracticeScoped, Public, Audited):
     family_name = models.CharField(_("family name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    date_of_birth = models.DateField(_("date of birth"))
+    # Empty only for a prospective client (a booking request from the public page asks none).
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, default=Sex.NOT_STATED)
     time_zone = models.CharField(
         _("time zone"),
@@ -80,7 +84,7 @@ class Client(PracticeScoped, Public, Audited):
         verbose_name=_("practitioner"),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
+        _("status"), max_length=12, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
     )
     # Migraine history, as told at intake.
     migraine_diagnosed = models.BooleanField(_("migraine diagnosed by a physician"), null=True, blank=True)
@@ -132,8 +136,10 @@ class Client(PracticeScoped, Public, Audited):
         """The dates of :mod:`headwise.common.dates`, for the pages and the API alike."""
         today = timezone.localdate()
         errors: dict[str, str] = {}
-        born = dates.birth_date_problem(self.date_of_birth, today=today)
-        if born:
+        if self.date_of_birth is None:
+            if self.status != ClientStatus.PROSPECTIVE:
+                errors["date_of_birth"] = str(_("A client record needs the date of birth."))
+        elif born := dates.birth_date_problem(self.date_of_birth, today=today):
             errors["date_of_birth"] = born
         injury = self.recent_head_injury_on
         if injury is not None and injury > today:
@@ -143,8 +149,10 @@ class Client(PracticeScoped, Public, Audited):
         if errors:
             raise ValidationError(errors)
 
-    def age_on(self, day: dt.date) -> int:
+    def age_on(self, day: dt.date) -> int | None:
         born = self.date_of_birth
+        if born is None:
+            return None
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 

@@ -63,7 +63,8 @@ def grant_client(request: HttpRequest) -> Client | None:
         request.session.pop(GRANT, None)
         return None
     link = IntakeLink.objects.select_related("client", "client__practice").filter(uuid=link_id).first()
-    if link is None or link.client.status != ClientStatus.ACTIVE:
+    # A prospective client (asked on the public page) fills in the intake before the first visit.
+    if link is None or link.client.status == ClientStatus.ARCHIVED:
         request.session.pop(GRANT, None)
         return None
     return link.client

@@ -22,6 +22,7 @@ class LocationForm(forms.ModelForm[Location]):
             "country",
             "phone",
             "time_zone",
+            "slug",  # public: the location's public page address
         ]
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:

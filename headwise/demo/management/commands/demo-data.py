@@ -100,6 +100,13 @@ class Command(BaseCommand):
         counts = ", ".join(f"{n} {name}" for name, n in loaded.counts.items() if n)
         self.stdout.write(self.style.SUCCESS(f"Built {loaded.practice.name} in {seconds:.1f} s: {counts}."))
         self.stdout.write(f"Ground truth: {truth_out}")
+        # public: the locations' public pages, which need no sign-in
+        from headwise.practice.models import Location
+
+        sites = Location.objects.for_practice(loaded.practice).filter(is_active=True).order_by("name")
+        for location in sites:
+            url = reverse("public:page", args=[loaded.practice.slug, location.slug])
+            self.stdout.write(f"Public page of {location.name}: {base_url.rstrip('/')}{url}")
         self._print_logins(loaded.logins, base_url)
 
     def _print_logins(self, logins: list[tuple[str, str]], base_url: str) -> None:
