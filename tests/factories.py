@@ -420,6 +420,8 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory[CalendarFeed]):
     practice = factory.SelfAttribute("practitioner.practice")
     token = factory.Sequence(lambda n: f"feed-secret-{n:04d}")
     token_hash = factory.LazyAttribute(lambda o: hashlib.sha256(o.token.encode()).hexdigest())
+
+
 # --- public: the public page and its booking requests --------------------------------------
 
 

@@ -508,6 +508,8 @@ class CalendarFeed(PracticeScoped, Public):
 
     def __str__(self) -> str:
         return f"{self.practitioner} ({self.created_at:%Y-%m-%d})"
+
+
 class WaitlistStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting")
     OFFERED = "offered", _("Offered a slot")

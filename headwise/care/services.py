@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from headwise import clinical
 from headwise.accounts.access import may_edit_availability
 from headwise.accounts.models import User
-from headwise.care.appointment_mail import Kind, queue_appointment_mail
 from headwise.care import intervals, slots
+from headwise.care.appointment_mail import Kind, queue_appointment_mail
 from headwise.care.models import (
     DEFAULT_TECHNIQUES,
     LOCKED_MESSAGE,
