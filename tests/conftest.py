@@ -8,6 +8,7 @@ wall clock: the autouse ``clock`` fixture travels there. The date-sensitive test
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,7 +133,28 @@ def build_world(name: str) -> PracticeWorld:
         client=client, practice=practice, practitioner=prac, appointment=appointment
     )
     attack = f.AttackFactory(client=client, practice=practice)
+    # avail: the starter services, all offered by both practitioners; last year's weekly hours
+    # and a day away far ahead for the owner (no current hours: the world's bookings at any
+    # time pass; tests of availability add their own), a closure far ahead, a waiting client.
+    from headwise.practice.services import services_seed
+
+    offered = services_seed(practice=practice)
+    owner_p.locations.add(location)
+    for who in (owner_p, prac):
+        who.services.set(offered)
     records: dict[str, Any] = {
+        "service": offered[0],
+        "working_hours": f.WorkingHoursFactory(
+            practitioner=owner_p,
+            location=location,
+            valid_from=f.local_today(location.time_zone) - dt.timedelta(days=365),
+            valid_until=f.local_today(location.time_zone) - dt.timedelta(days=1),
+        ),
+        "exception": f.AvailabilityExceptionFactory(
+            practitioner=owner_p, date=f.local_today(location.time_zone) + dt.timedelta(days=250)
+        ),
+        "closure": f.ClosureFactory(practice=practice, location=location),
+        "waitlist_entry": f.WaitlistEntryFactory(client=client, service=offered[0]),
         "location": location,
         "room": room,
         "owner_practitioner": owner_p,

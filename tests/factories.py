@@ -26,6 +26,7 @@ from headwise.care.models import (
     SessionRecord,
     Technique,
     TreatmentPlan,
+    WaitlistEntry,
 )
 from headwise.clients.models import Client, Consent, ConsentKind, ConsentText, SafetyScreening
 from headwise.diary.models import (
@@ -37,6 +38,8 @@ from headwise.diary.models import (
 )
 from headwise.outcomes.models import QuestionnaireRequest, QuestionnaireResponse
 from headwise.practice.models import (
+    AvailabilityException,
+    Closure,
     CstStyle,
     Location,
     Membership,
@@ -45,6 +48,8 @@ from headwise.practice.models import (
     Profession,
     Role,
     Room,
+    Service,
+    WorkingHours,
 )
 
 PASSWORD = "correct-horse-battery-staple"
@@ -148,6 +153,54 @@ class PractitionerFactory(factory.django.DjangoModelFactory[Practitioner]):
     cst_style = CstStyle.BIODYNAMIC
 
 
+class ServiceFactory(factory.django.DjangoModelFactory[Service]):
+    class Meta:
+        model = Service
+
+    practice = factory.SubFactory(PracticeFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    duration_minutes = 60
+    buffer_minutes = 0
+
+
+class WorkingHoursFactory(factory.django.DjangoModelFactory[WorkingHours]):
+    """Mondays to Fridays are separate rows; this one is ``weekday`` 09:00-17:00."""
+
+    class Meta:
+        model = WorkingHours
+
+    practitioner = factory.SubFactory(PractitionerFactory)
+    practice = factory.SelfAttribute("practitioner.practice")
+    location = factory.SubFactory(LocationFactory, practice=factory.SelfAttribute("..practice"))
+    weekday = 0
+    starts = dt.time(9)
+    ends = dt.time(17)
+
+
+class AvailabilityExceptionFactory(factory.django.DjangoModelFactory[AvailabilityException]):
+    """A day away, a fortnight after the local today of the practice."""
+
+    class Meta:
+        model = AvailabilityException
+
+    practitioner = factory.SubFactory(PractitionerFactory)
+    practice = factory.SelfAttribute("practitioner.practice")
+    date = factory.LazyAttribute(lambda o: local_today(o.practice.time_zone) + dt.timedelta(days=14))
+    reason = "Course"
+
+
+class ClosureFactory(factory.django.DjangoModelFactory[Closure]):
+    """Closed for a week, far ahead (300 days) so it blocks no test's ordinary booking."""
+
+    class Meta:
+        model = Closure
+
+    practice = factory.SubFactory(PracticeFactory)
+    first_day = factory.LazyAttribute(lambda o: local_today(o.practice.time_zone) + dt.timedelta(days=300))
+    last_day = factory.LazyAttribute(lambda o: o.first_day + dt.timedelta(days=6))
+    reason = "Holidays"
+
+
 class ClientFactory(factory.django.DjangoModelFactory[Client]):
     class Meta:
         model = Client
@@ -228,6 +281,14 @@ class AppointmentFactory(factory.django.DjangoModelFactory[Appointment]):
     location = factory.SubFactory(LocationFactory, practice=factory.SelfAttribute("..practice"))
     starts_at = factory.LazyAttribute(lambda o: later_today(o.practice.time_zone)[0])
     ends_at = factory.LazyAttribute(lambda o: end_of_slot(o.practice.time_zone, o.starts_at))
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory[WaitlistEntry]):
+    class Meta:
+        model = WaitlistEntry
+
+    client = factory.SubFactory(ClientFactory)
+    practice = factory.SelfAttribute("client.practice")
 
 
 class SessionRecordFactory(factory.django.DjangoModelFactory[SessionRecord]):

@@ -74,6 +74,12 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
         "month": r["checkin"].date.strftime("%Y-%m"),
         "year": r["checkin"].date.year,
         "history_id": r["attack"].history.first().history_uuid,
+        # avail
+        "service_id": r["service"].uuid,
+        "working_hours_id": r["working_hours"].uuid,
+        "exception_id": r["exception"].uuid,
+        "closure_id": r["closure"].uuid,
+        "waitlist_entry_id": r["waitlist_entry"].uuid,
     }
     return ids
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from headwise.accounts.models import User
     from headwise.clients.models import Client
-    from headwise.practice.models import Membership, Practice
+    from headwise.practice.models import Membership, Practice, Practitioner
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 M = TypeVar("M", bound=models.Model)
@@ -286,3 +286,26 @@ def user_of(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise Http404
     return user
+
+
+# --- availability (avail) -------------------------------------------------------------------
+
+
+def may_edit_availability(membership: Membership | None, practitioner: Practitioner) -> bool:
+    """Working hours and away days: the owner edits anyone's, a practitioner their own; the
+    front desk reads them. The same rule lets a booking go outside working hours
+    (``override_hours``)."""
+    if membership is None or not membership.is_active or membership.practice_id != practitioner.practice_id:
+        return False
+    if membership.is_owner:
+        return True
+    return membership.role == "practitioner" and practitioner.membership_id == membership.pk
+
+
+def availability_editor_or_403(request: HttpRequest, practitioner: Practitioner) -> Membership:
+    """The caller, if :func:`may_edit_availability` lets them edit ``practitioner``'s hours (403
+    for other staff; call after looking the practitioner up in the caller's practice)."""
+    membership = staff_or_404(request)
+    if not may_edit_availability(membership, practitioner):
+        raise PermissionDenied
+    return membership

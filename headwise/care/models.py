@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from headwise.common.history import record_history
 from headwise.common.limits import SHORT
 from headwise.common.models import Audited, PracticeScoped, Public, bounded_text
+from headwise.practice.models import AppointmentKind as AppointmentKind
 from headwise.practice.models import CstStyle
 
 
@@ -90,12 +91,6 @@ class PlanPhase(PracticeScoped, Public):
         ]
 
 
-class AppointmentKind(models.TextChoices):
-    INTAKE = "intake", _("Intake and first session")
-    SESSION = "session", _("CST session")
-    REVIEW = "review", _("Review of progress")
-
-
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     ATTENDED = "attended", _("Attended")
@@ -120,6 +115,14 @@ class Appointment(PracticeScoped, Public, Audited):
     )
     phase = models.ForeignKey(
         PlanPhase, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
+    )
+    service = models.ForeignKey(
+        "practice.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("service"),
     )
     kind = models.CharField(
         _("kind"), max_length=10, choices=AppointmentKind.choices, default=AppointmentKind.SESSION
@@ -467,3 +470,99 @@ class PhaseDecision(PracticeScoped, Public, Audited):
 #: The follow-up is due 24 hours after the session; side effects still there 24 hours later
 #: (48 hours after the session) are flagged to the practitioner.
 FLAG_AFTER_DUE = dt.timedelta(hours=24)
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered a slot")
+    BOOKED = "booked", _("Booked")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class WaitlistEntry(PracticeScoped, Public, Audited):
+    """A client waiting for an earlier slot, with what fits them. An empty constraint is "any":
+    no service, practitioner or location, no dates, no weekdays (a list of 0 = Monday ... 6),
+    no times. Dates and times are the slot's, in the slot's location's time zone. Staff offer a
+    slot (``offered``); nothing books automatically."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="waitlist_entries")
+    service = models.ForeignKey(
+        "practice.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    practitioner = models.ForeignKey(
+        "practice.Practitioner",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("practitioner"),
+    )
+    location = models.ForeignKey(
+        "practice.Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location"),
+    )
+    earliest = models.DateField(_("from date"), null=True, blank=True)
+    latest = models.DateField(_("until date"), null=True, blank=True)
+    weekdays = models.JSONField(_("weekdays"), default=list, blank=True)
+    time_from = models.TimeField(_("not before"), null=True, blank=True)
+    time_until = models.TimeField(_("ends by"), null=True, blank=True)
+    notes = bounded_text(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("offered by"),
+    )
+    offered_starts_at = models.DateTimeField(_("offered slot starts at"), null=True, blank=True)
+    offered_practitioner = models.ForeignKey(
+        "practice.Practitioner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    offered_location = models.ForeignKey(
+        "practice.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = record_history()
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        ordering: ClassVar = ["created_at", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(latest__isnull=True) | Q(earliest__isnull=True) | Q(latest__gte=F("earliest")),
+                name="waitlist_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_until__isnull=True)
+                | Q(time_from__isnull=True)
+                | Q(time_until__gt=F("time_from")),
+                name="waitlist_times_ordered",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["practice", "status"], name="waitlist_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.get_status_display()}"

@@ -7,7 +7,7 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass, fields
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from headwise import clinical
@@ -24,13 +24,16 @@ from headwise.care.models import (
     PlanStatus,
     SessionRecord,
     TreatmentPlan,
+    WaitlistEntry,
+    WaitlistStatus,
 )
-from headwise.clients.models import Client
+from headwise.care.slots import Slot
+from headwise.clients.models import Client, ClientStatus
 from headwise.clinical import cadence
 from headwise.diary import selectors as diary_selectors
 from headwise.diary.localtime import client_today
 from headwise.diary.models import Attack, DailyCheckIn
-from headwise.practice.models import Practice
+from headwise.practice.models import Location, Practice
 
 
 def appointments_list(
@@ -312,3 +315,73 @@ def follow_ups_to_do(
     ]
     flagged = [f for f in candidates if f.is_flagged(now)]
     return FollowUpsToDo(unanswered=[f for f in unanswered if not f.is_flagged(now)], flagged=flagged)
+
+
+# --- waitlist -----------------------------------------------------------------------------
+
+
+def waitlist_of(*, practice: Practice, statuses: tuple[str, ...] | None = None) -> QuerySet[WaitlistEntry]:
+    """The practice's waitlist, first come first (``created_at``, then id)."""
+    found = WaitlistEntry.objects.for_practice(practice).select_related(
+        "client", "service", "practitioner", "location"
+    )
+    if statuses is not None:
+        found = found.filter(status__in=statuses)
+    return found.order_by("created_at", "pk")
+
+
+def waitlist_entry_fits(
+    entry: WaitlistEntry,
+    *,
+    practitioner_id: int,
+    location_id: int,
+    service_id: int | None,
+    starts_local: dt.datetime,
+    ends_local: dt.datetime,
+) -> bool:
+    """Whether a slot (its local start and end in the location's zone) meets every constraint
+    of ``entry``; an empty constraint accepts anything. A slot without a service fits only
+    entries that ask for none."""
+    day = starts_local.date()
+    return (
+        (entry.service_id is None or entry.service_id == service_id)
+        and (entry.practitioner_id is None or entry.practitioner_id == practitioner_id)
+        and (entry.location_id is None or entry.location_id == location_id)
+        and (entry.earliest is None or entry.earliest <= day)
+        and (entry.latest is None or day <= entry.latest)
+        and (not entry.weekdays or day.weekday() in entry.weekdays)
+        and (entry.time_from is None or entry.time_from <= starts_local.time())
+        and (entry.time_until is None or (ends_local.date() == day and ends_local.time() <= entry.time_until))
+    )
+
+
+def waitlist_fitting(*, practice: Practice, slot: Slot) -> list[WaitlistEntry]:
+    """Waiting entries whose constraints the free ``slot`` meets, first come first; clients
+    who are archived are left out. Two queries."""
+    location = Location.objects.for_practice(practice).filter(pk=slot.location_id).first()
+    if location is None:
+        return []
+    zone = zoneinfo.ZoneInfo(location.time_zone)
+    starts_local, ends_local = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
+    day = starts_local.date()
+    candidates = (
+        waitlist_of(practice=practice, statuses=(WaitlistStatus.WAITING,))
+        .filter(client__status=ClientStatus.ACTIVE)
+        .filter(Q(service__isnull=True) | Q(service_id=slot.service_id))
+        .filter(Q(practitioner__isnull=True) | Q(practitioner_id=slot.practitioner_id))
+        .filter(Q(location__isnull=True) | Q(location_id=slot.location_id))
+        .filter(Q(earliest__isnull=True) | Q(earliest__lte=day))
+        .filter(Q(latest__isnull=True) | Q(latest__gte=day))
+    )
+    return [
+        entry
+        for entry in candidates
+        if waitlist_entry_fits(
+            entry,
+            practitioner_id=slot.practitioner_id,
+            location_id=slot.location_id,
+            service_id=slot.service_id,
+            starts_local=starts_local,
+            ends_local=ends_local,
+        )
+    ]

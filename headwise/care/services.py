@@ -10,15 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from headwise import clinical
+from headwise.accounts.access import may_edit_availability
 from headwise.accounts.models import User
+from headwise.care import intervals, slots
 from headwise.care.models import (
     DEFAULT_TECHNIQUES,
     LOCKED_MESSAGE,
@@ -42,14 +46,24 @@ from headwise.care.models import (
     SideEffect,
     Technique,
     TreatmentPlan,
+    WaitlistEntry,
+    WaitlistStatus,
 )
-from headwise.care.selectors import CADENCE_FIELDS, plan_cadence, rules_to_clinical
+from headwise.care.selectors import CADENCE_FIELDS, plan_cadence, rules_to_clinical, waitlist_entry_fits
+from headwise.care.slots import Slot
 from headwise.clients.models import Client, ClientStatus
 from headwise.clients.services import treatment_blocker
 from headwise.clinical import cadence
 from headwise.common.services import apply_changes, pick, pick_one, refuse_unknown, update
 from headwise.diary.localtime import client_today
-from headwise.practice.models import Location, Practice, Practitioner, Room
+from headwise.practice.models import (
+    MAX_BUFFER_MINUTES,
+    Location,
+    Practice,
+    Practitioner,
+    Room,
+    Service,
+)
 
 FOLLOW_UP_AFTER = dt.timedelta(hours=24)
 
@@ -151,8 +165,36 @@ def _lock(practitioner: Practitioner, room: Room | None) -> None:
         Room.objects.select_for_update().filter(pk=room.pk).first()
 
 
+class SlotTaken(ValidationError):  # noqa: N818 - the name the schedule code uses
+    """A booking refused because its time is not free: the practitioner or the room is taken,
+    or it lies outside the practitioner's availability. ``message_dict`` names the field
+    (``starts_at`` or ``room_id``); ``nearby`` holds the closest free slots for the same
+    practitioner, location and service (:func:`headwise.care.slots.nearby_free_slots`)."""
+
+    def __init__(self, message: Any, *, nearby: list[Slot] | None = None) -> None:
+        super().__init__(message)
+        self.nearby: list[Slot] = list(nearby or [])
+
+
+def _taken(appointment: Appointment, field: str, message: str) -> SlotTaken:
+    nearby = slots.nearby_free_slots(
+        practice=appointment.practice,
+        appointment_like=appointment,
+        exclude_appointment_id=appointment.pk,
+    )
+    if nearby:
+        zone = slots.zone_of(appointment.location)
+        times = ", ".join(formats.date_format(s.starts_at.astimezone(zone), "D j M H:i") for s in nearby)
+        message = _("%(message)s Free nearby: %(times)s.") % {"message": message, "times": times}
+    return SlotTaken({field: message}, nearby=nearby)
+
+
 def _check_slot(appointment: Appointment) -> None:
-    """Every rule a booked appointment must keep; raises ValidationError naming the field."""
+    """Every rule a booked appointment must keep; raises ValidationError naming the field.
+
+    An appointment keeps its practitioner and its room busy from its start to its end plus its
+    service's buffer; the new one may not overlap another's busy time, nor another its own.
+    """
     if appointment.ends_at <= appointment.starts_at:
         raise ValidationError({"ends_at": _("The appointment must end after it starts.")})
     practitioner, location, room = appointment.practitioner, appointment.location, appointment.room
@@ -164,15 +206,74 @@ def _check_slot(appointment: Appointment) -> None:
         raise ValidationError({"location_id": _("The practitioner does not work at this location.")})
     if room is not None and (room.location_id != location.pk or not room.is_active):
         raise ValidationError({"room_id": _("The room is not an active room of this location.")})
+    service = appointment.service
+    if service is not None:
+        if service.practice_id != appointment.practice_id or not service.is_active:
+            raise ValidationError({"service_id": _("This service is not offered.")})
+        if not practitioner.services.filter(pk=service.pk).exists():
+            raise ValidationError({"service_id": _("The practitioner does not offer this service.")})
+    until = appointment.ends_at + slots.buffer_of(service)
     others = (
-        Appointment.objects.filter(starts_at__lt=appointment.ends_at, ends_at__gt=appointment.starts_at)
+        Appointment.objects.filter(
+            starts_at__lt=until,
+            ends_at__gt=appointment.starts_at - dt.timedelta(minutes=MAX_BUFFER_MINUTES),
+        )
         .exclude(status=AppointmentStatus.CANCELLED)
         .exclude(pk=appointment.pk)
+        .filter(
+            Q(practitioner=practitioner) | Q(room=room) if room is not None else Q(practitioner=practitioner)
+        )
+        .values_list("practitioner_id", "room_id", "starts_at", "ends_at", "service__buffer_minutes")
     )
-    if others.filter(practitioner=practitioner).exists():
-        raise ValidationError({"starts_at": _("The practitioner has another appointment at this time.")})
-    if room is not None and others.filter(room=room).exists():
-        raise ValidationError({"room_id": _("The room is booked at this time.")})
+    clashes = [
+        (prac_id, room_id)
+        for prac_id, room_id, starts_at, ends_at, buffer in others
+        if ends_at + dt.timedelta(minutes=buffer or 0) > appointment.starts_at
+    ]
+    if any(prac_id == practitioner.pk for prac_id, _room in clashes):
+        raise _taken(appointment, "starts_at", _("The practitioner has another appointment at this time."))
+    if room is not None and any(room_id == room.pk for _prac, room_id in clashes):
+        raise _taken(appointment, "room_id", _("The room is booked at this time."))
+
+
+def _may_override_hours(by: User, practitioner: Practitioner) -> bool:
+    return may_edit_availability(getattr(by, "membership", None), practitioner)
+
+
+def _check_hours(appointment: Appointment, *, by: User, override_hours: bool) -> None:
+    """The practitioner's availability (:mod:`headwise.care.slots`): not on a closure or an away
+    day, and, once the practitioner has weekly hours, inside them (or an exception's hours).
+    ``override_hours`` lets the owner, or the practitioner for themselves, book outside."""
+    if override_hours:
+        if not _may_override_hours(by, appointment.practitioner):
+            raise ValidationError(
+                {"override_hours": _("Only the owner or the practitioner can book outside working hours.")}
+            )
+        return
+    location = appointment.location
+    zone = slots.zone_of(location)
+    first = appointment.starts_at.astimezone(zone).date()
+    last = appointment.ends_at.astimezone(zone).date()
+    calendar = slots.read_calendar(
+        practice=appointment.practice,
+        location=location,
+        practitioner_ids=[appointment.practitioner_id],
+        day_from=first,
+        day_to=last,
+        exclude_appointment_id=appointment.pk,
+    )
+    if calendar.closed:
+        raise _taken(appointment, "starts_at", _("The location is closed on this day."))
+    windows = calendar.windows(appointment.practitioner_id)
+    scheduled = appointment.practitioner_id in calendar.scheduled
+    away = any(e.is_away for e in calendar.exceptions.get(appointment.practitioner_id, []))
+    if away or (
+        (scheduled or calendar.exceptions.get(appointment.practitioner_id))
+        and not intervals.contains(windows, appointment.starts_at, appointment.ends_at)
+    ):
+        raise _taken(
+            appointment, "starts_at", _("This is outside the practitioner's working hours at this location.")
+        )
 
 
 def _check_client(client: Client, *, kind: str) -> None:
@@ -200,19 +301,25 @@ def appointment_book(
     practitioner_id: uuid.UUID,
     location_id: uuid.UUID,
     starts_at: dt.datetime,
-    ends_at: dt.datetime,
+    ends_at: dt.datetime | None = None,
     room_id: uuid.UUID | None = None,
     phase_id: uuid.UUID | None = None,
-    kind: str = "session",
+    service_id: uuid.UUID | None = None,
+    kind: str | None = None,
     notes: str = "",
+    override_hours: bool = False,
 ) -> Appointment:
     """Book an appointment, checking everything under a lock on the practitioner's row.
 
     Every id is resolved within ``practice`` (another practice's id answers a ValidationError
-    naming the field). Then: the practitioner is active and works at the location, the room
-    belongs to the location, nothing of the practitioner's or the room's overlaps, the end is
-    after the start, and the client's latest safety screening allows treatment (an uncleared
-    *refer* blocks, a *caution* must be acknowledged first). Nothing is written if any fails.
+    naming the field). With a ``service`` the end defaults to its length and the kind to its
+    kind, and the practitioner must offer it. Then: the practitioner is active and works at the
+    location, the room belongs to the location, nothing of the practitioner's or the room's
+    overlaps (buffers included; :class:`SlotTaken` with nearby free slots otherwise), the time
+    lies in the practitioner's availability unless ``override_hours`` (owner, or the
+    practitioner themself), the end is after the start, and the client's latest safety
+    screening allows treatment (an uncleared *refer* blocks, a *caution* must be acknowledged
+    first). Nothing is written if any fails.
     """
     client = pick_one(
         Client.objects.for_practice(practice), field="client_id", record_id=client_id, what="client"
@@ -233,6 +340,15 @@ def appointment_book(
         record_id=phase_id,
         what="phase of this client's plans",
     )
+    service = pick(
+        Service.objects.for_practice(practice), field="service_id", record_id=service_id, what="service"
+    )
+    if ends_at is None:
+        if service is None:
+            raise ValidationError({"ends_at": _("Give the end, or a service whose length sets it.")})
+        ends_at = starts_at + dt.timedelta(minutes=service.duration_minutes)
+    if kind is None:
+        kind = service.appointment_kind if service is not None else AppointmentKind.SESSION
     _lock(practitioner, room)
     appointment = Appointment(
         practice=practice,
@@ -241,6 +357,7 @@ def appointment_book(
         location=location,
         room=room,
         phase=phase,
+        service=service,
         kind=kind,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -250,9 +367,99 @@ def appointment_book(
     )
     _check_client(client, kind=kind)
     _check_slot(appointment)
+    _check_hours(appointment, by=by, override_hours=override_hours)
     appointment.full_clean()
     _save_slot(appointment)
     return appointment
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    """What :func:`series_book` booked, and the local dates it could not book with the reason."""
+
+    booked: list[Appointment]
+    skipped: list[tuple[dt.date, str]]
+
+
+#: The longest series one request books (a year of weekly sessions).
+SERIES_MAX = 52
+
+
+@transaction.atomic
+def series_book(
+    *,
+    client: Client,
+    by: User,
+    practitioner: Practitioner,
+    location: Location,
+    service: Service,
+    first_starts_at: dt.datetime,
+    count: int,
+    every_days: int = 7,
+    room: Room | None = None,
+    phase: PlanPhase | None = None,
+    notes: str = "",
+) -> SeriesResult:
+    """Book ``count`` appointments of ``service``, ``every_days`` apart at the same local time
+    of the location's zone (10:00 stays 10:00 across a change of the clocks), each through
+    :func:`appointment_book` in its own savepoint: what is free is booked, every date that is
+    not is returned with the reason (the first error's message). Without a ``room`` each
+    appointment takes the first free room of the location, if it has any.
+    """
+    if not 1 <= count <= SERIES_MAX:
+        raise ValidationError({"count": _("Book between 1 and %(max)d appointments.") % {"max": SERIES_MAX}})
+    if not 1 <= every_days <= 92:
+        raise ValidationError({"every_days": _("Choose an interval between 1 and 92 days.")})
+    zone = slots.zone_of(location)
+    local = first_starts_at.astimezone(zone)
+    booked: list[Appointment] = []
+    skipped: list[tuple[dt.date, str]] = []
+    for i in range(count):
+        day = local.date() + dt.timedelta(days=i * every_days)
+        starts_at = intervals.local_instant(day, local.time().replace(tzinfo=None), zone)
+        ends_at = starts_at + dt.timedelta(minutes=service.duration_minutes)
+        chosen = (
+            room if room is not None else _free_room(location, starts_at, ends_at + slots.buffer_of(service))
+        )
+        try:
+            with transaction.atomic():
+                booked.append(
+                    appointment_book(
+                        practice=client.practice,
+                        by=by,
+                        client_id=client.uuid,
+                        practitioner_id=practitioner.uuid,
+                        location_id=location.uuid,
+                        room_id=chosen.uuid if chosen is not None else None,
+                        phase_id=phase.uuid if phase is not None else None,
+                        service_id=service.uuid,
+                        starts_at=starts_at,
+                        notes=notes,
+                    )
+                )
+        except ValidationError as exc:
+            reasons = [m for messages in exc.message_dict.values() for m in messages]
+            skipped.append((day, reasons[0] if reasons else str(exc)))
+    return SeriesResult(booked=booked, skipped=skipped)
+
+
+def _free_room(location: Location, starts_at: dt.datetime, until: dt.datetime) -> Room | None:
+    """The first active room of the location (by name) free from ``starts_at`` to ``until``
+    (buffers of the others included); None when it has no rooms or none is free."""
+    rooms = list(Room.objects.filter(location=location, is_active=True).order_by("name"))
+    if not rooms:
+        return None
+    busy = (
+        Appointment.objects.filter(
+            room__in=rooms,
+            starts_at__lt=until,
+            ends_at__gt=starts_at - dt.timedelta(minutes=MAX_BUFFER_MINUTES),
+        )
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .values_list("room_id", "ends_at", "service__buffer_minutes")
+    )
+    taken = {r for r, ends_at, buffer in busy if ends_at + dt.timedelta(minutes=buffer or 0) > starts_at}
+    return next((r for r in rooms if r.pk not in taken), None)
 
 
 _TERMINAL = {AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED}
@@ -263,6 +470,7 @@ def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> 
     """Reschedule, move room, cancel, or mark attended / no-show, re-checking the slot."""
     status = fields.pop("status", None)
     reason = fields.pop("cancellation_reason", None)
+    override_hours = bool(fields.pop("override_hours", False))
     moves = {"starts_at", "ends_at", "room_id"} & set(fields)
     if "room_id" in fields:
         room_id = fields.pop("room_id")
@@ -274,6 +482,7 @@ def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> 
             raise ValidationError({"status": _("Only a booked appointment can be moved.")})
         _lock(appointment.practitioner, appointment.room)
         _check_slot(appointment)
+        _check_hours(appointment, by=by, override_hours=override_hours)
     if status is not None and status != appointment.status:
         _change_status(appointment, status=status, reason=reason)
     elif reason is not None:
@@ -293,11 +502,11 @@ def _save_slot(appointment: Appointment) -> None:
     except IntegrityError as exc:
         constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
         if constraint == PRACTITIONER_FREE:
-            raise ValidationError(
-                {"starts_at": _("The practitioner has another appointment at this time.")}
+            raise _taken(
+                appointment, "starts_at", _("The practitioner has another appointment at this time.")
             ) from exc
         if constraint == ROOM_FREE:
-            raise ValidationError({"room_id": _("The room is booked at this time.")}) from exc
+            raise _taken(appointment, "room_id", _("The room is booked at this time.")) from exc
         raise
 
 
@@ -310,6 +519,127 @@ def _change_status(appointment: Appointment, *, status: str, reason: str | None)
     elif appointment.starts_at > timezone.now():
         raise ValidationError({"status": _("An appointment that has not started cannot be marked so yet.")})
     appointment.status = status
+
+
+# --- waitlist -----------------------------------------------------------------------------
+
+_WAITLIST_REFS = {
+    "service_id": (Service, "service"),
+    "practitioner_id": (Practitioner, "practitioner"),
+    "location_id": (Location, "location"),
+}
+_WAITLIST_FIELDS = {"earliest", "latest", "weekdays", "time_from", "time_until", "notes"}
+
+
+def _waitlist_fields(entry: WaitlistEntry, fields: dict[str, Any]) -> None:
+    refuse_unknown(fields, set(_WAITLIST_REFS) | _WAITLIST_FIELDS)
+    for name, (model, what) in _WAITLIST_REFS.items():
+        if name in fields:
+            found = pick(
+                model.objects.for_practice(entry.practice),  # type: ignore[attr-defined]
+                field=name,
+                record_id=fields.pop(name),
+                what=what,
+            )
+            setattr(entry, name.removesuffix("_id"), found)
+    if "weekdays" in fields:
+        days = fields.pop("weekdays") or []
+        if not isinstance(days, list | tuple) or any(
+            not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 6 for d in days
+        ):
+            raise ValidationError({"weekdays": _("Weekdays are numbers from 0 (Monday) to 6 (Sunday).")})
+        entry.weekdays = sorted(set(days))
+    apply_changes(entry, fields)
+    _ordered(entry.earliest, entry.latest, field="latest", what=_("The last date"))
+    if entry.time_from is not None and entry.time_until is not None and entry.time_until <= entry.time_from:
+        raise ValidationError({"time_until": _("The end of the time of day must be after its start.")})
+    if entry.service is not None and not entry.service.is_active:
+        raise ValidationError({"service_id": _("This service is not offered.")})
+    if entry.practitioner is not None and not entry.practitioner.is_active:
+        raise ValidationError({"practitioner_id": _("This practitioner no longer treats clients.")})
+
+
+@transaction.atomic
+def waitlist_add(*, practice: Practice, by: User, client_id: uuid.UUID, **fields: Any) -> WaitlistEntry:
+    """Put a client on the waitlist with their constraints (``service_id``, ``practitioner_id``,
+    ``location_id``, ``earliest``, ``latest``, ``weekdays``, ``time_from``, ``time_until``,
+    ``notes``; each empty = any). Ids are resolved within ``practice`` (field named otherwise)."""
+    client = pick_one(
+        Client.objects.for_practice(practice), field="client_id", record_id=client_id, what="client"
+    )
+    if client.status != ClientStatus.ACTIVE:
+        raise ValidationError({"client_id": _("The client is archived.")})
+    entry = WaitlistEntry(practice=practice, client=client, created_by=by, updated_by=by)
+    _waitlist_fields(entry, dict(fields))
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def waitlist_update(*, entry: WaitlistEntry, by: User, **fields: Any) -> WaitlistEntry:
+    """Change an entry's constraints or notes while it is waiting or offered."""
+    if entry.status not in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED):
+        raise ValidationError({"status": _("This waitlist entry is closed.")})
+    _waitlist_fields(entry, dict(fields))
+    entry.updated_by = by
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def waitlist_withdraw(*, entry: WaitlistEntry, by: User) -> WaitlistEntry:
+    """Take an entry off the waitlist (the client no longer waits); kept in the history."""
+    if entry.status in (WaitlistStatus.WITHDRAWN, WaitlistStatus.BOOKED):
+        raise ValidationError({"status": _("This waitlist entry is closed.")})
+    entry.status = WaitlistStatus.WITHDRAWN
+    entry.updated_by = by
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def waitlist_offer(*, entry: WaitlistEntry, by: User, slot: Slot) -> WaitlistEntry:
+    """Record that ``slot`` was offered to the client (by whom, when, which slot). It never
+    books: the front desk books once the client accepts. The slot must meet the entry's
+    constraints (``slot`` named otherwise) and the entry must be waiting or offered before."""
+    if entry.status not in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED):
+        raise ValidationError({"status": _("This waitlist entry is closed.")})
+    location = Location.objects.for_practice(entry.practice).filter(pk=slot.location_id).first()
+    practitioner = Practitioner.objects.for_practice(entry.practice).filter(pk=slot.practitioner_id).first()
+    if location is None or practitioner is None:
+        raise ValidationError({"slot": _("This slot is not one of the practice's.")})
+    zone = slots.zone_of(location)
+    if not waitlist_entry_fits(
+        entry,
+        practitioner_id=slot.practitioner_id,
+        location_id=slot.location_id,
+        service_id=slot.service_id,
+        starts_local=slot.starts_at.astimezone(zone),
+        ends_local=slot.ends_at.astimezone(zone),
+    ):
+        raise ValidationError({"slot": _("This slot does not meet the client's wishes on the waitlist.")})
+    entry.status = WaitlistStatus.OFFERED
+    entry.offered_at = timezone.now()
+    entry.offered_by = by
+    entry.offered_starts_at = slot.starts_at
+    entry.offered_practitioner = practitioner
+    entry.offered_location = location
+    entry.updated_by = by
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def waitlist_booked(*, entry: WaitlistEntry, by: User) -> WaitlistEntry:
+    """Close an entry because the client now has the earlier appointment."""
+    if entry.status in (WaitlistStatus.WITHDRAWN, WaitlistStatus.BOOKED):
+        raise ValidationError({"status": _("This waitlist entry is closed.")})
+    entry.status = WaitlistStatus.BOOKED
+    entry.updated_by = by
+    entry.save()
+    return entry
 
 
 # --- session records and follow-ups -------------------------------------------------------

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from headwise.accounts.models import validate_time_zone
+from headwise.common.limits import SHORT
 from headwise.common.models import PracticeScoped, Public
 
 
@@ -129,6 +130,67 @@ class CstStyle(models.TextChoices):
     INTEGRATED = "integrated", _("Integrated (both)")
 
 
+class AppointmentKind(models.TextChoices):
+    """What an appointment is for (re-exported by :mod:`headwise.care.models`, where it began);
+    each :class:`Service` maps to one of these."""
+
+    INTAKE = "intake", _("Intake and first session")
+    SESSION = "session", _("CST session")
+    REVIEW = "review", _("Review of progress")
+
+
+#: Bounds of a service's length and of the free time after it (minutes); the slot engine reads
+#: appointments up to MAX_BUFFER_MINUTES before a range, so a longer buffer would be missed.
+MIN_DURATION_MINUTES = 5
+MAX_DURATION_MINUTES = 8 * 60
+MAX_BUFFER_MINUTES = 120
+
+
+class Service(PracticeScoped, Public):
+    """Something a practice offers, with its length and the free time the practitioner needs
+    after it (notes, airing the room): a CST session, an intake, a review, lymphatic drainage..."""
+
+    name = models.CharField(_("name"), max_length=SHORT)
+    appointment_kind = models.CharField(
+        _("kind of appointment"),
+        max_length=10,
+        choices=AppointmentKind.choices,
+        default=AppointmentKind.SESSION,
+        help_text=_("An intake may be booked before the safety screen; a session may not."),
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"),
+        default=60,
+        validators=[MinValueValidator(MIN_DURATION_MINUTES), MaxValueValidator(MAX_DURATION_MINUTES)],
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("free time after (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
+    )
+    is_active = models.BooleanField(_("offered"), default=True)
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering: ClassVar = ["position", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["practice", "name"], name="service_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=MIN_DURATION_MINUTES)
+                & models.Q(duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="service_duration_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(buffer_minutes__lte=MAX_BUFFER_MINUTES), name="service_buffer_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Practitioner(PracticeScoped, Public):
     membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="practitioner")
     display_name = models.CharField(_("name shown to clients"), max_length=200)
@@ -138,6 +200,9 @@ class Practitioner(PracticeScoped, Public):
     )
     credentials = models.CharField(_("training and registration"), max_length=300, blank=True)
     locations = models.ManyToManyField(Location, related_name="practitioners", blank=True)
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="practitioners", verbose_name=_("services offered")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -147,3 +212,122 @@ class Practitioner(PracticeScoped, Public):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WorkingHours(PracticeScoped, Public):
+    """One stretch of a practitioner's weekly pattern at a location: every ``weekday`` from
+    ``starts`` to ``ends``, wall-clock times in the LOCATION's time zone, between ``valid_from``
+    and ``valid_until`` (inclusive; empty = open-ended). Two stretches on one day (a lunch
+    break) are two rows. Hours do not run past midnight."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="working_hours")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        ordering: ClassVar = ["weekday", "starts"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="hours_end_after_start"
+            ),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="hours_weekday_in_week"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="hours_valid_ordered",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["practitioner", "weekday"], name="hours_prac_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} · {self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class AvailabilityException(PracticeScoped, Public):
+    """A day that differs from the weekly pattern: with neither ``starts`` nor ``ends`` the
+    practitioner is away that day (at ``location``, or everywhere when it is empty); with both,
+    the practitioner works only these hours that day at ``location`` (which is then required)."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="exceptions")
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location"),
+    )
+    date = models.DateField(_("date"))
+    starts = models.TimeField(_("from"), null=True, blank=True)
+    ends = models.TimeField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=SHORT, blank=True)
+
+    class Meta:
+        verbose_name = _("availability exception")
+        verbose_name_plural = _("availability exceptions")
+        ordering: ClassVar = ["date", "starts"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=(models.Q(starts__isnull=True) & models.Q(ends__isnull=True))
+                | (
+                    models.Q(starts__isnull=False)
+                    & models.Q(ends__isnull=False)
+                    & models.Q(ends__gt=models.F("starts"))
+                    & models.Q(location__isnull=False)
+                ),
+                name="exception_hours_whole",
+            )
+        ]
+
+    @property
+    def is_away(self) -> bool:
+        return self.starts is None
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} · {self.date}"
+
+
+class Closure(PracticeScoped, Public):
+    """Days a location (or, with no location, the whole practice) is closed: holidays."""
+
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name=_("location"),
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=SHORT, blank=True)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering: ClassVar = ["first_day"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="closure_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason or self._meta.verbose_name}: {self.first_day}-{self.last_day}"
