@@ -134,7 +134,9 @@ def main() -> None:
                 f.WorkingHoursFactory(practitioner=p, location=location, weekday=weekday)
         desk = f.MembershipFactory(practice=practice, role=Role.FRONT_DESK)
         for i in range(12):
-            f.WaitlistEntryFactory(client=f.ClientFactory(practice=practice), service=offered[0] if i % 2 else None)
+            f.WaitlistEntryFactory(
+                client=f.ClientFactory(practice=practice), service=offered[0] if i % 2 else None
+            )
         today = timezone.now().date()
         first_monday = today - dt.timedelta(days=today.weekday() + 7 * (WEEKS // 2))
         started = time.perf_counter()

@@ -51,6 +51,11 @@ class Entry:
     def is_free(self) -> bool:
         return self.slot is not None
 
+    @property
+    def source(self) -> Appointment | Slot:
+        """What the entry shows: both have practitioner, location and room ids."""
+        return self.appointment if self.appointment is not None else self.slot  # type: ignore[return-value]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -109,22 +114,33 @@ def _appointments(
     )
 
 
-def bookable(found: Iterable[Slot], *, service: Service, now: dt.datetime) -> list[Slot]:
+def bookable(
+    found: Iterable[Slot],
+    *,
+    service: Service,
+    now: dt.datetime,
+    keep: frozenset[tuple[int, dt.datetime]] = frozenset(),
+) -> list[Slot]:
     """Free slots a person can book one after another: the engine gives every start on its
     step (each 15 minutes); a cell shows the first, then the next one that starts after it
-    ends (and its buffer), per practitioner. Slots already begun are left out."""
+    ends (and its buffer), per practitioner. Starts in ``keep`` (practitioner, start), the
+    times cancellations freed, are shown first whatever the step. Slots already begun are left
+    out."""
     gap = dt.timedelta(minutes=service.buffer_minutes)
-    shown: list[Slot] = []
-    free_from: dict[tuple[object, dt.date], dt.datetime] = {}
-    for slot in sorted(found, key=lambda s: (s.practitioner_id, s.starts_at)):
-        if slot.starts_at <= now:
+    candidates = sorted(
+        (s for s in found if s.starts_at > now), key=lambda s: (s.practitioner_id, s.starts_at)
+    )
+    chosen = [s for s in candidates if (s.practitioner_id, s.starts_at) in keep]
+    taken: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for slot in chosen:
+        taken[slot.practitioner_id].append((slot.starts_at, slot.ends_at + gap))
+    for slot in candidates:
+        spans = taken[slot.practitioner_id]
+        if any(slot.starts_at < end and start < slot.ends_at + gap for start, end in spans):
             continue
-        key = (slot.practitioner_id, slot.starts_at.date())
-        if key in free_from and slot.starts_at < free_from[key]:
-            continue
-        shown.append(slot)
-        free_from[key] = slot.ends_at + gap
-    return sorted(shown, key=lambda s: (s.starts_at, s.practitioner_id))
+        chosen.append(slot)
+        spans.append((slot.starts_at, slot.ends_at + gap))
+    return sorted(chosen, key=lambda s: (s.starts_at, s.practitioner_id))
 
 
 def _waiting(practice: Practice) -> list[WaitlistEntry]:
@@ -227,24 +243,15 @@ def _day_columns(first: dt.date, days: int, today: dt.date) -> list[Column]:
 
 
 def _practitioner_of(entry: Entry) -> object:
-    if entry.appointment is not None:
-        return entry.appointment.practitioner_id
-    assert entry.slot is not None
-    return entry.slot.practitioner_id
+    return entry.source.practitioner_id
 
 
 def _location_of(entry: Entry) -> object:
-    if entry.appointment is not None:
-        return entry.appointment.location_id
-    assert entry.slot is not None
-    return entry.slot.location_id
+    return entry.source.location_id
 
 
 def _room_of(entry: Entry) -> object:
-    if entry.appointment is not None:
-        return entry.appointment.room_id
-    assert entry.slot is not None
-    return entry.slot.room_id
+    return entry.source.room_id
 
 
 def practitioners_at(*, location: Location) -> list[Practitioner]:
@@ -259,6 +266,7 @@ def _free(
     first: dt.date,
     last: dt.date,
     practitioner: Practitioner | None = None,
+    appointments: list[Appointment],
 ) -> list[Slot]:
     if service is None:
         return []
@@ -270,7 +278,13 @@ def _free(
         day_to=last,
         practitioner=practitioner,
     )
-    return bookable(found, service=service, now=timezone.now())
+    now = timezone.now()
+    freed = frozenset(
+        (a.practitioner_id, a.starts_at)
+        for a in appointments
+        if a.status == AppointmentStatus.CANCELLED and a.starts_at > now
+    )
+    return bookable(found, service=service, now=now, keep=freed)
 
 
 def location_grid(
@@ -283,7 +297,14 @@ def location_grid(
     start, end = _bounds(first, days, zone)
     now = timezone.now()
     appointments = _appointments(practice, start=start, end=end, location=location)
-    free = _free(practice=practice, location=location, service=service, first=first, last=last)
+    free = _free(
+        practice=practice,
+        location=location,
+        service=service,
+        first=first,
+        last=last,
+        appointments=appointments,
+    )
     waiting = _waiting(practice)
     staff = practitioners_at(location=location)
     rooms: list[Room] = list(Room.objects.filter(location=location, is_active=True).order_by("name", "pk"))
@@ -345,6 +366,7 @@ def practitioner_grid(
             first=first,
             last=last,
             practitioner=practitioner,
+            appointments=appointments,
         )
     waiting = _waiting(practice)
     rooms = Room.objects.filter(location__in=locations, is_active=True)

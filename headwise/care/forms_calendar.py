@@ -56,24 +56,38 @@ def _scoped(form: forms.Form, practice: Practice) -> None:
 
 
 class BookingForm(forms.Form):
-    client_id = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), to_field_name="uuid")
-    service_id = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), to_field_name="uuid")
+    client_id = forms.ModelChoiceField(
+        label=_("Client"), queryset=Client.objects.none(), to_field_name="uuid"
+    )
+    service_id = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), to_field_name="uuid"
+    )
     practitioner_id = forms.ModelChoiceField(
         label=_("Practitioner"), queryset=Practitioner.objects.none(), to_field_name="uuid"
     )
-    location_id = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none(), to_field_name="uuid")
+    location_id = forms.ModelChoiceField(
+        label=_("Location"), queryset=Location.objects.none(), to_field_name="uuid"
+    )
     room_id = forms.ModelChoiceField(
-        label=_("Room"), queryset=Room.objects.none(), to_field_name="uuid", required=False, empty_label=_("No room")
+        label=_("Room"),
+        queryset=Room.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label=_("No room"),
     )
     starts_at_local = forms.DateTimeField(
-        label=_("Starts at (the location's local time)"), widget=_LocalDateTimeInput(), input_formats=LOCAL_FORMATS
+        label=_("Starts at (the location's local time)"),
+        widget=_LocalDateTimeInput(),
+        input_formats=LOCAL_FORMATS,
     )
     count = forms.IntegerField(
         label=_("Sessions, weekly"),
         min_value=1,
         max_value=SERIES_MAX,
         initial=1,
-        help_text=_("1 books this slot only; more books the same time every week and says which dates were not free."),
+        help_text=_(
+            "1 books this slot only; more books the same time every week and says which dates were not free."
+        ),
     )
     notes = forms.CharField(
         label=_("Notes for the front desk (optional)"),
@@ -89,10 +103,16 @@ class BookingForm(forms.Form):
 
 class MoveForm(forms.Form):
     starts_at_local = forms.DateTimeField(
-        label=_("New start (the location's local time)"), widget=_LocalDateTimeInput(), input_formats=LOCAL_FORMATS
+        label=_("New start (the location's local time)"),
+        widget=_LocalDateTimeInput(),
+        input_formats=LOCAL_FORMATS,
     )
     room_id = forms.ModelChoiceField(
-        label=_("Room"), queryset=Room.objects.none(), to_field_name="uuid", required=False, empty_label=_("No room")
+        label=_("Room"),
+        queryset=Room.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label=_("No room"),
     )
 
     def __init__(self, *args: Any, practice: Practice, location: Location, **kwargs: Any) -> None:
@@ -115,9 +135,15 @@ class StatusForm(forms.Form):
 
 
 class WaitlistForm(forms.Form):
-    client_id = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), to_field_name="uuid")
+    client_id = forms.ModelChoiceField(
+        label=_("Client"), queryset=Client.objects.none(), to_field_name="uuid"
+    )
     service_id = forms.ModelChoiceField(
-        label=_("Service"), queryset=Service.objects.none(), to_field_name="uuid", required=False, empty_label=_("Any")
+        label=_("Service"),
+        queryset=Service.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label=_("Any"),
     )
     practitioner_id = forms.ModelChoiceField(
         label=_("Practitioner"),
@@ -153,7 +179,10 @@ class WaitlistForm(forms.Form):
     time_from = forms.TimeField(label=_("Not before"), widget=_TimeInput(), required=False)
     time_until = forms.TimeField(label=_("Ending by"), widget=_TimeInput(), required=False)
     notes = forms.CharField(
-        label=_("Notes (optional)"), required=False, max_length=NOTES, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes (optional)"),
+        required=False,
+        max_length=NOTES,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:

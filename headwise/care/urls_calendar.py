@@ -23,9 +23,13 @@ urlpatterns = [
     path("calendar/book/clients/", v.client_options, name="client_options"),
     path("calendar/appointments/<uuid:appointment_id>/", v.appointment_detail, name="appointment"),
     path("calendar/appointments/<uuid:appointment_id>/move/", v.appointment_move, name="appointment_move"),
-    path("calendar/appointments/<uuid:appointment_id>/status/", v.appointment_status, name="appointment_status"),
+    path(
+        "calendar/appointments/<uuid:appointment_id>/status/", v.appointment_status, name="appointment_status"
+    ),
     path("calendar/waitlist/", v.waitlist, name="waitlist"),
     path("calendar/waitlist/fit/", v.waitlist_fit, name="waitlist_fit"),
     path("calendar/waitlist/<uuid:waitlist_entry_id>/offer/", v.waitlist_offer, name="waitlist_offer"),
-    path("calendar/waitlist/<uuid:waitlist_entry_id>/withdraw/", v.waitlist_withdraw, name="waitlist_withdraw"),
+    path(
+        "calendar/waitlist/<uuid:waitlist_entry_id>/withdraw/", v.waitlist_withdraw, name="waitlist_withdraw"
+    ),
 ]

@@ -26,7 +26,13 @@ from django.views.decorators.http import require_POST
 from headwise.accounts.access import StaffRequest, get_staff, staff_required
 from headwise.care import calendar, selectors, services
 from headwise.care.forms_calendar import BookingForm, MoveForm, StatusForm, WaitlistForm
-from headwise.care.models import Appointment, AppointmentKind, AppointmentStatus, WaitlistEntry, WaitlistStatus
+from headwise.care.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from headwise.care.slots import Slot
 from headwise.clients import selectors as client_selectors
 from headwise.clients.models import Client
@@ -75,7 +81,9 @@ def _instant(value: str | None) -> dt.datetime | None:
 
 
 def _services(request: StaffRequest) -> list[Service]:
-    return list(Service.objects.for_practice(request.practice).filter(is_active=True).order_by("position", "name"))
+    return list(
+        Service.objects.for_practice(request.practice).filter(is_active=True).order_by("position", "name")
+    )
 
 
 def _chosen_service(request: StaffRequest, offered: list[Service]) -> Service | None:
@@ -114,9 +122,13 @@ def calendar_home(request: StaffRequest) -> HttpResponse:
     plan = selectors.active_plan(client=client) if client is not None else None
     mine = plan.practitioner if plan is not None else None
     if mine is None:
-        mine = Practitioner.objects.for_practice(request.practice).filter(membership=request.membership).first()
+        mine = (
+            Practitioner.objects.for_practice(request.practice).filter(membership=request.membership).first()
+        )
     locations = Location.objects.for_practice(request.practice).filter(is_active=True).order_by("name")
-    location = (mine.locations.filter(is_active=True).order_by("name").first() if mine else None) or locations.first()
+    location = (
+        mine.locations.filter(is_active=True).order_by("name").first() if mine else None
+    ) or locations.first()
     if location is None:
         messages.error(request, _("Add a location first: the calendar is kept per location."))
         return redirect("web:practice_settings" if request.membership.is_owner else "web:staff_home")
@@ -176,7 +188,12 @@ def _location_view(request: StaffRequest, location_id: uuid.UUID, day: str, view
     )
     keep = _keep(service, client)
     context = _context(
-        request, grid, offered=offered, client=client, location=location, nav=_nav("location", location.uuid, grid, keep)
+        request,
+        grid,
+        offered=offered,
+        client=client,
+        location=location,
+        nav=_nav("location", location.uuid, grid, keep),
     )
     return _render(request, context)
 
@@ -191,7 +208,9 @@ def location_day(request: StaffRequest, location_id: uuid.UUID, day: str) -> Htt
     return _location_view(request, location_id, day, "day")
 
 
-def _practitioner_view(request: StaffRequest, practitioner_id: uuid.UUID, day: str, view: str) -> HttpResponse:
+def _practitioner_view(
+    request: StaffRequest, practitioner_id: uuid.UUID, day: str, view: str
+) -> HttpResponse:
     practitioner = get_staff(request, Practitioner.objects.all(), practitioner_id)
     first = _day(day)
     first = calendar.week_start(first) if view == "week" else first
@@ -266,7 +285,12 @@ def _initial(request: StaffRequest) -> dict[str, Any]:
     """The booking form as a free slot's link fills it (ids in the practice, or 404)."""
     practice = request.practice
     initial: dict[str, Any] = {"count": 1}
-    for name, model in (("location", Location), ("practitioner", Practitioner), ("service", Service), ("room", Room)):
+    for name, model in (
+        ("location", Location),
+        ("practitioner", Practitioner),
+        ("service", Service),
+        ("room", Room),
+    ):
         wanted = _uuid(request.GET.get(name))
         if wanted is not None:
             initial[f"{name}_id"] = get_staff(request, model.objects.all(), wanted)
@@ -276,9 +300,13 @@ def _initial(request: StaffRequest) -> dict[str, Any]:
     starts = _instant(request.GET.get("starts"))
     location = initial.get("location_id")
     if starts is not None and location is not None:
-        initial["starts_at_local"] = starts.astimezone(zoneinfo.ZoneInfo(location.time_zone)).replace(tzinfo=None)
+        initial["starts_at_local"] = starts.astimezone(zoneinfo.ZoneInfo(location.time_zone)).replace(
+            tzinfo=None
+        )
     if "service_id" not in initial:
-        initial["service_id"] = Service.objects.for_practice(practice).filter(is_active=True).order_by("position").first()
+        initial["service_id"] = (
+            Service.objects.for_practice(practice).filter(is_active=True).order_by("position").first()
+        )
     return initial
 
 
@@ -304,11 +332,14 @@ def _nearby_rows(request: StaffRequest, nearby: list[Slot], form: BookingForm) -
     practice = request.practice
     practitioners = {
         p.pk: p
-        for p in Practitioner.objects.for_practice(practice).filter(pk__in={s.practitioner_id for s in nearby})
+        for p in Practitioner.objects.for_practice(practice).filter(
+            pk__in={s.practitioner_id for s in nearby}
+        )
     }
     rooms = {r.pk: r for r in Room.objects.for_practice(practice).filter(pk__in={s.room_id for s in nearby})}
     locations = {
-        loc.pk: loc for loc in Location.objects.for_practice(practice).filter(pk__in={s.location_id for s in nearby})
+        loc.pk: loc
+        for loc in Location.objects.for_practice(practice).filter(pk__in={s.location_id for s in nearby})
     }
     rows = []
     for slot in nearby:
@@ -388,7 +419,12 @@ def book(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "care/calendar/series_result.html",
-        {"result": result, "client": data["client_id"], "location": location, "zone": zone_of(location.time_zone)},
+        {
+            "result": result,
+            "client": data["client_id"],
+            "location": location,
+            "zone": zone_of(location.time_zone),
+        },
     )
 
 
@@ -451,7 +487,10 @@ def _appointment_page(
         or MoveForm(
             practice=request.practice,
             location=appointment.location,
-            initial={"starts_at_local": appointment.starts_at.astimezone(zone).replace(tzinfo=None), "room_id": appointment.room},
+            initial={
+                "starts_at_local": appointment.starts_at.astimezone(zone).replace(tzinfo=None),
+                "room_id": appointment.room,
+            },
         ),
         "status_form": status_form or StatusForm(),
         "nearby": _nearby_moves(request, nearby or [], zone),
@@ -464,9 +503,13 @@ def _appointment_page(
 
 
 def _nearby_moves(request: StaffRequest, nearby: list[Slot], zone: zoneinfo.ZoneInfo) -> list[dict[str, Any]]:
-    rooms = {r.pk: r for r in Room.objects.for_practice(request.practice).filter(pk__in={s.room_id for s in nearby})}
+    rooms = {
+        r.pk: r
+        for r in Room.objects.for_practice(request.practice).filter(pk__in={s.room_id for s in nearby})
+    }
     return [
-        {"local": s.starts_at.astimezone(zone), "room": rooms.get(s.room_id) if s.room_id else None} for s in nearby
+        {"local": s.starts_at.astimezone(zone), "room": rooms.get(s.room_id) if s.room_id else None}
+        for s in nearby
     ]
 
 
@@ -604,7 +647,12 @@ def waitlist(request: StaffRequest) -> HttpResponse:
 def _slot_from_query(request: StaffRequest, query: Any) -> tuple[Slot, dict[str, Any]]:
     """A free slot named in a query or a form: its ids within the practice, or 404."""
     found: dict[str, Any] = {}
-    for name, model in (("location", Location), ("practitioner", Practitioner), ("service", Service), ("room", Room)):
+    for name, model in (
+        ("location", Location),
+        ("practitioner", Practitioner),
+        ("service", Service),
+        ("room", Room),
+    ):
         wanted = _uuid(query.get(name))
         found[name] = get_staff(request, model.objects.all(), wanted) if wanted else None
     starts = _instant(query.get("starts"))
@@ -670,4 +718,3 @@ def waitlist_withdraw(request: StaffRequest, waitlist_entry_id: uuid.UUID) -> Ht
     else:
         messages.success(request, _("%(client)s is off the waiting list.") % {"client": entry.client})
     return redirect("calendar:waitlist")
-

@@ -32,7 +32,9 @@ def _two_locations(world: PracticeWorld) -> list[tuple[Any, Any, ZoneInfo]]:
     practitioner of its own; both work every day 09:00-17:00."""
     practice = world.practice
     amsterdam, prac = world.records["location"], world.records["practitioner"]
-    westport = f.LocationFactory(practice=practice, name="Westport", time_zone="America/New_York", country="US")
+    westport = f.LocationFactory(
+        practice=practice, name="Westport", time_zone="America/New_York", country="US"
+    )
     f.RoomFactory(location=westport, practice=practice, name="Harbour room")
     other = f.PractitionerFactory(membership__practice=practice, display_name="Dana Westport")
     other.services.set(Service.objects.for_practice(practice))
@@ -140,6 +142,12 @@ def test_the_front_desk_books_moves_cancels_and_waitlists_at_two_locations(
     assert page.evaluate("window.__kept") == "same document"
 
     # the day view on a phone
-    check(page, f"{live_server.url}/calendar/locations/{location.uuid}/day/{day.isoformat()}/", "calendar-day", theme, found)
+    check(
+        page,
+        f"{live_server.url}/calendar/locations/{location.uuid}/day/{day.isoformat()}/",
+        "calendar-day",
+        theme,
+        found,
+    )
     _shoot(page, f"calendar-day-{theme}", 390)
     assert_clean(found)

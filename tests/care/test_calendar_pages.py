@@ -32,7 +32,9 @@ class Cal:
     day: dt.date  # two days ahead, local: every hour of it is in the future
 
     def at(self, hour: int, minute: int = 0, *, days: int = 0) -> dt.datetime:
-        return dt.datetime.combine(self.day + dt.timedelta(days=days), dt.time(hour, minute), tzinfo=self.zone)
+        return dt.datetime.combine(
+            self.day + dt.timedelta(days=days), dt.time(hour, minute), tzinfo=self.zone
+        )
 
     def local(self, hour: int, minute: int = 0, *, days: int = 0) -> str:
         return self.at(hour, minute, days=days).strftime("%Y-%m-%dT%H:%M")
@@ -76,7 +78,9 @@ def cal(world: PracticeWorld) -> Cal:
     )
 
 
-def book(cal: Cal, hour: int, *, client: Any = None, room: Room | None = None, minutes: int = 60) -> Appointment:
+def book(
+    cal: Cal, hour: int, *, client: Any = None, room: Room | None = None, minutes: int = 60
+) -> Appointment:
     starts = cal.at(hour)
     return f.AppointmentFactory(
         practice=cal.world.practice,
@@ -97,7 +101,9 @@ def text(response: Any) -> str:
 # --- the week and the day ----------------------------------------------------------------------
 
 
-def test_it_shows_the_week_with_client_service_status_and_free_slots(as_front_desk: HttpClient, cal: Cal) -> None:
+def test_it_shows_the_week_with_client_service_status_and_free_slots(
+    as_front_desk: HttpClient, cal: Cal
+) -> None:
     booked = book(cal, 11)
     response = as_front_desk.get(cal.week_url())
     assert response.status_code == 200
@@ -113,7 +119,9 @@ def test_it_shows_the_week_with_client_service_status_and_free_slots(as_front_de
     assert "Times in " + cal.location.time_zone in page
 
 
-def test_the_front_desk_never_sees_clinical_notes_in_the_calendar(as_front_desk: HttpClient, cal: Cal) -> None:
+def test_the_front_desk_never_sees_clinical_notes_in_the_calendar(
+    as_front_desk: HttpClient, cal: Cal
+) -> None:
     session = cal.world.records["session"]
     session.notes = "CLINICAL-NOTE-XYZ"
     session.save(update_fields=["notes"])
@@ -151,7 +159,9 @@ def test_the_practitioner_s_week_lists_their_locations(as_practitioner: HttpClie
     assert cal.location.name in text(response) and str(cal.world.client) in text(response)
 
 
-def test_the_calendar_home_opens_the_week_of_the_client_s_next_session(as_owner: HttpClient, cal: Cal) -> None:
+def test_the_calendar_home_opens_the_week_of_the_client_s_next_session(
+    as_owner: HttpClient, cal: Cal
+) -> None:
     response = as_owner.get(f"/calendar/?client={cal.world.client.uuid}")
     assert response.status_code == 302
     assert f"/calendar/locations/{cal.location.uuid}/week/" in response["Location"]
@@ -231,9 +241,7 @@ def test_the_booking_form_shows_the_client_s_screen_and_next_interval_beside_the
 
 def test_the_panel_says_when_the_screen_blocks_booking(as_front_desk: HttpClient, cal: Cal) -> None:
     new = f.ClientFactory(practice=cal.world.practice)
-    response = as_front_desk.get(
-        f"/calendar/book/client/?client_id={new.uuid}&service_id={cal.service.uuid}"
-    )
+    response = as_front_desk.get(f"/calendar/book/client/?client_id={new.uuid}&service_id={cal.service.uuid}")
     assert response.status_code == 200
     assert "No safety screening on record" in text(response)
 
