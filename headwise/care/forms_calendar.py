@@ -6,6 +6,7 @@ The forms check the shape of the input only; every rule is the services'.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -42,6 +43,18 @@ class _TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M")
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time, kept naive: the view reads it in the LOCATION's zone (Django's own
+    field would read it in the signed-in user's zone, wrong for a location elsewhere)."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        return forms.fields.BaseTemporalField.to_python(self, value)  # type: ignore[no-any-return]
+
+
 def _scoped(form: forms.Form, practice: Practice) -> None:
     querysets = {
         "client": Client.objects.for_practice(practice).filter(status=ClientStatus.ACTIVE),
@@ -75,7 +88,7 @@ class BookingForm(forms.Form):
         required=False,
         empty_label=_("No room"),
     )
-    starts_at_local = forms.DateTimeField(
+    starts_at_local = LocalDateTimeField(
         label=_("Starts at (the location's local time)"),
         widget=_LocalDateTimeInput(),
         input_formats=LOCAL_FORMATS,
@@ -102,7 +115,7 @@ class BookingForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    starts_at_local = forms.DateTimeField(
+    starts_at_local = LocalDateTimeField(
         label=_("New start (the location's local time)"),
         widget=_LocalDateTimeInput(),
         input_formats=LOCAL_FORMATS,

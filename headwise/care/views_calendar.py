@@ -344,7 +344,7 @@ def _nearby_rows(request: StaffRequest, nearby: list[Slot], form: BookingForm) -
     rows = []
     for slot in nearby:
         location = locations[slot.location_id]
-        local = slot.starts_at.astimezone(zoneinfo.ZoneInfo(location.time_zone))
+        local = slot.starts_at.astimezone(zoneinfo.ZoneInfo(location.time_zone)).replace(tzinfo=None)
         room = rooms.get(slot.room_id) if slot.room_id else None
         practitioner = practitioners[slot.practitioner_id]
         rows.append(
@@ -508,7 +508,10 @@ def _nearby_moves(request: StaffRequest, nearby: list[Slot], zone: zoneinfo.Zone
         for r in Room.objects.for_practice(request.practice).filter(pk__in={s.room_id for s in nearby})
     }
     return [
-        {"local": s.starts_at.astimezone(zone), "room": rooms.get(s.room_id) if s.room_id else None}
+        {
+            "local": s.starts_at.astimezone(zone).replace(tzinfo=None),
+            "room": rooms.get(s.room_id) if s.room_id else None,
+        }
         for s in nearby
     ]
 

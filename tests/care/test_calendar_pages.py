@@ -16,7 +16,7 @@ from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
 from headwise.care.models import Appointment, AppointmentStatus, WaitlistEntry, WaitlistStatus
-from headwise.practice.models import Location, Practitioner, Room, Service
+from headwise.practice.models import Location, Practitioner, Room, Service, WorkingHours
 from tests import factories as f
 from tests.conftest import PracticeWorld, login
 
@@ -253,6 +253,25 @@ def test_it_books_a_free_slot(as_front_desk: HttpClient, cal: Cal) -> None:
     assert response["Location"] == f"/calendar/appointments/{made.uuid}/"
     assert (made.service, made.room, made.created_by) == (cal.service, cal.room, cal.world.front_desk)
     assert made.ends_at == cal.at(11)
+
+
+def test_a_new_york_location_s_form_time_is_new_york_time(as_front_desk: HttpClient, cal: Cal) -> None:
+    """The signed-in user is in Amsterdam; 09:00 typed for a New York location is 09:00 there."""
+    westport = f.LocationFactory(practice=cal.world.practice, name="Westport", time_zone="America/New_York")
+    cal.practitioner.locations.add(westport)
+    day = f.local_today(westport.time_zone) + dt.timedelta(days=3)
+    f.WorkingHoursFactory(practitioner=cal.practitioner, location=westport, weekday=day.weekday())
+    body = cal.book_body(
+        location_id=str(westport.uuid), room_id="", starts_at_local=f"{day.isoformat()}T09:00"
+    )
+    # that day the practitioner works in New York only
+    WorkingHours.objects.filter(
+        practitioner=cal.practitioner, location=cal.location, weekday=day.weekday()
+    ).delete()
+    response = as_front_desk.post("/calendar/book/", body)
+    assert response.status_code == 302, text(response)[-3000:]
+    made = Appointment.objects.get(location=westport)
+    assert made.starts_at == dt.datetime.combine(day, dt.time(9), tzinfo=ZoneInfo("America/New_York"))
 
 
 def test_the_loser_of_a_double_booking_gets_the_field_named_and_nearby_slots(
