@@ -48,6 +48,14 @@ class Entry:
     who: str = ""  # a free slot's practitioner
 
     @property
+    def start_label(self) -> str:
+        return f"{self.starts:%H:%M}"
+
+    @property
+    def span_label(self) -> str:
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    @property
     def is_free(self) -> bool:
         return self.slot is not None
 
@@ -102,14 +110,42 @@ def _bounds(first: dt.date, days: int, zone: zoneinfo.ZoneInfo) -> tuple[dt.date
     return start, end
 
 
+#: How far before the range an appointment that reaches into it may start: the longest
+#: service is 8 hours, so a day bounds the read by the (practice, starts_at) index instead of
+#: scanning every earlier appointment for its end.
+LONGEST = dt.timedelta(days=1)
+
+#: The columns the grid shows (client name, service, status, practitioner, room).
+_COLUMNS = (
+    "uuid",
+    "starts_at",
+    "ends_at",
+    "status",
+    "kind",
+    "client",
+    "practitioner",
+    "location",
+    "room",
+    "service",
+    "client__given_name",
+    "client__family_name",
+    "practitioner__display_name",
+    "room__name",
+    "location__name",
+    "location__time_zone",
+    "service__name",
+)
+
+
 def _appointments(
     practice: Practice, *, start: dt.datetime, end: dt.datetime, **where: object
 ) -> list[Appointment]:
     """The range's appointments, cancelled ones too (the grid shows what a cancellation freed)."""
     return list(
         Appointment.objects.for_practice(practice)
-        .filter(starts_at__lt=end, ends_at__gt=start, **where)
+        .filter(starts_at__gte=start - LONGEST, starts_at__lt=end, ends_at__gt=start, **where)
         .select_related("client", "practitioner", "room", "location", "service")
+        .only(*_COLUMNS)
         .order_by("starts_at", "pk")
     )
 
@@ -143,13 +179,24 @@ def bookable(
     return sorted(chosen, key=lambda s: (s.starts_at, s.practitioner_id))
 
 
+_FITS = (
+    "service",
+    "practitioner",
+    "location",
+    "earliest",
+    "latest",
+    "weekdays",
+    "time_from",
+    "time_until",
+    "created_at",
+)
+
+
 def _waiting(practice: Practice) -> list[WaitlistEntry]:
     """The entries :func:`headwise.care.selectors.waitlist_fitting` draws from, read once."""
-    return list(
-        waitlist_of(practice=practice, statuses=(WaitlistStatus.WAITING,)).filter(
-            client__status=ClientStatus.ACTIVE
-        )
-    )
+    found = waitlist_of(practice=practice, statuses=(WaitlistStatus.WAITING,))
+    # only what waitlist_entry_fits reads: no client, service or practitioner rows joined
+    return list(found.filter(client__status=ClientStatus.ACTIVE).select_related(None).only(*_FITS))
 
 
 def _fits(entry: WaitlistEntry, slot: Slot, zone: zoneinfo.ZoneInfo) -> bool:

@@ -52,7 +52,7 @@ class LocalDateTimeField(forms.DateTimeField):
             return None
         if isinstance(value, dt.datetime):
             return value.replace(tzinfo=None)
-        return forms.fields.BaseTemporalField.to_python(self, value)  # type: ignore[no-any-return]
+        return forms.fields.BaseTemporalField.to_python(self, value)
 
 
 def _scoped(form: forms.Form, practice: Practice) -> None:

@@ -172,6 +172,12 @@ def _context(request: StaffRequest, grid: calendar.Grid, **extra: Any) -> dict[s
         "practitioners": Practitioner.objects.for_practice(request.practice).filter(is_active=True),
         "offered": extra.pop("offered"),
         "keep": _keep(grid.service, client),
+        # reversed once for the page, not once per entry
+        "urls": {
+            "appointment": reverse("calendar:home") + "appointments/",
+            "book": reverse("calendar:book"),
+            "fit": reverse("calendar:waitlist_fit"),
+        },
         "client_query": f"client={client.uuid}" if client else "",
         **extra,
     }
