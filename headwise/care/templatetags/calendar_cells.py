@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -16,6 +16,8 @@ from headwise.care.calendar import Entry
 from headwise.care.models import Appointment, AppointmentKind, AppointmentStatus
 
 register = template.Library()
+
+EMPTY = mark_safe('<span class="muted small">—</span>')  # noqa: S308 - a constant
 
 
 def _appointment(
@@ -68,7 +70,7 @@ def calendar_cell(
 ) -> SafeString:
     """The entries of one cell, in time order; a dash when it is empty."""
     if not entries:
-        return format_html('<span class="muted small">—</span>')
+        return EMPTY
     labels = {"status": dict(AppointmentStatus.choices), "kind": dict(AppointmentKind.choices)}
     day_view = view == "day"
     show_who = day_view or not by_location
