@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("headwise.care.urls_sessions")),
     path("", include("headwise.care.urls_calendar")),  # calendar
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
+    path("practice/availability/", include("headwise.practice.urls_availability")),  # avail
     path("", include("headwise.web.urls")),
 ]

@@ -71,7 +71,9 @@ router = Router(tags=["care"])
 
 _PLANS = TreatmentPlan.objects.select_related("client", "practitioner").prefetch_related("phases__plan")
 _PHASES = PlanPhase.objects.select_related("plan")
-_APPOINTMENTS = Appointment.objects.select_related("client", "practitioner", "location", "room", "phase")
+_APPOINTMENTS = Appointment.objects.select_related(
+    "client", "practitioner", "location", "room", "phase", "service"
+)
 _SESSIONS = SessionRecord.objects.select_related(
     "client", "practitioner", "appointment", "follow_up", "location", "room"
 ).prefetch_related("addenda__author")

@@ -95,6 +95,7 @@ class AppointmentOut(Schema):
     location_id: uuid.UUID = Field(..., alias="location.uuid", description="The location")
     room_id: uuid.UUID | None = Field(None, description="The room, if one is booked")
     phase_id: uuid.UUID | None = Field(None, description="The plan phase it belongs to")
+    service_id: uuid.UUID | None = Field(None, description="The service booked, if one was named")
     kind: AppointmentKind = Field(..., description="intake, session or review")
     starts_at: dt.datetime = Field(..., description="Start, ISO 8601 in UTC")
     ends_at: dt.datetime = Field(..., description="End, ISO 8601 in UTC")
@@ -111,6 +112,10 @@ class AppointmentOut(Schema):
     def resolve_phase_id(obj: object) -> uuid.UUID | None:
         return _uuid_of(obj, "phase")
 
+    @staticmethod
+    def resolve_service_id(obj: object) -> uuid.UUID | None:
+        return _uuid_of(obj, "service")
+
 
 class AppointmentIn(In):
     client_id: uuid.UUID = Field(..., description="A client of the practice")
@@ -118,10 +123,20 @@ class AppointmentIn(In):
     location_id: uuid.UUID = Field(..., description="A location of the practice")
     room_id: uuid.UUID | None = Field(None, description="A room of that location")
     phase_id: uuid.UUID | None = Field(None, description="A phase of one of the client's plans")
-    kind: AppointmentKind = Field(AppointmentKind.SESSION, description="intake, session or review")
+    service_id: uuid.UUID | None = Field(
+        None, description="A service the practitioner offers; sets the default end and kind"
+    )
+    kind: AppointmentKind | None = Field(
+        None, description="intake, session or review; default: the service's, else session"
+    )
     starts_at: AwareDatetime = Field(..., description="Start, ISO 8601 with offset")
-    ends_at: AwareDatetime = Field(..., description="End, ISO 8601 with offset, after the start")
+    ends_at: AwareDatetime | None = Field(
+        None, description="End, ISO 8601 with offset, after the start; default: start + the service's length"
+    )
     notes: str = Field("", max_length=NOTES, description="Notes for the front desk")
+    override_hours: bool = Field(
+        False, description="Book outside the practitioner's working hours (owner, or the practitioner)"
+    )
 
 
 class AppointmentPatch(In):
@@ -134,6 +149,9 @@ class AppointmentPatch(In):
     )
     cancellation_reason: str | None = Field(None, max_length=200, description="Why it is cancelled")
     notes: str | None = Field(None, max_length=NOTES, description="Notes for the front desk")
+    override_hours: bool | None = Field(
+        None, description="Move outside the practitioner's working hours (owner, or the practitioner)"
+    )
 
 
 class AppointmentFilter(QueryIn):

@@ -171,9 +171,18 @@ class SlotTaken(ValidationError):  # noqa: N818 - the name the schedule code use
     (``starts_at`` or ``room_id``); ``nearby`` holds the closest free slots for the same
     practitioner, location and service (:func:`headwise.care.slots.nearby_free_slots`)."""
 
-    def __init__(self, message: Any, *, nearby: list[Slot] | None = None) -> None:
+    def __init__(
+        self, message: Any, *, nearby: list[Slot] | None = None, practice: Practice | None = None
+    ) -> None:
         super().__init__(message)
         self.nearby: list[Slot] = list(nearby or [])
+        self.practice = practice
+
+    def api_extra(self) -> dict[str, Any]:
+        """What the API's 422 answer adds to its errors: ``nearby``, the free slots with ids."""
+        if self.practice is None:
+            return {"nearby": []}
+        return {"nearby": slots.slots_with_ids(practice=self.practice, found=self.nearby)}
 
 
 def _taken(appointment: Appointment, field: str, message: str) -> SlotTaken:
@@ -186,7 +195,7 @@ def _taken(appointment: Appointment, field: str, message: str) -> SlotTaken:
         zone = slots.zone_of(appointment.location)
         times = ", ".join(formats.date_format(s.starts_at.astimezone(zone), "D j M H:i") for s in nearby)
         message = _("%(message)s Free nearby: %(times)s.") % {"message": message, "times": times}
-    return SlotTaken({field: message}, nearby=nearby)
+    return SlotTaken({field: message}, nearby=nearby, practice=appointment.practice)
 
 
 def _check_slot(appointment: Appointment) -> None:
@@ -536,7 +545,7 @@ def _waitlist_fields(entry: WaitlistEntry, fields: dict[str, Any]) -> None:
     for name, (model, what) in _WAITLIST_REFS.items():
         if name in fields:
             found = pick(
-                model.objects.for_practice(entry.practice),  # type: ignore[attr-defined]
+                model.objects.for_practice(entry.practice),
                 field=name,
                 record_id=fields.pop(name),
                 what=what,

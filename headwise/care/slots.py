@@ -139,13 +139,13 @@ def read_calendar(
         if loc_id == location.pk:
             hours[prac_id].append(WeeklyHours(weekday, starts, ends, valid_from, valid_until))
     exceptions: dict[int, list[DayException]] = defaultdict(list)
-    for prac_id, day, starts, ends in (
+    for prac_id, day, away_from, away_until in (
         AvailabilityException.objects.for_practice(practice)
         .filter(practitioner_id__in=practitioner_ids, date__gte=day_from, date__lte=day_to)
         .filter(Q(location__isnull=True) | Q(location=location))
         .values_list("practitioner_id", "date", "starts", "ends")
     ):
-        exceptions[prac_id].append(DayException(day, starts, ends))
+        exceptions[prac_id].append(DayException(day, away_from, away_until))
     closures = (
         Closure.objects.for_practice(practice)
         .filter(first_day__lte=day_to, last_day__gte=day_from)
@@ -289,12 +289,14 @@ def nearby_free_slots(
     appointment_like: AppointmentLike | Any,
     n: int = 3,
     exclude_appointment_id: int | None = None,
+    not_before: dt.datetime | None = None,
 ) -> list[Slot]:
     """The ``n`` free slots closest to the wanted start, closest first, for the same
     practitioner, location and service (or, without a service, the same length), on the
     wanted day (in the location's zone) and the next :data:`NEARBY_DAYS` days.
 
-    ``exclude_appointment_id`` leaves an appointment being moved out of the busy time.
+    ``exclude_appointment_id`` leaves an appointment being moved out of the busy time; slots
+    before ``not_before`` (default: now) are left out.
     """
     location, practitioner = appointment_like.location, appointment_like.practitioner
     service = getattr(appointment_like, "service", None)
@@ -321,7 +323,34 @@ def nearby_free_slots(
         duration=duration,
         buffer=buffer_of(service),
         step=dt.timedelta(minutes=15),
-        not_before=timezone.now(),
+        not_before=timezone.now() if not_before is None else not_before,
     )
     slots.sort(key=lambda s: (abs(s.starts_at - wanted), s.starts_at))
     return slots[:n]
+
+
+def slots_with_ids(*, practice: Practice, found: Sequence[Slot]) -> list[dict[str, Any]]:
+    """Slots as the API and the pages show them: the records' public ids (uuids) in place of
+    primary keys, read within ``practice`` (four queries, whatever the number of slots)."""
+
+    def ids(model: Any, pks: set[int | None]) -> dict[int, Any]:
+        wanted = {pk for pk in pks if pk is not None}
+        if not wanted:
+            return {}
+        return dict(model.objects.for_practice(practice).filter(pk__in=wanted).values_list("pk", "uuid"))
+
+    practitioners = ids(Practitioner, {s.practitioner_id for s in found})
+    rooms = ids(Room, {s.room_id for s in found})
+    places = ids(Location, {s.location_id for s in found})
+    offered = ids(Service, {s.service_id for s in found})
+    return [
+        {
+            "starts_at": s.starts_at,
+            "ends_at": s.ends_at,
+            "practitioner_id": practitioners[s.practitioner_id],
+            "room_id": rooms.get(s.room_id) if s.room_id is not None else None,
+            "location_id": places[s.location_id],
+            "service_id": offered.get(s.service_id) if s.service_id is not None else None,
+        }
+        for s in found
+    ]

@@ -89,7 +89,12 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(DjangoValidationError)
     def on_django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        return api.create_response(request, error_body("Invalid input", django_errors(exc)), status=422)
+        body = error_body("Invalid input", django_errors(exc))
+        # avail: a taken slot adds the nearby free slots (headwise.care.services.SlotTaken)
+        extra = getattr(exc, "api_extra", None)
+        if callable(extra):
+            body.update(extra())
+        return api.create_response(request, body, status=422)
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -174,6 +174,8 @@ def demo_practice_delete(practice: Practice) -> None:
         )
         through = Practitioner.locations.through
         _raw_delete(through.objects.filter(practitioner__practice=practice))
+        offers = Practitioner.services.through
+        _raw_delete(offers.objects.filter(practitioner__practice=practice))
         for model in _scoped_models():
             _raw_delete(model._base_manager.filter(practice=practice))
         _raw_delete(Practice.objects.filter(pk=practice.pk))
@@ -299,6 +301,7 @@ def load(data: g.DemoData, *, progress: Callable[[int], object] | None = None) -
             _care(w, practice, staff, sites, rooms, clients, lo)
             if progress is not None:
                 progress(hi - lo)
+        _schedule(w, practice, staff, sites)
     return Loaded(practice, w.counts, logins)
 
 
@@ -389,6 +392,137 @@ def _practice(
     )
     staff = {"users": users, "practitioners": practitioners, "hash": hashed}
     return practice, staff, sites, rooms, {t.kind: t for t in texts}  # type: ignore[return-value]
+
+
+#: Weekly hours of each practitioner (index into PRACTITIONERS): (site, weekdays, stretches).
+#: Visits of the generated history lie between 08:00 and 18:45 on weekdays.
+WEEKLY_HOURS: tuple[tuple[tuple[int, tuple[int, ...], tuple[tuple[dt.time, dt.time], ...]], ...], ...] = (
+    # Anna works Monday to Wednesday in Stamford and Thursday and Friday in Westport
+    ((0, (0, 1, 2), ((dt.time(8), dt.time(19)),)), (1, (3, 4), ((dt.time(8), dt.time(19)),))),
+    # Ben: Stamford on weekdays with a lunch break
+    ((0, (0, 1, 2, 3, 4), ((dt.time(8), dt.time(12, 45)), (dt.time(13, 30), dt.time(19)))),),
+    # Clara: Westport on weekdays
+    ((1, (0, 1, 2, 3, 4), ((dt.time(8), dt.time(19)),)),),
+)
+#: The services each practitioner offers besides CST, the intake and the review.
+EXTRA_SERVICES = (("Visceral manipulation", "TMJ work"), ("TMJ work",), ("Lymphatic drainage",))
+#: Holidays the practice closes for (month, day, days, reason): the next of each from today.
+#: Day 0 in November is Thanksgiving, the fourth Thursday (the Friday after is closed too).
+HOLIDAYS = (
+    (7, 4, 1, "Independence Day"),
+    (11, 0, 2, "Thanksgiving"),
+    (12, 24, 3, "Christmas"),
+    (1, 1, 1, "New Year's Day"),
+)
+
+
+def _holiday(year: int, month: int, day: int) -> dt.date:
+    if day == 0:  # the fourth Thursday of the month
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    return dt.date(year, month, day)
+
+
+def _next_date(today: dt.date, month: int, day: int) -> dt.date:
+    this_year = _holiday(today.year, month, day)
+    return this_year if this_year >= today else _holiday(today.year + 1, month, day)
+
+
+def _schedule(w: _Writer, practice: Practice, staff: Any, sites: list[Location]) -> None:
+    """Services and who offers them, weekly hours, the coming holidays, a day away and a short
+    day, and a few clients on the waitlist: a realistic week for the calendar. Deterministic:
+    everything follows from the demo's dates and the first clients by id."""
+    from headwise.care.models import WaitlistEntry
+    from headwise.practice.models import AvailabilityException, Closure, WorkingHours
+    from headwise.practice.services import services_seed
+
+    offered = services_seed(practice=practice)
+    by_name = {s.name: s for s in offered}
+    core = [by_name["CST session"], by_name["Intake and first session"], by_name["Review"]]
+    practitioners = staff["practitioners"]
+    for practitioner, extra in zip(practitioners, EXTRA_SERVICES, strict=True):
+        practitioner.services.set([*core, *(by_name[n] for n in extra)])
+    hours = [
+        WorkingHours(
+            practice=practice,
+            practitioner=practitioner,
+            location=sites[site],
+            weekday=weekday,
+            starts=starts,
+            ends=ends,
+        )
+        for practitioner, plan in zip(practitioners, WEEKLY_HOURS, strict=True)
+        for site, weekdays, stretches in plan
+        for weekday in weekdays
+        for starts, ends in stretches
+    ]
+    w.create(WorkingHours, hours)
+    today = w.data.config.today
+    closures = []
+    for month, day, days, reason in HOLIDAYS:
+        first = _next_date(today, month, day)
+        closures.append(
+            Closure(
+                practice=practice,
+                first_day=first,
+                last_day=first + dt.timedelta(days=days - 1),
+                reason=reason,
+            )
+        )
+    w.create(Closure, closures)
+    next_week = today + dt.timedelta(days=7 - today.weekday())  # the coming Monday
+    w.create(
+        AvailabilityException,
+        [
+            AvailabilityException(
+                practice=practice,
+                practitioner=practitioners[2],
+                date=next_week + dt.timedelta(days=2),
+                reason="CST course",
+            ),
+            AvailabilityException(
+                practice=practice,
+                practitioner=practitioners[1],
+                location=sites[0],
+                date=next_week + dt.timedelta(days=4),
+                starts=dt.time(8),
+                ends=dt.time(12),
+                reason="Half day",
+            ),
+        ],
+    )
+    waiting = list(Client.objects.filter(practice=practice, status="active").order_by("pk")[:4])
+    wishes = [
+        {
+            "service": by_name["CST session"],
+            "location": sites[0],
+            "weekdays": [0, 1, 2],
+            "time_from": dt.time(8),
+            "time_until": dt.time(12),
+            "notes": "Mornings before work.",
+        },
+        {
+            "service": by_name["CST session"],
+            "practitioner": practitioners[2],
+            "notes": "Any time with Clara.",
+        },
+        {
+            "service": by_name["Review"],
+            "location": sites[1],
+            "earliest": next_week,
+            "latest": next_week + dt.timedelta(days=13),
+            "notes": "Wants a review before the holidays.",
+        },
+        {"service": by_name["TMJ work"], "weekdays": [4], "notes": "Fridays only."},
+    ]
+    desk = staff["users"][-1]
+    w.create(
+        WaitlistEntry,
+        [
+            WaitlistEntry(practice=practice, client=client, created_by=desk, updated_by=desk, **wish)
+            for client, wish in zip(waiting, wishes, strict=False)
+        ],
+    )
 
 
 def _clients(w: _Writer, practice: Practice, staff: Any, indices: Iterable[int]) -> list[Client]:

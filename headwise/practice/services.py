@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
@@ -201,10 +203,12 @@ def practitioner_offer_set(
     return practitioner
 
 
-def _periods_overlap(a: WorkingHours, b: WorkingHours) -> bool:
-    start_a, end_a = a.valid_from or dt.date.min, a.valid_until or dt.date.max
-    start_b, end_b = b.valid_from or dt.date.min, b.valid_until or dt.date.max
-    return start_a <= end_b and start_b <= end_a
+def _periods_overlap(a: WorkingHours, b: WorkingHours, *, today: dt.date) -> bool:
+    """Whether the two stretches' periods share a day from ``today`` on: hours that ended
+    before today (last year's pattern) no longer clash with anything."""
+    start_a, end_a = max(a.valid_from or dt.date.min, today), a.valid_until or dt.date.max
+    start_b, end_b = max(b.valid_from or dt.date.min, today), b.valid_until or dt.date.max
+    return start_a <= end_a and start_b <= end_b and start_a <= end_b and start_b <= end_a
 
 
 def _check_hours(hours: WorkingHours, *, replacing: Iterable[int] = ()) -> None:
@@ -227,8 +231,9 @@ def _check_hours(hours: WorkingHours, *, replacing: Iterable[int] = ()) -> None:
         .filter(starts__lt=hours.ends, ends__gt=hours.starts)
         .select_related("location")
     )
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(location.time_zone)).date()
     for other in same_day:
-        if _periods_overlap(hours, other):
+        if _periods_overlap(hours, other, today=today):
             raise ValidationError(
                 {
                     "starts": _(
