@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("headwise.clients.urls_screen")),
     path("", include("headwise.clients.urls_intake")),
     path("", include("headwise.care.urls_sessions")),
+    path("", include("headwise.care.urls_calendar")),  # calendar
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
     path("", include("headwise.care.urls_feeds")),
     path("", include("headwise.public.urls")),  # public: the public page, booking requests

@@ -46,6 +46,7 @@ DATE_SENSITIVE = (
     "tests/outcomes/",
     "tests/test_factories.py",
     "tests/test_smoke_world.py",
+    "tests/care/test_calendar",  # calendar: weeks and days are the location's local dates
 )
 
 
