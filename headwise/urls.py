@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("headwise.clients.urls_intake")),
     path("", include("headwise.care.urls_sessions")),
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
+    path("", include("headwise.audit.urls")),  # audit: the owner's trail, a client's "who viewed"
     path("", include("headwise.web.urls")),
 ]

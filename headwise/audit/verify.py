@@ -67,8 +67,6 @@ def verify_chain(*, progress: Callable[[int], None] | None = None) -> Verdict:
         last = entry
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and head.seq and (last is None or head.seq != last.seq or head.hash != last.hash):
-        problem = (
-            f"the head names entry number {head.seq}, the last entry is {last.seq if last else 'none'}"
-        )
+        problem = f"the head names entry number {head.seq}, the last entry is {last.seq if last else 'none'}"
         return Verdict(checked, Break(None, None, "", problem + " (entries removed from the end)"))
     return Verdict(checked, None)
