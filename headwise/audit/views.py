@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from headwise.accounts.access import ClientRequest, StaffRequest, client_required, owner_required
 from headwise.audit import selectors
@@ -22,6 +23,7 @@ ROLE_LABELS = {**dict(Role.choices)}
 
 
 @owner_required
+@require_GET
 def audit_page(request: StaffRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, practice=request.practice)
     entries = selectors.audit_entries_of(practice=request.practice, filters=form.filters())
@@ -67,6 +69,7 @@ CSV_HEADER = [
 
 
 @owner_required
+@require_GET
 def audit_export(request: StaffRequest) -> HttpResponse:
     """The filtered trail as CSV (UTC times, field names only); the export is itself an entry."""
     form = AuditFilterForm(request.GET or None, practice=request.practice)
@@ -108,6 +111,7 @@ def audit_export(request: StaffRequest) -> HttpResponse:
 
 
 @client_required
+@require_GET
 def my_record_views(request: ClientRequest) -> HttpResponse:
     entries = selectors.audit_reads_of_client(client=request.client)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
