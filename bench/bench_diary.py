@@ -337,7 +337,9 @@ def main() -> None:
                     call()
                 finally:
                     audit_reads.record_read = record_read
-                    post_create_historical_record.connect(audit_signals.on_history, dispatch_uid="audit-history")
+                    post_create_historical_record.connect(
+                        audit_signals.on_history, dispatch_uid="audit-history"
+                    )
 
             return run
 
@@ -402,6 +404,7 @@ def main() -> None:
 
         def p50(i: int) -> float:
             return statistics.median(rows[i][1][0])
+
         worker, master = worker_rss_mb()
         print(
             f"worker RSS after warm-up: {worker:.0f} MB (gunicorn worker serving the pages over "

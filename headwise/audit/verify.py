@@ -34,7 +34,7 @@ def entries() -> Iterator[AuditEntry]:
     return AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
 
 
-def verify_chain(*, progress: Callable[[int], None] | None = None) -> Verdict:
+def verify_chain(*, progress: Callable[[int], object] | None = None) -> Verdict:
     """Check every entry in order: its number follows the one before (none missing), its
     ``prev_hash`` is the hash of the one before, and its ``hash`` is that of its own content.
     Then the head must name the last entry (none removed from the end)."""
