@@ -53,7 +53,7 @@ def test_the_csv_export_is_itself_audited(world: PracticeWorld, as_owner: HttpCl
     before = AuditEntry.objects.count()
     response = as_owner.get("/practice/audit/export.csv", {"client": str(world.client.uuid)})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:3] == ["number", "at_utc", "who"]
     assert any(r[2] == world.practitioner_user.email and r[8] == str(world.client.uuid) for r in rows[1:])
     assert AuditEntry.objects.count() == before + 1
