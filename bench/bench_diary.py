@@ -363,7 +363,7 @@ def main() -> None:
             ),
             ("month chart (SVG)", page(f"/diary/month/{last_month:%Y-%m}/chart.svg"), None, None),
             ("client home /me/", page("/me/"), None, "/me/"),
-            ("attack save, audit off", audit_off(save), None, None),
+            ("attack save, audit off", audit_off(save), undo_save, None),
             ("staff month view (audited)", page(staff_month, as_staff), None, None),
             ("staff month view, audit off", audit_off(page(staff_month, as_staff)), None, None),
         ]
