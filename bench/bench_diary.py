@@ -11,6 +11,11 @@ request's environ and encodes the form, work a browser and gunicorn do) is print
 Baseline, measured in the same run: a bare authenticated view (``client_required``, returns
 "ok") added by this script through its own URLconf (the project's URLs plus one path).
 
+Audit: every run has the audit trail on, as production does (the attack save writes its
+``create`` entry through the history hook). Beside it, the save and a practitioner's view of the
+client's month (a staff read, logged) are timed with audit switched off for that one call, so the
+cost of the trail is a ratio measured in the same run (``audit on / off``).
+
 Targets: attack save p95 within 1.5x the bare view; month view p95 under 50 ms; worker RSS
 after warm-up under 150 MB.
 
@@ -303,12 +308,42 @@ def main() -> None:
                 client=client, started_at__gte=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
             ).delete()
 
-        def page(url: str) -> Callable[[], None]:
+        def page(url: str, as_: HttpClient | None = None) -> Callable[[], None]:
             def get() -> None:
-                response = http.get(url)
+                response = (as_ or http).get(url)
                 assert response.status_code == 200, (url, response.status_code)
 
             return get
+
+        # audit: a practitioner of the client's practice reads the month (a logged staff read);
+        # "audit off" runs one call with the history hook and the read rule switched off.
+        from simple_history.signals import post_create_historical_record
+
+        from headwise.audit import reads as audit_reads
+        from headwise.audit import signals as audit_signals
+        from headwise.audit.models import AuditEntry
+        from headwise.practice.models import Role
+
+        staff = f.MembershipFactory(practice=client.practice, role=Role.PRACTITIONER).user  # type: ignore[attr-defined]
+        as_staff = HttpClient()
+        as_staff.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+
+        def audit_off(call: Callable[[], None]) -> Callable[[], None]:
+            def run() -> None:
+                post_create_historical_record.disconnect(dispatch_uid="audit-history")
+                record_read = audit_reads.record_read
+                audit_reads.record_read = lambda request, response: None
+                try:
+                    call()
+                finally:
+                    audit_reads.record_read = record_read
+                    post_create_historical_record.connect(
+                        audit_signals.on_history, dispatch_uid="audit-history"
+                    )
+
+            return run
+
+        staff_month = f"/clients/{client.uuid}/diary/{last_month:%Y-%m}/"  # type: ignore[attr-defined]
 
         cases = [
             ("bare authenticated view (GET)", page("/bench/bare/"), None, "/bench/bare/"),
@@ -328,7 +363,11 @@ def main() -> None:
             ),
             ("month chart (SVG)", page(f"/diary/month/{last_month:%Y-%m}/chart.svg"), None, None),
             ("client home /me/", page("/me/"), None, "/me/"),
+            ("attack save, audit off", audit_off(save), undo_save, None),
+            ("staff month view (audited)", page(staff_month, as_staff), None, None),
+            ("staff month view, audit off", audit_off(page(staff_month, as_staff)), None, None),
         ]
+        audit_before = AuditEntry.objects.count()
         measured = timed_together([(call, after) for _, call, after, _ in cases])
         rows = [(name, times, url) for (name, _, _, url), times in zip(cases, measured, strict=True)]
         memory = rss_mb()
@@ -358,6 +397,14 @@ def main() -> None:
         save_ratio = percentile(rows[1][1][0], 0.95) / bare_p95
         whole_ratio = percentile(rows[1][1][1], 0.95) / percentile(rows[0][1][1], 0.95)
         month_p95 = percentile(rows[3][1][0], 0.95)
+        audit_written = AuditEntry.objects.count() - audit_before
+
+        def p95(i: int) -> float:
+            return percentile(rows[i][1][0], 0.95)
+
+        def p50(i: int) -> float:
+            return statistics.median(rows[i][1][0])
+
         worker, master = worker_rss_mb()
         print(
             f"worker RSS after warm-up: {worker:.0f} MB (gunicorn worker serving the pages over "
@@ -368,6 +415,12 @@ def main() -> None:
             f"{whole_ratio:.2f} for the whole test-client call"
         )
         print(f"month view p95: {month_p95:.1f} ms of server time (target < 50 ms)")
+        print(
+            f"audit ON for every row above ({audit_written} entries written in the timed rounds). "
+            f"attack save audit on/off: p50 {p50(1) / p50(7):.2f}, p95 {p95(1) / p95(7):.2f}; "
+            f"staff month view on/off: p50 {p50(8) / p50(9):.2f}, p95 {p95(8) / p95(9):.2f}; "
+            f"staff month view p95 {p95(8):.1f} ms"
+        )
     finally:
         connection.creation.destroy_test_db(db_name, verbosity=0)
 

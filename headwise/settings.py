@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "headwise.demo",
     # public: the practice's public page and its booking requests.
     "headwise.public",
+    # audit: the append-only, hash-chained trail of who saw and changed what (docs/audit.md)
+    "headwise.audit",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # audit: a staff member's read of a client's record is one audit entry (headwise/audit/reads.py)
+    "headwise.audit.reads.AuditReadsMiddleware",
 ]
 
 ROOT_URLCONF = "headwise.urls"

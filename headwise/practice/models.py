@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from headwise.accounts.models import validate_time_zone
+from headwise.common.history import record_history
 from headwise.common.limits import SHORT
 from headwise.common.models import PracticeScoped, Public
 
@@ -107,6 +108,8 @@ class Location(PracticeScoped, Public):
         help_text=_("The location's part of its public page's address; made from the name if empty."),
     )
 
+    history = record_history()
+
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
@@ -133,6 +136,8 @@ class Room(PracticeScoped, Public):
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = record_history()
+
     class Meta:
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
@@ -158,6 +163,8 @@ class Membership(PracticeScoped, Public):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = record_history()
 
     class Meta:
         verbose_name = _("membership")
@@ -265,6 +272,8 @@ class Practitioner(PracticeScoped, Public):
         Service, blank=True, related_name="practitioners", verbose_name=_("services offered")
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = record_history()
 
     class Meta:
         verbose_name = _("practitioner")
