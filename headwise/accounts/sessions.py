@@ -68,7 +68,9 @@ def touch(request: HttpRequest) -> None:
 @transaction.atomic
 def end_sessions(*, user: User) -> None:
     """Every session of ``user`` signed in before now is refused on its next request."""
-    type(user).objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    from headwise.accounts.models import User
+
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
 
 

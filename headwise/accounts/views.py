@@ -288,6 +288,9 @@ def practice_security(request: StaffRequest) -> HttpResponse:
         request.POST or None, initial={"require_two_factor": practice.require_two_factor}
     )
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["require_two_factor"] == practice.require_two_factor:
+            messages.info(request, _("Nothing changed."))
+            return redirect("web:practice_settings")
         practice_services.practice_security_update(
             practice=practice, require_two_factor=form.cleaned_data["require_two_factor"]
         )
