@@ -25,7 +25,9 @@ def signed_in(user_email: str) -> HttpClient:
     return http
 
 
-def test_it_signs_staff_out_after_30_idle_minutes(world: PracticeWorld, clock: time_machine.Coordinates) -> None:
+def test_it_signs_staff_out_after_30_idle_minutes(
+    world: PracticeWorld, clock: time_machine.Coordinates
+) -> None:
     http = login(world.practitioner_user)
     clock.shift(dt.timedelta(minutes=29))
     assert http.get("/staff/").status_code == 200  # used: the idle clock starts again
@@ -131,7 +133,9 @@ def test_deactivating_a_membership_ends_its_sessions_and_tokens_at_once(world: P
     assert bearer.get("/api/clients").status_code == 200
     owner = login(world.owner)
     membership = user.membership
-    assert owner.post(f"/practice/staff/{membership.uuid}/edit/", {"role": Role.PRACTITIONER}).status_code == 302
+    assert (
+        owner.post(f"/practice/staff/{membership.uuid}/edit/", {"role": Role.PRACTITIONER}).status_code == 302
+    )
     assert session.get("/staff/").status_code == 302
     assert bearer.get("/api/clients").status_code == 401
     # Reactivation does not bring the old session or token back.

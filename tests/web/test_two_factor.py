@@ -149,7 +149,9 @@ def test_it_asks_for_the_password_again_after_five_wrong_codes(world: PracticeWo
     assert http.get("/login/code/")["Location"] == "/login/"
 
 
-def test_it_switches_off_after_a_fresh_password(world: PracticeWorld, clock: time_machine.Coordinates) -> None:
+def test_it_switches_off_after_a_fresh_password(
+    world: PracticeWorld, clock: time_machine.Coordinates
+) -> None:
     user = world.practitioner_user
     enrol(user)
     http = login(user)
@@ -218,7 +220,9 @@ def test_a_required_staff_member_with_an_authenticator_gives_the_code_first(
 
 
 def test_front_desk_and_practitioners_cannot_change_the_practice_rule(world: PracticeWorld) -> None:
-    assert login(world.front_desk).post("/practice/security/", {"require_two_factor": "on"}).status_code == 403
+    assert (
+        login(world.front_desk).post("/practice/security/", {"require_two_factor": "on"}).status_code == 403
+    )
     assert login(world.practitioner_user).get("/practice/security/").status_code == 403
     world.practice.refresh_from_db()
     assert world.practice.require_two_factor is False
