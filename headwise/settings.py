@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "headwise.outcomes",
     "headwise.web",
     "headwise.demo",
+    # audit: the append-only, hash-chained trail of who saw and changed what (docs/audit.md)
+    "headwise.audit",
 ]
 
 MIDDLEWARE = [
