@@ -48,6 +48,8 @@ PUBLIC_WEB = {
     # signin: acts only on the caller's own sessions (no ids, no practice data), and would sign
     # the walking visitor out half-way through the walk. tests/web/test_signin_sessions.py.
     "settings/sign-out-everywhere/",
+    # signin: revokes the caller's own API tokens only (the walker's own "walk" token included).
+    "settings/tokens/revoke-all/",
 }
 # Django's admin is for site administrators (User.is_staff); practice users are refused by it.
 SKIP_PREFIXES = ("admin/",)

@@ -238,6 +238,8 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if _required_for(request):
         messages.error(request, _("Your practice requires two-step sign-in, so it cannot be switched off."))
         return redirect("accounts:two_factor")
+    if not two_factor.is_enrolled(user):
+        return redirect("accounts:two_factor")
     two_factor.disable(user=user)
     record(request, AuditAction.TWO_FACTOR_DISABLE, user=user)
     messages.success(request, _("Two-step sign-in is off. Your backup codes no longer work."))
@@ -265,7 +267,8 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 def tokens_revoke_all(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     count = sessions.revoke_tokens(user=user)
-    record(request, AuditAction.TOKEN_REVOKE, user=user, detail={"all": True, "count": count})
+    if count:
+        record(request, AuditAction.TOKEN_REVOKE, user=user, detail={"all": True, "count": count})
     messages.success(request, _("All your API tokens are revoked; scripts using them stop working now."))
     return redirect("web:preferences")
 
