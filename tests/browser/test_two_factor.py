@@ -75,3 +75,27 @@ def test_it_sets_up_two_step_sign_in_and_signs_in_with_a_code(
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{live_server.url}/staff/")
     assert world.client.family_name in page.locator("main").inner_text()
+    page.goto(f"{live_server.url}/settings/")
+    assert page.get_by_role("link", name="on").is_visible()
+    check_both_themes(page, "settings")
+    screenshot(page, "settings-signing-in-390")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lockout_page_leads_to_a_password_reset(
+    page: Any, live_server: Any, world: PracticeWorld
+) -> None:
+    for _ in range(5):
+        sign_in(page, live_server, world.client_user.email, "not-the-password")
+    page.wait_for_selector("text=Too many attempts")
+    check_both_themes(page, "lockout")
+    screenshot(page, "lockout-390")
+    page.get_by_role("link", name="Reset your password").click()
+    page.wait_for_url("**/password-reset/")
+    check_both_themes(page, "reset form")
+    page.get_by_label("E-mail").fill(world.client_user.email)
+    page.get_by_role("button", name="Send the link").click()
+    page.wait_for_url("**/password-reset/sent/")
+    assert "Check your e-mail" in page.locator("main").inner_text()
+    check_both_themes(page, "reset sent")
+    screenshot(page, "password-reset-sent-390")
