@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -70,20 +70,35 @@ def reauth_url(next_url: str) -> str:
     return f"{reverse('accounts:reauth')}?{urlencode({'next': next_url})}"
 
 
-def require_fresh_auth(max_age_minutes: int | None = None) -> Callable[[F], F]:
+@overload
+def require_fresh_auth(max_age_minutes: F) -> F: ...
+
+
+@overload
+def require_fresh_auth(max_age_minutes: int | None = None) -> Callable[[F], F]: ...
+
+
+def require_fresh_auth(max_age_minutes: Any = None) -> Any:
     """Guard a view: an authentication older than ``max_age_minutes`` asks for it again.
+
+    Use as ``@require_fresh_auth()`` or ``@require_fresh_auth(max_age_minutes=5)``; a bare
+    ``@require_fresh_auth`` works too (the default age, ``HEADWISE_FRESH_AUTH_MINUTES``).
 
     Anonymous visitors go to the sign-in page. A stale POST is not carried out: the user
     re-authenticates and comes back to the page (a GET), where they submit again. HTMX requests
     get an ``HX-Redirect`` so the whole page moves, not a fragment.
     """
 
+    if callable(max_age_minutes):
+        return require_fresh_auth(None)(max_age_minutes)
+    minutes: int | None = max_age_minutes
+
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if is_fresh(request, max_age_minutes):
+            if is_fresh(request, minutes):
                 return view(request, *args, **kwargs)
             target = reauth_url(request.get_full_path())
             if request.headers.get("HX-Request"):

@@ -90,3 +90,31 @@ def test_it_refuses_a_stale_session_a_new_api_token(
     response = http.post("/api/tokens", {"name": "script"}, content_type="application/json")
     assert response.status_code == 403
     assert "Confirm your password" in response.json()["detail"]
+
+
+def test_the_decorator_works_bare_and_with_an_age(
+    world: PracticeWorld, clock: time_machine.Coordinates
+) -> None:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from headwise.accounts.fresh import mark_fresh, require_fresh_auth
+
+    @require_fresh_auth
+    def bare(request: object) -> HttpResponse:
+        return HttpResponse("ok")
+
+    @require_fresh_auth(max_age_minutes=2)
+    def short(request: object) -> HttpResponse:
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/guarded/")
+    request.user = world.owner
+    request.session = {}  # type: ignore[assignment]
+    mark_fresh(request)
+    assert bare(request).status_code == 200
+    clock.shift(dt.timedelta(minutes=3))
+    assert bare(request).status_code == 200
+    refused = short(request)
+    assert refused.status_code == 302
+    assert refused["Location"] == "/reauth/?next=%2Fguarded%2F"
