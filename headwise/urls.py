@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("headwise.care.urls_online")),  # public: online booking by clients
     path("practice/availability/", include("headwise.practice.urls_availability")),  # avail
     path("", include("headwise.audit.urls")),  # audit: the owner's trail, a client's "who viewed"
+    path("", include("headwise.accounts.urls")),  # signin
     path("", include("headwise.web.urls")),
 ]

@@ -42,8 +42,19 @@ PUBLIC_WEB = {
     # (they show the practice's name, its practitioners and services by design, never a client).
     "p/<slug:practice_slug>/<slug:location_slug>/",
     "p/<slug:practice_slug>/<slug:location_slug>/thanks/",
+    # signin: the code step comes before a session exists; password reset is for people who
+    # cannot sign in, answers the same for every address, and its link carries its own token.
+    "login/code/",
+    "password-reset/",
+    "password-reset/sent/",
+    "password-reset/<uidb64>/<token>/",
+    "password-reset/done/",
+    # signin: acts only on the caller's own sessions (no ids, no practice data), and would sign
+    # the walking visitor out half-way through the walk. tests/web/test_signin_sessions.py.
+    "settings/sign-out-everywhere/",
+    # signin: revokes the caller's own API tokens only (the walker's own "walk" token included).
+    "settings/tokens/revoke-all/",
 }
-PUBLIC_WEB = {"login/", "logout/", ""}
 # A calendar app fetches the practitioner's feed without a session: its secret is the key, and
 # tests/care/test_calendars.py shows an unknown or revoked one is 404 and reveals nothing.
 PUBLIC_WEB |= {"calendar/feed/<str:token>.ics"}

@@ -41,6 +41,11 @@ class Practice(Public):
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(168)],
     )
+    require_two_factor = models.BooleanField(
+        _("require two-step sign-in for all staff"),
+        default=False,
+        help_text=_("Staff without an authenticator app are sent to set one up before anything else."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # public: the public page's address and the online booking of existing clients.
     slug = models.SlugField(

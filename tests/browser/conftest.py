@@ -36,6 +36,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def urlconf_loaded() -> None:
+    """Import every view (statsmodels, SciPy …) before the first page, not inside its 10 s timeout.
+
+    On a loaded CI machine the live server's first request spent ~10 s importing the URLconf,
+    and the session's first browser test timed out on its first ``goto``.
+    """
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
