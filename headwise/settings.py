@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     # Swagger UI's files for /api/docs, served from here rather than a CDN (works offline).
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -105,6 +108,8 @@ INSTALLED_APPS = [
     "headwise.outcomes",
     "headwise.web",
     "headwise.demo",
+    # audit: the append-only, hash-chained trail of who saw and changed what (docs/audit.md)
+    "headwise.audit",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +123,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "headwise.accounts.middleware.ActivateUserMiddleware",
+    "headwise.accounts.middleware.SignInPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "headwise.clients.middleware.ProcessingConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -191,14 +198,38 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: lock an e-mail + address pair out after repeated failures.
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+# django-axes: lock out after repeated failures (signin: three patterns, docs/sign-in.md).
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Axes counts each combination and compares the largest count with the limit; the limit is a
+# callable (headwise.accounts.throttle) that gives each pattern its own threshold.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_FAILURE_LIMIT = "headwise.accounts.throttle.failure_limit"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
+
+# --- signin: two-step sign-in, fresh authentication, idle logout, throttling (docs/sign-in.md)
+#: One e-mail from one address (the old axes rule).
+HEADWISE_LOCK_PAIR_FAILURES = envint("AXES_FAILURE_LIMIT", 5)
+#: One address trying many accounts.
+HEADWISE_LOCK_ADDRESS_FAILURES = envint("HEADWISE_LOCK_ADDRESS_FAILURES", 20)
+#: Many addresses trying one account; not applied from an address that signed in to it before.
+HEADWISE_LOCK_ACCOUNT_FAILURES = envint("HEADWISE_LOCK_ACCOUNT_FAILURES", 10)
+#: How long an address stays "known" to an account after a successful sign-in (days).
+HEADWISE_KNOWN_ADDRESS_DAYS = envint("HEADWISE_KNOWN_ADDRESS_DAYS", 90)
+#: Idle logout: staff after 30 minutes, clients after 7 days (docs/sign-in.md says why).
+HEADWISE_STAFF_IDLE_MINUTES = envint("HEADWISE_STAFF_IDLE_MINUTES", 30)
+HEADWISE_CLIENT_IDLE_MINUTES = envint("HEADWISE_CLIENT_IDLE_MINUTES", 7 * 24 * 60)
+#: The last-seen stamp is written at most this often (seconds), not on every request.
+HEADWISE_SEEN_EVERY_SECONDS = 60
+#: Security settings ask for the password (and code) again when the last one is older.
+HEADWISE_FRESH_AUTH_MINUTES = envint("HEADWISE_FRESH_AUTH_MINUTES", 10)
+#: Between the password and the code of a two-step sign-in (seconds).
+HEADWISE_TWO_STEP_SECONDS = 300
+OTP_TOTP_ISSUER = "Headwise"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # an e-mailed reset link works for one hour
+# --- end signin
 
 LANGUAGE_CODE = "en"
 # Only languages with a complete catalogue are offered (headwise/locale/).

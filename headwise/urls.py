@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("headwise.clients.urls_intake")),
     path("", include("headwise.care.urls_sessions")),
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
+    path("", include("headwise.accounts.urls")),  # signin
     path("", include("headwise.web.urls")),
 ]

@@ -9,8 +9,10 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 from ninja.responses import Status
 
+from headwise.accounts import fresh
 from headwise.accounts.access import HeadwiseRequest
 from headwise.accounts.models import ApiToken
 from headwise.common.api_access import responses
@@ -72,6 +74,12 @@ def tokens_list(request: HeadwiseRequest) -> list[ApiToken]:
 
 @router.post("/tokens", response=responses(TokenCreated, 201), summary="Create a personal access token")
 def token_create(request: HeadwiseRequest, payload: TokenIn) -> Status[Any]:
+    """A new token needs a recent sign-in in the browser (password, and code if enrolled).
+
+    A token cannot make more tokens: revoking a leaked one must be the end of it.
+    """
+    if not fresh.is_fresh(request):
+        raise HttpError(403, "Confirm your password in the browser first (/reauth/), then create the token")
     expires = timezone.now() + dt.timedelta(days=payload.expires_in_days) if payload.expires_in_days else None
     token, secret = ApiToken.issue(user=request.user, name=payload.name, expires_at=expires)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": secret})

@@ -59,6 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("May use the technical admin site. Not the same as practice staff."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    #: Raised by "sign out everywhere" and when access ends: every session signed in before
+    #: the change carries an older hash and is refused on its next request (docs/sign-in.md).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -76,6 +79,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.email.strip().lower()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash, with the session epoch mixed in once it was ever raised.
+
+        At epoch 0 the hash is Django's own, so sessions from before the field existed stay
+        valid; a password change still ends every other session, as in Django.
+        """
+        from django.utils.crypto import salted_hmac
+
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password if not self.session_epoch else f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

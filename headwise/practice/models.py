@@ -31,6 +31,11 @@ class Practice(Public):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("A client back after this long without a session or screen is screened again."),
     )
+    require_two_factor = models.BooleanField(
+        _("require two-step sign-in for all staff"),
+        default=False,
+        help_text=_("Staff without an authenticator app are sent to set one up before anything else."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -130,6 +130,22 @@ def membership_update(
     if owners == [membership.pk] and not still_owner:
         field = "role" if role is not None and role != Role.OWNER else "is_active"
         raise ValidationError({field: _("The practice needs at least one active owner.")})
+    was_active = Membership.objects.filter(pk=membership.pk, is_active=True).exists()
     membership.full_clean()
     membership.save(update_fields=["role", "is_active"])
+    if was_active and not membership.is_active:
+        # Access ends now, not on the next sign-in: sessions and API tokens both stop working,
+        # and reactivating later does not bring them back.
+        from headwise.accounts.sessions import end_access
+
+        end_access(user=membership.user)
     return membership
+
+
+@transaction.atomic
+def practice_security_update(*, practice: Practice, require_two_factor: bool) -> Practice:
+    """The owner's sign-in rule for all staff of the practice."""
+    practice.require_two_factor = require_two_factor
+    practice.full_clean()
+    practice.save(update_fields=["require_two_factor"])
+    return practice

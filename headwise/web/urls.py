@@ -1,21 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from headwise.accounts.views import SignInView
 from headwise.diary import staff_views
 from headwise.web import views
-from headwise.web.forms import LoginForm
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # Step one of signing in; step two (the code) is accounts:login_code.
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", views.preferences, name="preferences"),
     path("staff/", views.staff_home, name="staff_home"),

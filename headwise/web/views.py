@@ -25,6 +25,7 @@ from headwise.accounts.access import (
     staff_required,
 )
 from headwise.accounts.forms import PreferencesForm
+from headwise.accounts.views import security_context
 from headwise.care.models import Appointment
 from headwise.clients import selectors as client_selectors
 from headwise.clients import services as client_services
@@ -64,7 +65,7 @@ def preferences(request: HeadwiseRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your preferences are saved."))
         return redirect("web:preferences")
-    context: dict[str, object] = {"form": form}
+    context: dict[str, object] = {"form": form, **security_context(request)}
     if request.client is not None:
         context["consents"] = client_selectors.consents_of(client=request.client)
     return render(request, "web/preferences.html", context, status=422 if form.errors else 200)
