@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "headwise.care",
     "headwise.diary",
     "headwise.outcomes",
+    "headwise.privacy",
     "headwise.web",
     "headwise.demo",
     # audit: the append-only, hash-chained trail of who saw and changed what (docs/audit.md)

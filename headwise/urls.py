@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("headwise.care.urls_sessions")),
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
     path("", include("headwise.accounts.urls")),  # signin
+    path("", include("headwise.privacy.urls")),
     path("", include("headwise.web.urls")),
 ]
