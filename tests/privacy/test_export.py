@@ -101,3 +101,18 @@ def test_the_export_follows_the_session_notes_rule(world: PracticeWorld) -> None
         assert len(listed) == expected
         assert (str(theirs.uuid) in listed) is (expected == 2)
     assert SessionRecord.objects.filter(client=world.client).count() == 2
+
+
+def test_a_client_who_withdrew_consent_still_exports_and_asks_for_erasure(world: PracticeWorld) -> None:
+    from headwise.clients.models import Consent
+    from headwise.clients.selectors import may_process
+    from headwise.privacy.models import ErasureRequest
+
+    http = login(world.client_user)
+    http.post("/intake/consent/", {"agree_data": "on", "typed_name": "AlphaClient Own"})
+    consent = Consent.objects.get(client=world.client, text__kind="data")
+    http.post(f"/settings/consents/{consent.uuid}/withdraw/")
+    assert not may_process(client=world.client)
+    assert http.get("/me/privacy/export.zip").status_code == 200
+    assert http.post("/me/privacy/erasure/").status_code == 302
+    assert ErasureRequest.objects.filter(client=world.client).exists()
