@@ -70,6 +70,7 @@ def test_the_clients_pages_raise_no_policy_violation(browser: Any, live_server: 
         "/diary/month/",
         "/diary/reminders/",
         "/settings/",
+        "/me/privacy/",
     ]
     problems = _browse(browser, live_server, world.client_user.email, "/me/", paths)
     assert not problems, "\n".join(problems)
@@ -90,6 +91,8 @@ def test_the_staff_pages_raise_no_policy_violation(browser: Any, live_server: An
         f"/clients/{c}/sessions/new/",
         "/practice/",
         "/practice/cohort/",
+        "/practice/privacy/",
+        f"/clients/{c}/privacy/",
         "/api/docs",
     ]
     problems = _browse(browser, live_server, world.owner.email, "/staff/", paths)
