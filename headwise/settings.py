@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # audit: a staff member's read of a client's record is one audit entry (headwise/audit/reads.py)
+    "headwise.audit.reads.AuditReadsMiddleware",
 ]
 
 ROOT_URLCONF = "headwise.urls"

@@ -18,5 +18,6 @@ urlpatterns = [
     path("practice/cohort/", include("headwise.outcomes.urls_cohort")),
     path("", include("headwise.accounts.urls")),  # signin
     path("", include("headwise.privacy.urls")),
+    path("", include("headwise.audit.urls")),  # audit: the owner's trail, a client's "who viewed"
     path("", include("headwise.web.urls")),
 ]

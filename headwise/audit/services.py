@@ -25,6 +25,9 @@ from django.utils import timezone
 
 from headwise.audit.models import GENESIS, AuditAction, AuditEntry, AuditHead
 
+#: Actions that read: a request that records one of these itself is not logged again as a read.
+READS = frozenset({AuditAction.VIEW, AuditAction.PRINT, AuditAction.EXPORT})
+
 #: Detail values are short words and numbers, never free text or health data.
 DETAIL_MAX_CHARS = 500
 
@@ -110,6 +113,7 @@ def audit_record(
     client: Any = None,
     fields: Iterable[str] = (),
     detail: Mapping[str, Any] | None = None,
+    object_ref: tuple[str, str] | None = None,
 ) -> AuditEntry:
     """Append one entry to the audit trail and return it.
 
@@ -133,6 +137,8 @@ def audit_record(
         For a change: the NAMES of the fields changed.
     detail
         A short mapping of words and numbers (never health data), e.g. ``{"format": "csv"}``.
+    object_ref
+        ``(type, id)`` of the record when the caller has its id but not the object.
     """
     if action not in AuditAction.values:
         raise ValueError(f"action: {action!r} is not an audit action")
@@ -146,7 +152,7 @@ def audit_record(
     if practice is None and obj is not None and getattr(obj, "practice_id", None) is not None:
         practice = obj.practice_id  # type: ignore[attr-defined]
     client_uuid = _client_uuid_of(obj) if client is None else getattr(client, "uuid", client)
-    object_type, object_id = _object_ref(obj)
+    object_type, object_id = object_ref if object_ref is not None else _object_ref(obj)
     detail_dict = dict(detail or {})
     if len(repr(detail_dict)) > DETAIL_MAX_CHARS:
         raise ValueError(f"detail: at most {DETAIL_MAX_CHARS} characters, got {len(repr(detail_dict))}")
@@ -175,4 +181,8 @@ def audit_record(
         entry.hash = entry.compute_hash()
         entry.save()
         AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    if request is not None and action in READS:
+        from headwise.audit.reads import mark_audited  # the middleware then adds no second entry
+
+        mark_audited(request)
     return entry

@@ -74,6 +74,8 @@ class PlanPhase(PracticeScoped, Public):
     interval_days_max = models.PositiveSmallIntegerField(_("sessions every (days, to)"))
     notes = bounded_text(_("notes"), blank=True)
 
+    history = record_history()
+
     class Meta:
         verbose_name = _("plan phase")
         verbose_name_plural = _("plan phases")

@@ -201,6 +201,8 @@ class Consent(PracticeScoped, Public):
         help_text=_("The staff member at the desk; empty when the client accepted online themself."),
     )
 
+    history = record_history()
+
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")

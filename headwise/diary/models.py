@@ -402,6 +402,8 @@ class TriggerExposure(PracticeScoped, Public, Audited):
     #: Sent by the app: a retried request with the same id is the same exposure.
     request_id = models.UUIDField(_("submission id"), null=True, blank=True)
 
+    history = record_history()
+
     class Meta:
         verbose_name = _("trigger exposure")
         verbose_name_plural = _("trigger exposures")

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from headwise.common.history import record_history
 from headwise.common.models import Audited, PracticeScoped, Public
 
 
@@ -25,6 +26,8 @@ class QuestionnaireResponse(PracticeScoped, Public, Audited):
     band = models.CharField(_("band"), max_length=40, blank=True)
     #: Sent by the app: a retried request with the same id is the same response.
     request_id = models.UUIDField(_("submission id"), null=True, blank=True)
+
+    history = record_history()
 
     class Meta:
         verbose_name = _("questionnaire response")

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from headwise.accounts.models import validate_time_zone
+from headwise.common.history import record_history
 from headwise.common.models import PracticeScoped, Public
 
 
@@ -77,6 +78,8 @@ class Location(PracticeScoped, Public):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = record_history()
+
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
@@ -93,6 +96,8 @@ class Room(PracticeScoped, Public):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = record_history()
 
     class Meta:
         verbose_name = _("room")
@@ -119,6 +124,8 @@ class Membership(PracticeScoped, Public):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = record_history()
 
     class Meta:
         verbose_name = _("membership")
@@ -162,6 +169,8 @@ class Practitioner(PracticeScoped, Public):
     credentials = models.CharField(_("training and registration"), max_length=300, blank=True)
     locations = models.ManyToManyField(Location, related_name="practitioners", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = record_history()
 
     class Meta:
         verbose_name = _("practitioner")

@@ -99,3 +99,35 @@ def test_postgresql_refuses_even_raw_sql_changes(world: PracticeWorld) -> None:
         ):
             cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "view"
+
+
+def test_a_change_records_the_names_of_the_fields_changed(world: PracticeWorld) -> None:
+    attack = world.records["attack"]
+    start = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    attack.peak_intensity = 3 if attack.peak_intensity != 3 else 2
+    attack.save()
+    [entry] = AuditEntry.objects.filter(seq__gt=start)
+    assert entry.action == "change"
+    assert entry.fields == ["peak_intensity"]
+    assert entry.client == world.client.uuid
+    assert str(attack.peak_intensity) not in str(entry.detail)  # names only, never values
+
+
+def test_a_role_change_and_a_token_are_recorded(world: PracticeWorld) -> None:
+    from django.utils import timezone
+
+    from headwise.accounts.models import ApiToken
+
+    start = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    membership = world.front_desk.membership
+    membership.role = "practitioner"
+    membership.save()
+    token, _secret = ApiToken.issue(user=world.owner, name="script")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    actions = [(e.action, e.practice_id) for e in AuditEntry.objects.filter(seq__gt=start).order_by("seq")]
+    assert actions == [
+        ("role_change", world.practice.pk),
+        ("token_issue", world.practice.pk),
+        ("token_revoke", world.practice.pk),
+    ]
