@@ -34,7 +34,23 @@ from headwise.api import api
 from tests.conftest import PracticeWorld, login
 
 # Routes anyone may reach, or that hold no practice data at all.
-PUBLIC_WEB = {"login/", "logout/", ""}
+PUBLIC_WEB = {
+    "login/",
+    "logout/",
+    "",
+    # signin: the code step comes before a session exists; password reset is for people who
+    # cannot sign in, answers the same for every address, and its link carries its own token.
+    "login/code/",
+    "password-reset/",
+    "password-reset/sent/",
+    "password-reset/<uidb64>/<token>/",
+    "password-reset/done/",
+    # signin: acts only on the caller's own sessions (no ids, no practice data), and would sign
+    # the walking visitor out half-way through the walk. tests/web/test_signin_sessions.py.
+    "settings/sign-out-everywhere/",
+    # signin: revokes the caller's own API tokens only (the walker's own "walk" token included).
+    "settings/tokens/revoke-all/",
+}
 # Django's admin is for site administrators (User.is_staff); practice users are refused by it.
 SKIP_PREFIXES = ("admin/",)
 

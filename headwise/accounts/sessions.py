@@ -7,7 +7,7 @@ membership service.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -68,7 +68,9 @@ def touch(request: HttpRequest) -> None:
 @transaction.atomic
 def end_sessions(*, user: User) -> None:
     """Every session of ``user`` signed in before now is refused on its next request."""
-    type(user).objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    from headwise.accounts.models import User
+
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
 
 
@@ -80,7 +82,15 @@ def revoke_tokens(*, user: User) -> int:
 
 
 @transaction.atomic
-def end_access(*, user: User) -> None:
-    """Sessions and tokens end at once (membership deactivated, access withdrawn)."""
+def end_access(*, user: User, reason: str, practice: Any = None) -> None:
+    """Sessions and tokens end at once (membership deactivated, access withdrawn).
+
+    The audit entry names the user whose access ended as its record; the change that caused
+    it (the membership's) has its own entry with its author.
+    """
+    from headwise.accounts.record import AuditAction, record
+
     end_sessions(user=user)
-    revoke_tokens(user=user)
+    count = revoke_tokens(user=user)
+    detail = {"reason": reason, "tokens_revoked": count}
+    record(None, AuditAction.SESSIONS_ENDED, user=None, obj=user, practice=practice, detail=detail)

@@ -14,6 +14,7 @@ keeping the old key in ``SECRET_KEY_FALLBACKS`` invalidates the backup codes (no
 from __future__ import annotations
 
 import base64
+import io
 import secrets
 from typing import TYPE_CHECKING
 
@@ -88,7 +89,10 @@ def manual_key(device: TOTPDevice) -> str:
 def qr_svg(device: TOTPDevice) -> str:
     """The QR code of the provisioning address as an SVG document (segno)."""
     qr = segno.make(provisioning_uri(device), error="m")
-    return str(qr.svg_inline(scale=5, border=2, dark="#000", light="#fff", omitsize=False))
+    out = io.BytesIO()
+    # A standalone file (with its namespace), not svg_inline's fragment: it is served as an <img>.
+    qr.save(out, kind="svg", scale=5, border=2, dark="#000", light="#fff", xmldecl=False)
+    return out.getvalue().decode()
 
 
 def verify_code(user: User, code: str, *, allow_backup: bool = True) -> Device | None:

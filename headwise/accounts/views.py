@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from headwise.accounts import fresh, sessions, two_factor
 from headwise.accounts.access import HeadwiseRequest, StaffRequest, owner_required, user_of
@@ -29,7 +30,7 @@ from headwise.accounts.forms import (
     ReauthForm,
 )
 from headwise.accounts.models import ApiToken, User
-from headwise.accounts.record import record
+from headwise.accounts.record import AuditAction, record
 from headwise.practice import services as practice_services
 from headwise.web.forms import LoginForm
 
@@ -108,9 +109,11 @@ def login_code(request: HttpRequest) -> HttpResponse:
             else:
                 fresh.mark_fresh(request)
             two_factor.mark_verified(request, form.device)
-            record(request, "sign_in.second_factor", user=user, detail=type(form.device).__name__)
+            if isinstance(form.device, StaticDevice):
+                left = two_factor.backup_codes_left(user)
+                record(request, AuditAction.TWO_FACTOR_BACKUP_USED, user=user, detail={"left": left})
             return redirect(next_url)
-        record(request, "sign_in.second_factor_failed", user=user)
+        record(request, AuditAction.TWO_FACTOR_FAILED, user=user)
         if pending is not None:
             pending["tries"] = int(pending.get("tries", 0)) + 1
             if pending["tries"] >= CODE_TRIES:
@@ -179,7 +182,7 @@ def two_factor_setup(request: HeadwiseRequest) -> HttpResponse:
             confirmed = two_factor.totp_device(user)
             if confirmed is not None:
                 two_factor.mark_verified(request, confirmed)
-            record(request, "two_factor.enabled", user=user)
+            record(request, AuditAction.TWO_FACTOR_ENABLE, user=user)
             request.session[NEW_CODES] = codes
             return redirect("accounts:backup_codes")
         form.add_error("code", _("That code is not right. Check the app's clock and try the next one."))
@@ -223,7 +226,7 @@ def backup_codes_new(request: HttpRequest) -> HttpResponse:
     if not two_factor.is_enrolled(user):
         return redirect("accounts:two_factor")
     request.session[NEW_CODES] = two_factor.replace_backup_codes(user=user)
-    record(request, "two_factor.backup_codes_replaced", user=user)
+    record(request, AuditAction.TWO_FACTOR_ENABLE, user=user, detail={"backup_codes": "replaced"})
     return redirect("accounts:backup_codes")
 
 
@@ -235,8 +238,10 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if _required_for(request):
         messages.error(request, _("Your practice requires two-step sign-in, so it cannot be switched off."))
         return redirect("accounts:two_factor")
+    if not two_factor.is_enrolled(user):
+        return redirect("accounts:two_factor")
     two_factor.disable(user=user)
-    record(request, "two_factor.disabled", user=user)
+    record(request, AuditAction.TWO_FACTOR_DISABLE, user=user)
     messages.success(request, _("Two-step sign-in is off. Your backup codes no longer work."))
     return redirect("accounts:two_factor")
 
@@ -249,7 +254,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     """End every session of this user, this one included."""
     user = user_of(request)
-    record(request, "sign_out.everywhere", user=user)
+    record(request, AuditAction.SESSIONS_ENDED, user=user, detail={"by": "self"})
     sessions.end_sessions(user=user)
     logout(request)
     messages.success(request, _("You are signed out on every device. Sign in again to continue here."))
@@ -262,7 +267,8 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 def tokens_revoke_all(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     count = sessions.revoke_tokens(user=user)
-    record(request, "token.revoke_all", user=user, detail=str(count))
+    if count:
+        record(request, AuditAction.TOKEN_REVOKE, user=user, detail={"all": True, "count": count})
     messages.success(request, _("All your API tokens are revoked; scripts using them stop working now."))
     return redirect("web:preferences")
 
@@ -288,14 +294,19 @@ def practice_security(request: StaffRequest) -> HttpResponse:
         request.POST or None, initial={"require_two_factor": practice.require_two_factor}
     )
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["require_two_factor"] == practice.require_two_factor:
+            messages.info(request, _("Nothing changed."))
+            return redirect("web:practice_settings")
         practice_services.practice_security_update(
             practice=practice, require_two_factor=form.cleaned_data["require_two_factor"]
         )
         record(
             request,
-            "practice.security_changed",
+            AuditAction.CHANGE,
             user=request.user,
-            detail=f"require_two_factor={form.cleaned_data['require_two_factor']}",
+            obj=practice,
+            fields=["require_two_factor"],
+            detail={"require_two_factor": form.cleaned_data["require_two_factor"]},
         )
         messages.success(request, _("Security settings saved."))
         return redirect("web:practice_settings")
@@ -316,7 +327,8 @@ class ResetRequestView(auth_views.PasswordResetView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         form.save(request=self.request)
-        record(self.request, "password_reset.requested", user=None, detail="")
+        # Nothing about the address typed: the trail must not reveal whether it has an account.
+        record(self.request, AuditAction.PASSWORD_RESET_REQUEST, user=None)
         return redirect(self.success_url)
 
 
@@ -337,7 +349,7 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
 
         reset(username=user.email)
         sessions.end_sessions(user=user)
-        record(self.request, "password_reset.completed", user=user)
+        record(self.request, AuditAction.PASSWORD_RESET_DONE, user=user)
         return response
 
 

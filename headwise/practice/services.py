@@ -138,7 +138,7 @@ def membership_update(
         # and reactivating later does not bring them back.
         from headwise.accounts.sessions import end_access
 
-        end_access(user=membership.user)
+        end_access(user=membership.user, reason="membership_deactivated", practice=membership.practice)
     return membership
 
 
