@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
+from headwise.accounts.access import readable_sessions, require_session_notes
 from headwise.care import selectors, services
 from headwise.care.models import (
     Addendum,
@@ -48,7 +49,6 @@ from headwise.care.schemas import (
     TechniqueOut,
     TechniquePatch,
 )
-from headwise.accounts.access import readable_sessions, require_session_notes
 from headwise.common.api_access import (
     changes,
     client_for,
@@ -181,7 +181,9 @@ def appointment_update(
 )
 @paged
 def sessions_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[SessionRecord]:
-    return readable_sessions(request, selectors.sessions_of_client(client=clinical_client_for(request, client_id)))
+    return readable_sessions(
+        request, selectors.sessions_of_client(client=clinical_client_for(request, client_id))
+    )
 
 
 @router.post(

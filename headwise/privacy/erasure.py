@@ -46,7 +46,9 @@ def _live_models() -> list[type[models.Model]]:
     ]
 
 
-def _links(model: type[models.Model], user_model: type[models.Model]) -> Iterable[tuple[str, type[models.Model]]]:
+def _links(
+    model: type[models.Model], user_model: type[models.Model]
+) -> Iterable[tuple[str, type[models.Model]]]:
     """(column, target model) of each foreign key worth following from ``model``'s rows.
 
     Keys to the user model are followed only when named ``user`` (a token's, a device's owner):
@@ -58,7 +60,7 @@ def _links(model: type[models.Model], user_model: type[models.Model]) -> Iterabl
             continue
         if target is user_model and field.name != "user":
             continue
-        yield field.attname, target  # type: ignore[misc]
+        yield field.attname, target
 
 
 def owned_rows(client: Any) -> dict[type[models.Model], set[Any]]:
@@ -79,12 +81,16 @@ def owned_rows(client: Any) -> dict[type[models.Model], set[Any]]:
                 wanted = found.get(target)
                 if not wanted:
                     continue
-                pks = set(model._base_manager.filter(**{f"{column}__in": wanted}).values_list("pk", flat=True))
+                pks = set(
+                    model._base_manager.filter(**{f"{column}__in": wanted}).values_list("pk", flat=True)
+                )
                 history = histories[model]
                 if history is not None and any(f.attname == column for f in history._meta.concrete_fields):
                     pk_name = model._meta.pk.attname
                     pks |= set(
-                        history._base_manager.filter(**{f"{column}__in": wanted}).values_list(pk_name, flat=True)
+                        history._base_manager.filter(**{f"{column}__in": wanted}).values_list(
+                            pk_name, flat=True
+                        )
                     )
                 have = found.setdefault(model, set())
                 if not pks <= have:
@@ -168,11 +174,11 @@ def anonymise(client: Any) -> dict[str, int]:
     counts = {m._meta.label: len(pks) for m, pks in found.items()}
     # Rows that only identify (a login, its tokens and devices, signed consents, e-mailed links).
     for model in list(found):
-        if model in (Consent, IntakeLink) or any(
+        identifying = model in (Consent, IntakeLink) or any(
             f.name == "user" and f.related_model is User for f in model._meta.concrete_fields
-        ):
-            if model is not Client:
-                model._base_manager.filter(pk__in=found.pop(model)).delete()
+        )
+        if identifying and model is not Client:
+            model._base_manager.filter(pk__in=found.pop(model)).delete()
     born = client.date_of_birth
     # update(), not save(): no new historical row is written with the old values.
     Client._base_manager.filter(pk=client.pk).update(

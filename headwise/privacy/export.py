@@ -79,8 +79,14 @@ def diary_document(client: Any) -> dict[str, Any]:
     first = [
         d
         for d in (
-            DailyCheckIn.objects.filter(client=client).order_by("date").values_list("date", flat=True).first(),
-            Attack.objects.filter(client=client).order_by("started_at").values_list("started_at", flat=True).first(),
+            DailyCheckIn.objects.filter(client=client)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first(),
+            Attack.objects.filter(client=client)
+            .order_by("started_at")
+            .values_list("started_at", flat=True)
+            .first(),
         )
         if d is not None
     ]
@@ -107,7 +113,9 @@ def export_zip(client: Any, *, session_filter: Any) -> tuple[bytes, dict[str, in
         archive.writestr("report.pdf", report_pdf(client))
         archive.writestr("client.csv", rows_to_csv(type(client), [client]))
         counts["client.csv"] = 1
-        readable = set(session_filter(SessionRecord.objects.filter(client=client)).values_list("pk", flat=True))
+        readable = set(
+            session_filter(SessionRecord.objects.filter(client=client)).values_list("pk", flat=True)
+        )
         for name, label, path in RECORDS:
             model = apps.get_model(label)
             rows = model._default_manager.filter(**{path: client}).order_by("pk")

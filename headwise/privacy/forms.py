@@ -27,7 +27,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class PrivacySettingsForm(forms.ModelForm):
+class PrivacySettingsForm(forms.ModelForm[Practice]):
     class Meta:
         model = Practice
         fields = ("notes_private_to_author", "retention_years")

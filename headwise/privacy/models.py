@@ -56,4 +56,4 @@ class ErasureRequest(PracticeScoped, Public):
 
     @property
     def is_open(self) -> bool:
-        return self.done_at is None and not (self.decision == Decision.KEEP)
+        return self.done_at is None and self.decision != Decision.KEEP

@@ -62,7 +62,6 @@ def erasure_decide(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        client = request.client
         request.decision = decision
         request.keep_until = keep_until if decision == Decision.KEEP else None
         request.reason = reason.strip()
@@ -78,7 +77,8 @@ def erasure_decide(
 def carry_out(*, request: ErasureRequest, by: Any, http_request: Any = None) -> dict[str, int]:
     """Erase or anonymise the request's client now, and leave the one audit entry."""
     client = request.client
-    assert client is not None
+    if client is None:
+        raise ValidationError({"decision": _("This request has already been carried out.")})
     mode = Decision.ANONYMISE if request.decision == Decision.ANONYMISE else Decision.ERASE
     with transaction.atomic():
         counts = erasure.anonymise(client) if mode == Decision.ANONYMISE else erasure.erase(client)
@@ -103,7 +103,8 @@ def last_contact(client: Any) -> dt.datetime:
     moments = [client.updated_at, client.created_at]
     for model in (SessionRecord, Appointment, Attack, DailyCheckIn):
         moments.append(model.objects.filter(client=client).aggregate(m=Max("updated_at"))["m"])
-    return max(m for m in moments if m is not None)
+    latest: dt.datetime = max(m for m in moments if m is not None)
+    return latest
 
 
 def retention_due(*, practice: Any, now: dt.datetime) -> list[tuple[Any, str]]:

@@ -33,7 +33,9 @@ from headwise.privacy.forms import DecisionForm, PrivacySettingsForm
 from headwise.privacy.models import ErasureRequest
 
 
-def _zip_response(request: StaffRequest | ClientRequest, client: object, data: bytes, counts: dict[str, int]) -> HttpResponse:
+def _zip_response(
+    request: StaffRequest | ClientRequest, client: object, data: bytes, counts: dict[str, int]
+) -> HttpResponse:
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="headwise-{client.uuid}.zip"'  # type: ignore[attr-defined]
     return response
@@ -57,7 +59,11 @@ def my_export(request: ClientRequest) -> HttpResponse:
         action=AuditAction.EXPORT,
         request=request,
         obj=request.client,
-        detail={"format": "zip", "records": sum(counts.values()), "ms": round((time.perf_counter() - started) * 1000)},
+        detail={
+            "format": "zip",
+            "records": sum(counts.values()),
+            "ms": round((time.perf_counter() - started) * 1000),
+        },
     )
     return _zip_response(request, request.client, data, counts)
 
@@ -67,7 +73,9 @@ def my_export(request: ClientRequest) -> HttpResponse:
 @require_fresh_auth()
 def my_erasure_request(request: ClientRequest) -> HttpResponse:
     services.erasure_request(client=request.client, by=request.user, by_client=True)
-    messages.success(request, _("Your request is recorded. The practice will confirm what it may erase and tell you."))
+    messages.success(
+        request, _("Your request is recorded. The practice will confirm what it may erase and tell you.")
+    )
     return redirect("privacy:mine")
 
 
@@ -92,7 +100,11 @@ def client_export(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
         action=AuditAction.EXPORT,
         request=request,
         obj=client,
-        detail={"format": "zip", "records": sum(counts.values()), "ms": round((time.perf_counter() - started) * 1000)},
+        detail={
+            "format": "zip",
+            "records": sum(counts.values()),
+            "ms": round((time.perf_counter() - started) * 1000),
+        },
     )
     return _zip_response(request, client, data, counts)
 
@@ -129,14 +141,25 @@ def erasure_confirm(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse
             errors_to_form(form, exc)
         else:
             if found.decision == "keep":
-                messages.success(request, _("The decision is recorded: the records are kept until %(date)s.") % {"date": found.keep_until})
+                messages.success(
+                    request,
+                    _("The decision is recorded: the records are kept until %(date)s.")
+                    % {"date": found.keep_until},
+                )
                 return redirect("privacy:client", client_id=client.uuid)
-            messages.success(request, _("The client's records are erased. The audit trail keeps only that it happened."))
+            messages.success(
+                request, _("The client's records are erased. The audit trail keeps only that it happened.")
+            )
             return redirect("web:client_list")
     return render(
         request,
         "privacy/erasure_confirm.html",
-        {"client": client, "erasure": found, "form": form, "retention_years": request.practice.retention_years},
+        {
+            "client": client,
+            "erasure": found,
+            "form": form,
+            "retention_years": request.practice.retention_years,
+        },
         status=422 if form.errors else 200,
     )
 
@@ -153,7 +176,14 @@ def practice_privacy(request: StaffRequest) -> HttpResponse:
         )
         messages.success(request, _("The privacy settings are saved."))
         return redirect("privacy:practice")
-    pending = ErasureRequest.objects.for_practice(request.practice).filter(done_at__isnull=True).select_related("client")
+    pending = (
+        ErasureRequest.objects.for_practice(request.practice)
+        .filter(done_at__isnull=True)
+        .select_related("client")
+    )
     return render(
-        request, "privacy/practice_privacy.html", {"form": form, "pending": pending}, status=422 if form.errors else 200
+        request,
+        "privacy/practice_privacy.html",
+        {"form": form, "pending": pending},
+        status=422 if form.errors else 200,
     )

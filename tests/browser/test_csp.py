@@ -19,7 +19,8 @@ from tests.factories import PASSWORD
 _COLLECT = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", e => window.__csp.push(
-  `${e.violatedDirective} ${e.blockedURI || "inline"} at ${e.sourceFile || location.pathname}:${e.lineNumber}`));
+  `${e.violatedDirective} ${e.blockedURI || "inline"} ` +
+  `at ${e.sourceFile || location.pathname}:${e.lineNumber}`));
 """
 
 
@@ -58,7 +59,9 @@ def _browse(browser: Any, live_server: Any, email: str, landing: str, paths: lis
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_clients_pages_raise_no_policy_violation(browser: Any, live_server: Any, world: PracticeWorld) -> None:
+def test_the_clients_pages_raise_no_policy_violation(
+    browser: Any, live_server: Any, world: PracticeWorld
+) -> None:
     _diary(world)
     attack = world.records["attack"]
     paths = [
@@ -77,7 +80,9 @@ def test_the_clients_pages_raise_no_policy_violation(browser: Any, live_server: 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_staff_pages_raise_no_policy_violation(browser: Any, live_server: Any, world: PracticeWorld) -> None:
+def test_the_staff_pages_raise_no_policy_violation(
+    browser: Any, live_server: Any, world: PracticeWorld
+) -> None:
     _diary(world)
     c = world.client.uuid
     screening = world.records["screening"].uuid

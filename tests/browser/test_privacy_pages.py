@@ -16,7 +16,9 @@ from tests.factories import PASSWORD
 
 @pytest.fixture
 def themed(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, color_scheme=request.param)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=1, color_scheme=request.param
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(30_000)
@@ -30,7 +32,9 @@ def _theme(page: Any) -> str:
 
 @pytest.mark.parametrize("themed", THEMES, indirect=True)
 @pytest.mark.django_db(transaction=True)
-def test_the_erasure_confirmation_and_privacy_pages_pass_axe(themed: Any, live_server: Any, world: PracticeWorld) -> None:
+def test_the_erasure_confirmation_and_privacy_pages_pass_axe(
+    themed: Any, live_server: Any, world: PracticeWorld
+) -> None:
     theme = _theme(themed)
     world.owner.theme = theme
     world.owner.save(update_fields=["theme"])

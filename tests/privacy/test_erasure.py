@@ -110,7 +110,9 @@ def test_keeping_needs_a_future_date_and_a_legal_ground(world: PracticeWorld) ->
     request.refresh_from_db()
     assert request.decision == ""
     later = dt.date(2045, 1, 1)
-    services.erasure_decide(request=request, by=world.owner, decision="keep", keep_until=later, reason="WGBO 7:454")
+    services.erasure_decide(
+        request=request, by=world.owner, decision="keep", keep_until=later, reason="WGBO 7:454"
+    )
     assert Client.objects.filter(pk=world.client.pk).exists()
     assert ErasureRequest.objects.get(pk=request.pk).keep_until == later
 

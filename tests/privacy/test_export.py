@@ -55,7 +55,9 @@ def test_a_client_downloads_everything_held_about_them(world: PracticeWorld) -> 
     assert archive.read("report.pdf").startswith(b"%PDF")
     assert _rows(archive, "client.csv")[0]["given_name"] == world.client.given_name
     assert [r["uuid"] for r in _rows(archive, "sessions.csv")] == [str(world.records["session"].uuid)]
-    assert [r["uuid"] for r in _rows(archive, "trigger-exposures.csv")] == [str(world.records["exposure"].uuid)]
+    assert [r["uuid"] for r in _rows(archive, "trigger-exposures.csv")] == [
+        str(world.records["exposure"].uuid)
+    ]
     # Nothing of the other client of the practice.
     text = b"".join(archive.read(n) for n in archive.namelist() if n.endswith((".csv", ".json"))).decode()
     assert world.other_client.given_name not in text
@@ -86,7 +88,9 @@ def test_the_practice_exports_for_the_client_but_the_front_desk_does_not(world: 
 
 
 def test_the_export_follows_the_session_notes_rule(world: PracticeWorld) -> None:
-    other = f.PractitionerFactory(membership__practice=world.practice, membership__user__email="x@alpha.example")
+    other = f.PractitionerFactory(
+        membership__practice=world.practice, membership__user__email="x@alpha.example"
+    )
     theirs = f.SessionRecordFactory(
         client=world.client,
         practice=world.practice,

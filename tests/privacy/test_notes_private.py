@@ -59,9 +59,13 @@ def test_with_the_setting_on_a_practitioner_cannot_change_or_add_to_anothers_rec
     _other, theirs = second
     http = login(world.practitioner_user)
     before = theirs.notes
-    patched = http.patch(f"/api/sessions/{theirs.uuid}", data={"notes": "changed"}, content_type="application/json")
+    patched = http.patch(
+        f"/api/sessions/{theirs.uuid}", data={"notes": "changed"}, content_type="application/json"
+    )
     assert patched.status_code == 403
-    added = http.post(f"/api/sessions/{theirs.uuid}/addenda", data={"text": "x"}, content_type="application/json")
+    added = http.post(
+        f"/api/sessions/{theirs.uuid}/addenda", data={"text": "x"}, content_type="application/json"
+    )
     assert added.status_code == 403
     page = http.post(f"/sessions/{theirs.uuid}/addenda/", {"text": "x"})
     assert page.status_code == 403

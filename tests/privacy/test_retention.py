@@ -53,12 +53,14 @@ def test_a_recent_record_restarts_the_period(world: PracticeWorld, clock: Any) -
 def test_a_kept_request_is_erased_when_its_date_comes(world: PracticeWorld, clock: Any) -> None:
     request = services.erasure_request(client=world.client, by=world.owner, by_client=False)
     until = timezone.now().date() + dt.timedelta(days=30)
-    services.erasure_decide(request=request, by=world.owner, decision="keep", keep_until=until, reason="a court order")
+    services.erasure_decide(
+        request=request, by=world.owner, decision="keep", keep_until=until, reason="a court order"
+    )
     assert services.retention_due(practice=world.practice, now=timezone.now()) == []
     clock.shift(dt.timedelta(days=31))
-    assert [(c.pk, why) for c, why in services.retention_due(practice=world.practice, now=timezone.now())] == [
-        (world.client.pk, "kept_until")
-    ]
+    assert [
+        (c.pk, why) for c, why in services.retention_due(practice=world.practice, now=timezone.now())
+    ] == [(world.client.pk, "kept_until")]
     _run("--apply")
     assert not Client.objects.filter(pk=world.client.pk).exists()
     assert Client.objects.filter(pk=world.other_client.pk).exists()

@@ -91,7 +91,9 @@ def test_static_files_stay_cacheable(db: None) -> None:
     assert "no-store" not in response.get("Cache-Control", "")
 
 
-def test_it_refuses_a_request_body_over_the_limit_without_a_500(world: PracticeWorld, settings: object) -> None:
+def test_it_refuses_a_request_body_over_the_limit_without_a_500(
+    world: PracticeWorld, settings: object
+) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # type: ignore[attr-defined]
     http = login(world.client_user)
     before = world.client.attacks.count()
@@ -110,7 +112,9 @@ class TestSecretsFromFiles:
         monkeypatch.delenv("HW_TEST_SECRET_FILE", raising=False)
         assert envsecret("HW_TEST_SECRET") == "abc"
 
-    def test_it_reads_the_file_without_its_newline(self, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    def test_it_reads_the_file_without_its_newline(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+    ) -> None:
         path = tmp_path / "secret"  # type: ignore[operator]
         path.write_text("s3cret value\n", encoding="utf-8")
         monkeypatch.delenv("HW_TEST_SECRET", raising=False)
@@ -123,7 +127,9 @@ class TestSecretsFromFiles:
         assert envsecret("HW_TEST_SECRET", "fallback") == "fallback"
 
     @pytest.mark.parametrize("case", ["both", "missing", "empty"])
-    def test_it_names_a_bad_configuration(self, case: str, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    def test_it_names_a_bad_configuration(
+        self, case: str, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+    ) -> None:
         path = tmp_path / "secret"  # type: ignore[operator]
         if case == "empty":
             path.write_text("\n", encoding="utf-8")

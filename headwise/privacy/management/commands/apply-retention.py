@@ -1,3 +1,4 @@
+# ruff: noqa: N999 - the command is spelled as the brief asks: `headwise apply-retention`
 """``headwise apply-retention``: erase the clients whose retention period has passed.
 
 A dry run by default: it lists how many clients of each practice are due and why, and changes
@@ -41,7 +42,9 @@ class Command(BaseCommand):
                 f"(retention {practice.retention_years} years after the last contact)"
             )
         if not options["apply"]:
-            self.stdout.write(f"Dry run: {len(due)} client(s) would be erased. Run with --apply to erase them.")
+            self.stdout.write(
+                f"Dry run: {len(due)} client(s) would be erased. Run with --apply to erase them."
+            )
             return
         erased = 0
         with tqdm(total=len(due), desc="erasing", unit="client", file=self.stderr, leave=False) as bar:
