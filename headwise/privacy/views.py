@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from headwise.accounts.access import (
     ClientRequest,
@@ -50,6 +50,7 @@ def my_privacy(request: ClientRequest) -> HttpResponse:
     return render(request, "privacy/my_privacy.html", {"client": request.client, "erasure": open_request})
 
 
+@require_GET
 @client_required
 @require_fresh_auth()
 def my_export(request: ClientRequest) -> HttpResponse:
@@ -72,6 +73,8 @@ def my_export(request: ClientRequest) -> HttpResponse:
 @client_required
 @require_fresh_auth()
 def my_erasure_request(request: ClientRequest) -> HttpResponse:
+    if request.POST.get("ask") != "erasure":  # the page's button says so; an empty post does nothing
+        return redirect("privacy:mine")
     services.erasure_request(client=request.client, by=request.user, by_client=True)
     messages.success(
         request, _("Your request is recorded. The practice will confirm what it may erase and tell you.")
@@ -89,6 +92,7 @@ def client_privacy(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     return render(request, "privacy/client_privacy.html", {"client": client, "requests": requests})
 
 
+@require_GET
 @staff_required
 @require_fresh_auth()
 def client_export(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
@@ -113,6 +117,8 @@ def client_export(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
 @staff_required
 def client_erasure_request(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     client = client_selectors.client_get(practice=request.practice, client_id=client_id)
+    if request.POST.get("ask") != "erasure":
+        return redirect("privacy:client", client_id=client.uuid)
     services.erasure_request(client=client, by=request.user, by_client=False)
     messages.success(request, _("The request is recorded. An owner confirms it."))
     return redirect("privacy:client", client_id=client.uuid)

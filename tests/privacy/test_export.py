@@ -118,5 +118,5 @@ def test_a_client_who_withdrew_consent_still_exports_and_asks_for_erasure(world:
     http.post(f"/settings/consents/{consent.uuid}/withdraw/")
     assert not may_process(client=world.client)
     assert http.get("/me/privacy/export.zip").status_code == 200
-    assert http.post("/me/privacy/erasure/").status_code == 302
+    assert http.post("/me/privacy/erasure/", {"ask": "erasure"}).status_code == 302
     assert ErasureRequest.objects.filter(client=world.client).exists()

@@ -53,7 +53,8 @@ def test_every_page_and_api_answer_says_no_store(world: PracticeWorld) -> None:
     from headwise.accounts.models import ApiToken
 
     world.records["token"], _secret = ApiToken.issue(user=world.owner, name="walk")
-    ids = ids_of(world)
+    # Routes of other issues that the shared walk may not fill yet get a value that opens nothing.
+    ids = {"uidb64": "MQ", **ids_of(world)}
     failures: list[str] = []
     owner, client = login(world.owner), login(world.client_user)
     checked = 0
