@@ -50,6 +50,9 @@ def test_a_practitioner_reads_another_practitioners_notes_only_when_the_setting_
     page = http.get(f"/clients/{world.client.uuid}/sessions/").content.decode()
     assert (f"/sessions/{theirs.uuid}/" in page) is not on
     assert ("Private to its practitioner" in page) is on
+    client_page = http.get(f"/clients/{world.client.uuid}/").content.decode()
+    assert (f"/sessions/{theirs.uuid}/" in client_page) is not on
+    assert f"/sessions/{mine.uuid}/" in client_page
 
 
 def test_with_the_setting_on_a_practitioner_cannot_change_or_add_to_anothers_record(
