@@ -40,6 +40,28 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+# --- privacy: secrets from the environment or from a file ------------------------------------
+def envsecret(name: str, default: str = "") -> str:
+    """A secret from ``NAME`` or from the file that ``NAME_FILE`` names (container secrets).
+
+    The file's content is used with its trailing newline stripped. Both set, an unreadable or
+    an empty file are configuration errors, named, never a silent fallback.
+    """
+    raw = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if raw and path:
+        raise ImproperlyConfigured(f"set {name} or {name}_FILE, not both")
+    if not path:
+        return raw or default
+    try:
+        value = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {exc.strerror}") from exc
+    if not value:
+        raise ImproperlyConfigured(f"{name}_FILE={path!r} is empty")
+    return value
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -50,7 +72,7 @@ def envlist(name: str, default: list[str]) -> list[str]:
 DEBUG = envbool("DEBUG", False)
 TESTING = envbool("HEADWISE_TESTING", False)
 _INSECURE_KEY = "insecure-demo-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING or envbool("HEADWISE_DEMO", False):
         SECRET_KEY = _INSECURE_KEY
@@ -68,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     # Swagger UI's files for /api/docs, served from here rather than a CDN (works offline).
     "ninja",
     "axes",
@@ -83,6 +106,7 @@ INSTALLED_APPS = [
     "headwise.care",
     "headwise.diary",
     "headwise.outcomes",
+    "headwise.privacy",
     "headwise.web",
     "headwise.demo",
     # public: the practice's public page and its booking requests.
@@ -93,6 +117,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "headwise.common.middleware.NoStoreMiddleware",
     "headwise.common.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,7 +160,9 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'headwise.sqlite3'}")}
+DATABASES = {
+    "default": dj_database_url.parse(envsecret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'headwise.sqlite3'}"))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server and a background worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -242,7 +270,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Headwise <headwise@localhost>")
 
@@ -311,3 +339,28 @@ PASSWORD_HASHERS = [
 HEADWISE_BOOKING_REQUESTS_PER_WINDOW = envint("HEADWISE_BOOKING_REQUESTS_PER_WINDOW", 5)
 #: ... per this many minutes, per client address and per e-mail address.
 HEADWISE_BOOKING_REQUEST_WINDOW_MINUTES = envint("HEADWISE_BOOKING_REQUEST_WINDOW_MINUTES", 60)
+# --- privacy: hardening (docs/security.md) -----------------------------------------------------
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere; plots and QR codes
+# may be data: images. htmx's own indicator <style> is switched off in base.html's htmx-config.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    },
+}
+# Request bodies: Django refuses a bigger one with 400 when a view reads it (the API's error shape
+# under /api/). No view takes file uploads; should one come, a file over the second limit is
+# streamed to a temporary file, never held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("HEADWISE_MAX_BODY_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Backups may be encrypted with this key (a Fernet key: `headwise backup --new-key`).
+HEADWISE_BACKUP_KEY = envsecret("HEADWISE_BACKUP_KEY")

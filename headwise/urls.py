@@ -23,5 +23,6 @@ urlpatterns = [
     path("practice/availability/", include("headwise.practice.urls_availability")),  # avail
     path("", include("headwise.audit.urls")),  # audit: the owner's trail, a client's "who viewed"
     path("", include("headwise.accounts.urls")),  # signin
+    path("", include("headwise.privacy.urls")),  # privacy
     path("", include("headwise.web.urls")),
 ]

@@ -71,3 +71,25 @@ def test_it_ends_sessions_after_a_working_day(as_practitioner) -> None:
     as_practitioner.get("/staff/")
     assert as_practitioner.session.get_expiry_age() == 8 * 60 * 60
     assert as_practitioner.session.get_expire_at_browser_close()
+
+
+def test_it_reads_secrets_from_files_and_stays_deploy_clean(tmp_path: Path) -> None:
+    key = tmp_path / "secret_key"
+    key.write_text("f" * 20 + "-a-production-secret-read-from-a-file-0987654321\n", encoding="utf-8")
+    result = run_headwise(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY_FILE=str(key),
+        ALLOWED_HOSTS="headwise.example.org",
+        HEADWISE_HTTPS="1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_names_an_unreadable_secret_file(tmp_path: Path) -> None:
+    result = run_headwise("check", SECRET_KEY_FILE=str(tmp_path / "absent"))
+    assert result.returncode != 0
+    assert "SECRET_KEY_FILE" in result.stderr

@@ -278,6 +278,39 @@ def get_clinical_or_own(
     return found
 
 
+# --- session notes: the practice may keep them to their author --------------------------------
+
+
+def may_read_session_notes(membership: Membership | None, record: Any) -> bool:
+    """Whether ``membership`` may read (and, while open, edit) a session record's notes.
+
+    The ONE rule for pages and API routes: owners and practitioners do; the front desk never;
+    when the practice has ``notes_private_to_author`` on, a practitioner only for the sessions
+    they gave (``record.practitioner``), while owners still read all.
+    """
+    if membership is None or not membership.sees_clinical_records:
+        return False
+    if membership.is_owner or not membership.practice.notes_private_to_author:
+        return True
+    return bool(record.practitioner.membership_id == membership.pk)
+
+
+def require_session_notes(request: HttpRequest, record: Any) -> None:
+    """403 unless the caller may read ``record``'s notes (the record was found in their practice)."""
+    if not may_read_session_notes(membership_of(request), record):
+        raise PermissionDenied
+
+
+def readable_sessions(request: HttpRequest, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The session records of ``queryset`` whose notes the caller may read (same rule, as a filter)."""
+    membership = membership_of(request)
+    if membership is None or not membership.sees_clinical_records:
+        return queryset.none()
+    if membership.is_owner or not membership.practice.notes_private_to_author:
+        return queryset
+    return queryset.filter(practitioner__membership=membership)
+
+
 def user_of(request: HttpRequest) -> User:
     """The signed-in user; every route is behind authentication, so never anonymous."""
     from headwise.accounts.models import User

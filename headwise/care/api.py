@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
+from headwise.accounts.access import readable_sessions, require_session_notes
 from headwise.care import selectors, services
 from headwise.care.models import (
     Addendum,
@@ -182,7 +183,9 @@ def appointment_update(
 )
 @paged
 def sessions_list(request: HttpRequest, client_id: uuid.UUID) -> QuerySet[SessionRecord]:
-    return selectors.sessions_of_client(client=clinical_client_for(request, client_id))
+    return readable_sessions(
+        request, selectors.sessions_of_client(client=clinical_client_for(request, client_id))
+    )
 
 
 @router.post(
@@ -198,7 +201,15 @@ def session_create(request: HttpRequest, client_id: uuid.UUID, payload: SessionI
 
 @router.get("/sessions/{session_id}", response=responses(SessionOut), summary="One session record")
 def session_read(request: HttpRequest, session_id: uuid.UUID) -> SessionRecord:
-    return get_clinical(request, _SESSIONS, session_id)
+    return _session(request, session_id)
+
+
+def _session(request: HttpRequest, session_id: uuid.UUID) -> SessionRecord:
+    """A session record of the caller's practice (404), for a clinician (403) who may read its
+    notes (403 when the practice keeps notes to their author)."""
+    record = get_clinical(request, _SESSIONS, session_id)
+    require_session_notes(request, record)
+    return record
 
 
 @router.patch(
@@ -207,7 +218,7 @@ def session_read(request: HttpRequest, session_id: uuid.UUID) -> SessionRecord:
     summary="Change a session record (until it locks, 24 h after the session ended)",
 )
 def session_update(request: HttpRequest, session_id: uuid.UUID, payload: SessionPatch) -> SessionRecord:
-    record = get_clinical(request, _SESSIONS, session_id)
+    record = _session(request, session_id)
     fields = changes(payload, nullable=("headache_at_start", "headache_at_end"))
     services.session_record_update(record=record, by=user_of(request), **fields)
     return get_clinical(request, _SESSIONS, session_id)
@@ -219,7 +230,7 @@ def session_update(request: HttpRequest, session_id: uuid.UUID, payload: Session
     summary="Add an addendum to a session record (also after it locked)",
 )
 def addendum_add(request: HttpRequest, session_id: uuid.UUID, payload: AddendumIn) -> Status[Addendum]:
-    record = get_clinical(request, _SESSIONS, session_id)
+    record = _session(request, session_id)
     return Status(201, services.addendum_add(session=record, by=user_of(request), text=payload.text))
 
 

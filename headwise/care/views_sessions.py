@@ -24,7 +24,9 @@ from headwise.accounts.access import (
     StaffRequest,
     client_required,
     clinician_required,
+    readable_sessions,
     require_clinician,
+    require_session_notes,
     staff_required,
 )
 from headwise.care import selectors, services
@@ -43,6 +45,7 @@ def _session_or_404(request: StaffRequest, session_id: uuid.UUID) -> SessionReco
     if record is None:
         raise Http404
     require_clinician(request)
+    require_session_notes(request, record)
     return record
 
 
@@ -52,14 +55,16 @@ def session_list(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     length) and nothing of what is in them."""
     client = client_selectors.client_get(practice=request.practice, client_id=client_id)
     clinical = request.membership.sees_clinical_records
+    readable: set[int] = set()
     if clinical:
         sessions = selectors.sessions_of_client(client=client)
+        readable = set(readable_sessions(request, sessions).values_list("pk", flat=True))
     else:
         sessions = selectors.sessions_happened(client=client)
     return render(
         request,
         "care/session_list.html",
-        {"client": client, "sessions": list(sessions[:100]), "clinical": clinical},
+        {"client": client, "sessions": list(sessions[:100]), "clinical": clinical, "readable": readable},
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
@@ -46,3 +47,29 @@ class ApiErrorShapeMiddleware:
             if header in response:
                 shaped[header] = response[header]
         return shaped
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer Django's views give (pages, API, charts).
+
+    Any of them may carry a client's data (a page, an API record, a diary chart, an intake link's
+    form), so no browser or proxy may keep a copy, e.g. on a shared computer at the front desk.
+    It sits outside every middleware that may answer by itself (the API's error shape, CSRF,
+    the lockout), so their answers carry it too. Static files (``STATIC_URL``, served by
+    WhiteNoise) hold no one's data and stay cacheable. ``Pragma: no-cache`` is for HTTP/1.0
+    caches. A view that sets its own Cache-Control is overruled: one rule, in one place.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if request.path.startswith(self.static_prefix):
+            return response
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
+        if "Expires" in response:
+            del response["Expires"]
+        return response

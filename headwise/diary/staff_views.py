@@ -42,5 +42,4 @@ def client_month_chart(request: StaffRequest, client_id: uuid.UUID, month: str) 
     _client, view = _month_of(request, client_id, month)
     svg = charts.month_chart(view, dark=request.user.theme == "dark")
     response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Cache-Control"] = "private, max-age=60"
     return response

@@ -376,7 +376,6 @@ def month_chart(request: ClientRequest, month: str) -> HttpResponse:
     view = selectors.month_view(client=client, month=first)
     theme = request.user.theme
     response = HttpResponse(charts.month_chart(view, dark=theme == "dark"), content_type="image/svg+xml")
-    response["Cache-Control"] = "private, max-age=60"
     return response
 
 

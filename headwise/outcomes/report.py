@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -207,7 +208,18 @@ def report_html(client: Client, *, for_print: bool = False, pdf_url: str = "", b
         context.update(
             for_print=for_print, pdf_url=pdf_url, back_url=back_url, LANGUAGE_CODE=translation.get_language()
         )
+        if for_print:
+            # The PDF has no web server to fetch the stylesheet from; the page links it (CSP: no
+            # inline style on pages).
+            context["report_css"] = _report_css()
         return render_to_string("outcomes/report.html", context)
+
+
+def _report_css() -> str:
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("outcomes/report.css")
+    return Path(str(found)).read_text(encoding="utf-8")
 
 
 _fonts = threading.local()

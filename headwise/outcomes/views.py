@@ -55,7 +55,6 @@ def my_outcomes(request: ClientRequest) -> HttpResponse:
 def _pdf(client: Client) -> HttpResponse:
     response = HttpResponse(report.report_pdf(client), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="headwise-report-{client.uuid}.pdf"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -46,6 +46,24 @@ class Practice(Public):
         default=False,
         help_text=_("Staff without an authenticator app are sent to set one up before anything else."),
     )
+    # privacy (docs/privacy.md)
+    notes_private_to_author = models.BooleanField(
+        _("session notes only for their author and the owners"),
+        default=False,
+        help_text=_(
+            "When on, a practitioner reads and edits only the session records of sessions they gave; "
+            "owners read all. Other staff still see that a session happened."
+        ),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep records for (years after the last contact)"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(115)],
+        help_text=_(
+            "The Dutch WGBO (Civil Code art. 7:454 par. 3) asks for 20 years from when a record was made; "
+            "Headwise counts from the client's last record, which is never shorter."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # public: the public page's address and the online booking of existing clients.
     slug = models.SlugField(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from headwise.accounts.access import may_read_session_notes
 from headwise.care import selectors as care_selectors
 from headwise.care import services as care_services
 from headwise.care.explain import explain
@@ -38,7 +39,9 @@ class SessionRow:
     state: str = ""  # "passed", "flagged", "open", "unanswered", "none", "" (front desk)
 
 
-def _session_rows(client: Client, *, clinical: bool, now: dt.datetime) -> list[SessionRow]:
+def _session_rows(
+    client: Client, *, clinical: bool, now: dt.datetime, membership: Membership | None = None
+) -> list[SessionRow]:
     if not clinical:
         return [SessionRow(s) for s in care_selectors.sessions_happened(client=client)[:5]]
     labels = dict(SideEffect.choices)
@@ -56,7 +59,9 @@ def _session_rows(client: Client, *, clinical: bool, now: dt.datetime) -> list[S
         else:
             state = "passed"
         effects = tuple(str(labels.get(e, e)) for e in (f.side_effects if f else []))
-        rows.append(SessionRow(s, reverse("care:session_detail", args=[s.uuid]), effects, state))
+        # A record whose notes the practice keeps to its author is listed without its link.
+        url = reverse("care:session_detail", args=[s.uuid]) if may_read_session_notes(membership, s) else ""
+        rows.append(SessionRow(s, url, effects, state))
     return rows
 
 
@@ -162,7 +167,7 @@ def desk(*, client: Client, membership: Membership) -> dict[str, Any]:
         "intake": client_selectors.intake_of(client=client),
         "plan": plan,
         "plan_state": plan_state,
-        "sessions": _session_rows(client, clinical=clinical, now=now),
+        "sessions": _session_rows(client, clinical=clinical, now=now, membership=membership),
         "open_follow_ups": FollowUp.objects.filter(
             session__client=client, completed_at__isnull=True, due_at__lte=now
         ).select_related("session"),
