@@ -87,8 +87,8 @@ class WorkingHoursOut(Schema):
     practitioner_id: uuid.UUID = Field(..., alias="practitioner.uuid", description="The practitioner")
     location_id: uuid.UUID = Field(..., alias="location.uuid", description="The location")
     weekday: int = Field(..., description="0 = Monday ... 6 = Sunday")
-    starts: dt.time = Field(..., description="From, wall clock of the location's time zone")
-    ends: dt.time = Field(..., description="Until, wall clock of the location's time zone")
+    starts: LocalTime = Field(..., description="From, wall clock of the location's time zone")
+    ends: LocalTime = Field(..., description="Until, wall clock of the location's time zone")
     valid_from: dt.date | None = Field(None, description="First day it applies (empty: always)")
     valid_until: dt.date | None = Field(None, description="Last day it applies (empty: open-ended)")
 
@@ -122,8 +122,8 @@ class ExceptionOut(Schema):
     practitioner_id: uuid.UUID = Field(..., alias="practitioner.uuid", description="The practitioner")
     location_id: uuid.UUID | None = Field(None, description="The location; empty = everywhere")
     date: dt.date = Field(..., description="The day")
-    starts: dt.time | None = Field(None, description="Empty = away all day; else works only from")
-    ends: dt.time | None = Field(None, description="... until")
+    starts: LocalTime | None = Field(None, description="Empty = away all day; else works only from")
+    ends: LocalTime | None = Field(None, description="... until")
     reason: str = Field(..., description="Why")
 
     @staticmethod
@@ -227,8 +227,8 @@ class WaitlistOut(Schema):
     earliest: dt.date | None = Field(None, description="Not before this day")
     latest: dt.date | None = Field(None, description="Not after this day")
     weekdays: list[int] = Field(..., description="Weekdays that suit (0 = Monday); empty = any")
-    time_from: dt.time | None = Field(None, description="Not starting before (local)")
-    time_until: dt.time | None = Field(None, description="Ending by (local)")
+    time_from: LocalTime | None = Field(None, description="Not starting before (local)")
+    time_until: LocalTime | None = Field(None, description="Ending by (local)")
     notes: str = Field(..., description="Notes")
     status: WaitlistStatus = Field(..., description="waiting, offered, booked or withdrawn")
     offered_at: dt.datetime | None = Field(None, description="When a slot was last offered")
