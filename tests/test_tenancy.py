@@ -69,6 +69,11 @@ def ids_of(world: PracticeWorld, *, as_seen_by_other_client: bool = False) -> di
     ids: dict[str, Any] = {
         "client_id": client.uuid,
         "location_id": r["location"].uuid,
+        # the public page's address (a public route here; the other walks fill it too)
+        "practice_slug": world.practice.slug,
+        "location_slug": r["location"].slug,
+        # a password reset link's user part (base64 of a user id; the token part is "token")
+        "uidb64": "MQ",
         "room_id": r["room"].uuid,
         "practitioner_id": r["practitioner"].uuid,
         "membership_id": r["membership"].uuid,

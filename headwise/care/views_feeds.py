@@ -1,7 +1,8 @@
 """Calendars: the practitioner's private feed, an appointment's .ics, and the feed settings page.
 
 The feed route needs no sign-in: its secret is the key. An unknown, revoked or orphaned secret
-answers the same 404, and the response is never cached (``Cache-Control: private, no-store``).
+answers the same 404, and the response is never cached (``Cache-Control: no-store``, which
+NoStoreMiddleware sets on every answer).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from headwise.practice.models import Practitioner
 def _calendar_response(body: bytes, *, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response

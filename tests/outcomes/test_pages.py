@@ -112,13 +112,21 @@ def test_it_shows_each_client_only_their_own_numbers(world: PracticeWorld, year:
 
 
 def test_it_records_nothing(world: PracticeWorld, year: dict[str, Any]) -> None:
+    from headwise.audit.models import AuditEntry
     from tests.test_tenancy import snapshot
 
-    before = snapshot()
     http = login(world.practitioner_user)
+    before = snapshot()
+    seen = AuditEntry.objects.count()
     for path in ("outcomes/", "report/", "report.pdf"):
         assert http.get(f"/clients/{world.client.uuid}/{path}").status_code == 200
-    assert snapshot() == before
+    # Reading writes nothing but the audit trail's one entry per read (the PDF is a print).
+    after = snapshot()
+    for label in ("audit.AuditEntry", "audit.AuditHead"):
+        before.pop(label, None), after.pop(label, None)
+    assert after == before
+    actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)[seen:])
+    assert actions == ["view", "view", "print"]
 
 
 def test_it_writes_the_report_in_the_clients_language(world: PracticeWorld, year: dict[str, Any]) -> None:
