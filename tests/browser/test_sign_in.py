@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from headwise.clients.models import Client
 from tests.browser.conftest import screenshot, sign_in
@@ -61,11 +62,13 @@ def test_it_pages_and_searches_the_client_list(
     screenshot(page, "client-list-page-2")
     # Typing searches as you type (HTMX), from the first page; archived clients on request.
     page.get_by_label("Find a client").fill("Aa05")
-    page.wait_for_function("!document.querySelector('#client-results').innerText.includes('Aa000')")
+    # Playwright's locator assertions, not wait_for_function: a string predicate is eval(), which
+    # the Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+    expect(results).not_to_contain_text("Aa000")
     assert "Aa050" in results.inner_text() and "Listed" in results.inner_text()
     page.get_by_label("Find a client").fill("aarchived")
-    page.wait_for_function("document.querySelector('#client-results').innerText.includes('No clients match')")
+    expect(results).to_contain_text("No clients match")
     page.get_by_label("Include archived").check()
-    page.wait_for_function("document.querySelector('#client-results').innerText.includes('Aarchived')")
+    expect(results).to_contain_text("Aarchived")
     assert outsider.client.family_name not in results.inner_text()
     screenshot(page, "client-list-archived")
