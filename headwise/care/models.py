@@ -395,6 +395,16 @@ class FollowUp(PracticeScoped, Public, Audited):
             return False
         return self.passed_at is None or self.passed_at > self.flag_at
 
+    @staticmethod
+    def flagged_q(now: dt.datetime) -> Q:
+        """``is_flagged`` as a filter, for counting in the database: the same rule, written next
+        to it (tests/care/test_follow_up_counts.py checks that the two agree on every case)."""
+        return (
+            Q(due_at__lte=now - FLAG_AFTER_DUE)
+            & ~Q(side_effects=[])
+            & (Q(passed_at__isnull=True) | Q(passed_at__gt=F("due_at") + FLAG_AFTER_DUE))
+        )
+
 
 class CadenceRuleSet(PracticeScoped, Public, Audited):
     """A practice's cadence rules (``headwise.clinical.cadence.CadenceRules``), one row per practice.

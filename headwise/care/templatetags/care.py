@@ -41,8 +41,7 @@ def follow_up_cards(context: dict[str, Any], client: Any) -> dict[str, Any]:
 def follow_up_summary(membership: Any) -> dict[str, Any]:
     if membership is None or not membership.sees_clinical_records:
         return {"show": False}
-    todo = selectors.follow_ups_to_do(practice=membership.practice)
-    return {"show": True, "todo": todo}
+    return {"show": True, "counts": selectors.follow_up_counts(practice=membership.practice)}
 
 
 @register.inclusion_tag("care/_next_appointment.html")
