@@ -8,7 +8,10 @@ Reads the JSON lines the locust clients wrote (``LOAD_LOG``) and the instant the
 - the load's clients have no attack created since the start that no virtual client sent (a
   duplicate); one sent but unanswered because the run stopped is counted apart;
 - no two of their attacks overlap (a self-join, over their whole diary);
-- every acknowledged check-in is there.
+- every acknowledged check-in is there;
+- the audit trail's hash chain is intact (headwise.audit.verify, what ``headwise audit verify``
+  runs), every completed sign-in of the run is in it (``sign_in`` lines of the log against the
+  trail's sign-ins since the start, per login), and no two-step code was refused.
 
 Prints a JSON summary; exits 1 if any check fails.
 """
@@ -32,6 +35,8 @@ def main(argv: list[str]) -> int:
     from django.db import connection
     from django.utils import timezone
 
+    from headwise.audit.models import AuditAction, AuditEntry
+    from headwise.audit.verify import verify_chain
     from headwise.clients.models import Client
     from headwise.diary.models import Attack, DailyCheckIn
 
@@ -90,6 +95,22 @@ def main(argv: list[str]) -> int:
     for r in checkins:
         if not DailyCheckIn.objects.filter(client=clients[r["email"]], date=r["date"]).exists():
             problems.append(f"check-in {r['date']} of {r['email']} missing")
+    sign_ins = collections.Counter(r["email"] for r in records if r["kind"] == "sign_in")
+    audited = collections.Counter(
+        AuditEntry.objects.filter(action=AuditAction.SIGN_IN, at__gte=since).values_list(
+            "actor__email", flat=True
+        )
+    )
+    for email, count in sign_ins.items():
+        if audited[email] < count:
+            problems.append(f"{email}: {count} sign-ins, {audited[email]} in the audit trail")
+    refused = AuditEntry.objects.filter(action=AuditAction.TWO_FACTOR_FAILED, at__gte=since).count()
+    if refused:
+        problems.append(f"{refused} two-step codes refused")
+    verdict = verify_chain()
+    if verdict.broken is not None:
+        problems.append(f"audit chain broken at {verdict.broken}")
+    two_step = [r for r in records if r["kind"] == "sign_in" and r.get("steps") == 2]
     summary = {
         "acknowledged_attacks": len(starts),
         "acknowledged_ends": len(ends),
@@ -97,6 +118,12 @@ def main(argv: list[str]) -> int:
         "attacks_created": sum(created.values()),
         "saved_in_flight_at_stop": in_flight,
         "overlapping_pairs": overlaps,
+        "sign_ins": sum(sign_ins.values()),
+        "two_step_sign_ins": len(two_step),
+        "code_wait_s_max": max((float(r["waited"]) for r in two_step), default=0.0),
+        "codes_refused": refused,
+        "audit_entries_checked": verdict.checked,
+        "audit_chain_intact": verdict.broken is None,
         "problems": problems[:20],
         "problem_count": len(problems),
     }

@@ -11,16 +11,30 @@ ends it a moment later, checks in for today and reads the month. Each staff memb
 staff home, a page of the client list, a search, a client's page and (clinicians) that client's
 diary. Every write the server acknowledged is appended to ``LOAD_LOG`` (JSON lines) so that
 bench/load/check.py can compare it with the database afterwards.
+
+Staff sign in with two steps, as the practice requires (prepare.py turns it on and enrols each
+of them): the password, then the code page and the 6-digit code of their authenticator,
+computed from the key in ``LOAD_TOTP_KEYS`` (RFC 6238, HMAC-SHA1, as an authenticator app
+does). Each step is its own request type. The ten virtual staff share four logins, and a code
+works once (the server refuses a time step already used, as it must): a virtual staff member
+whose colleague on the same login just used this step's code waits for the next one, as the
+page asks a person to. That wait is between requests, not in any request's time; each
+completed sign-in is logged with it (``sign_in`` lines), and check.py compares them with the
+audit trail.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import os
 import random
 import re
+import struct
 import threading
+import time
 import uuid
 
 from locust import HttpUser, between, task
@@ -28,6 +42,7 @@ from locust import HttpUser, between, task
 DOMAIN = "demo.headwise.test"
 PASSWORD = "demo-headwise-2026"  # noqa: S105 - the published demo password (docs/demo-data.md)
 LOG_PATH = os.environ.get("LOAD_LOG", "var/load/writes.jsonl")
+TOTP_PATH = os.environ.get("LOAD_TOTP_KEYS", "var/load/totp.json")
 CLIENT_PAGES = int(os.environ.get("LOAD_CLIENT_PAGES", "40"))
 SEARCHES = ("smi", "van", "ann", "jo", "mar", "lee", "berg", "son", "el", "kim")
 CLIENT_LINK = re.compile(r'href="/clients/([0-9a-f-]{36})/"')
@@ -38,12 +53,29 @@ _clients = itertools.count(1)
 _staff = itertools.count(0)
 _lock = threading.Lock()
 STAFF = ("owner", "practitioner", "practitioner2", "frontdesk", "owner")
+#: Per login: the last time step whose code was used, and a lock so that one code goes at a time.
+_last_step: dict[str, int] = {}
+_code_locks: dict[str, threading.Lock] = {}
 
 
 def log_write(**record: object) -> None:
     line = json.dumps(record)
     with _lock, open(LOG_PATH, "a", encoding="utf-8") as out:
         out.write(line + "\n")
+
+
+def totp_keys() -> dict[str, dict[str, object]]:
+    with open(TOTP_PATH, encoding="utf-8") as keys:
+        found: dict[str, dict[str, object]] = json.load(keys)
+    return found
+
+
+def totp_code(key: str, step_number: int, digits: int) -> str:
+    """RFC 6238's code for one time step: HOTP (RFC 4226, HMAC-SHA1) of the step number."""
+    digest = hmac.new(bytes.fromhex(key), struct.pack(">Q", step_number), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**digits
+    return f"{value:0{digits}d}"
 
 
 class Signed(HttpUser):
@@ -53,18 +85,50 @@ class Signed(HttpUser):
     def csrf(self) -> dict[str, str]:
         return {"X-CSRFToken": self.client.cookies.get("csrftoken", "")}
 
-    def sign_in(self) -> None:
+    def sign_in(self, totp: dict[str, object] | None = None) -> None:
+        """The password; then, with ``totp`` (a staff member's key), the code step."""
         self.client.get("/login/", name="sign-in page")
         with self.client.post(
             "/login/",
             data={"username": self.email, "password": PASSWORD},
             headers=self.csrf(),
-            name="sign in",
+            name="sign in" if totp is None else "sign in: password (staff)",
             allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code != 302:
                 response.failure(f"sign-in answered {response.status_code}")
+                return
+            asked = response.headers.get("Location", "").startswith("/login/code/")
+            if asked != (totp is not None):
+                response.failure("asked for a code" if asked else "not asked for a code: two-step is off")
+                return
+        if totp is None:
+            log_write(kind="sign_in", email=self.email, steps=1, waited=0)
+            return
+        self.client.get("/login/code/", name="sign in: code page (staff)")
+        step, t0, digits = int(str(totp["step"])), int(str(totp["t0"])), int(str(totp["digits"]))
+        waited = 0.0
+        with _code_locks.setdefault(self.email, threading.Lock()):
+            # This login's code of this time step may have gone already: wait for the next.
+            now = int((time.time() - t0) // step)
+            if now <= _last_step.get(self.email, int(str(totp["last_t"]))):
+                waited = step - (time.time() - t0) % step + 0.05
+                time.sleep(waited)
+                now = int((time.time() - t0) // step)
+            with self.client.post(
+                "/login/code/",
+                data={"code": totp_code(str(totp["key"]), now, digits)},
+                headers=self.csrf(),
+                name="sign in: code (staff)",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code != 302 or response.headers.get("Location", "").startswith("/login"):
+                    response.failure(f"code step answered {response.status_code}")
+                    return
+            _last_step[self.email] = now
+        log_write(kind="sign_in", email=self.email, steps=2, waited=round(waited, 1))
 
 
 class ClientUser(Signed):
@@ -159,12 +223,15 @@ class StaffUser(Signed):
         role = STAFF[next(_staff) % len(STAFF)]
         self.email = f"{role}@{DOMAIN}"
         self.clinician = role != "frontdesk"
-        self.sign_in()
+        self.sign_in(totp_keys()[self.email])
         self.seen: list[str] = []
 
     @task
     def round(self) -> None:
-        self.client.get("/staff/", name="staff: home")
+        with self.client.get("/staff/", name="staff: home", catch_response=True) as response:
+            if "/login/" in (response.url or ""):  # sent back to a sign-in step: not signed in
+                response.failure(f"staff home sent to {response.url}")
+                return
         self.wait()
         page = random.randint(1, CLIENT_PAGES)  # noqa: S311
         response = self.client.get(f"/clients/?page={page}", name="staff: client list")

@@ -2,10 +2,12 @@
 
 Steps: migrate ``LOAD_DATABASE_URL``; build the 1,000-client demo practice (``demo-data
 --clients 1000 --replace``, unless ``LOAD_KEEP_DATA=1`` and it exists); collect static files;
-give the load's 40 clients a login (prepare.py); start gunicorn (``gunicorn.conf.py``, or
+give the load's 40 clients a login and turn on two-step sign-in for the staff, each with an
+authenticator whose key the locustfile reads (prepare.py); start gunicorn (``gunicorn.conf.py``, or
 ``LOAD_GUNICORN_ARGS``); run locust headless (``-u 50 -r 10 -t $LOAD_TIME``) while sampling
 the CPU time and memory of the gunicorn processes and of the PostgreSQL backends of this
-database; stop gunicorn; check the database against the acknowledged writes (check.py); print
+database; stop gunicorn; check the database against the acknowledged writes, and the audit chain
+(check.py); print
 one table per request type and the totals, and write them to ``var/load/report.json``.
 
 CPU per request is (gunicorn CPU + PostgreSQL CPU) / requests. The backends of this database
@@ -51,6 +53,8 @@ def env() -> dict[str, str]:
         HEADWISE_VAR_DIR=str(OUT / "var"),
         PYTHONPATH=str(ROOT),
         LOAD_LOG=str(OUT / "writes.jsonl"),
+        # The staff's authenticator keys (prepare.py writes them, the locustfile reads them).
+        LOAD_TOTP_KEYS=str(OUT / "totp.json"),
         # One IP signs in 50 people within seconds: the lockout counts failures only, but the
         # run must not depend on it.
         AXES_FAILURE_LIMIT="1000",
@@ -165,18 +169,23 @@ def main() -> int:
         "--truth-out",
         str(OUT / "truth.json"),
     )
-    since = (
-        subprocess.run(  # noqa: S603 - our own script
-            [sys.executable, str(ROOT / "bench" / "load" / "prepare.py"), "--clients", "40"],
-            env=env(),
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
+    prepared = subprocess.run(  # noqa: S603 - our own script
+        [
+            sys.executable,
+            str(ROOT / "bench" / "load" / "prepare.py"),
+            "--clients",
+            "40",
+            "--totp-out",
+            env()["LOAD_TOTP_KEYS"],
+        ],
+        env=env(),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
+    print(f"load: {prepared.stderr.strip()}", flush=True)
+    since = prepared.stdout.strip().splitlines()[-1]
     args = shlex.split(os.environ.get("LOAD_GUNICORN_ARGS", f"-c {ROOT / 'gunicorn.conf.py'}"))
     gunicorn = subprocess.Popen(  # noqa: S603 - the venv's gunicorn
         [str(BIN / "gunicorn"), *args, "--bind", f"127.0.0.1:{PORT}", "headwise.wsgi:application"],
