@@ -28,7 +28,7 @@ from headwise.care import slots as slot_engine
 from headwise.care.models import Appointment, AppointmentStatus, WaitlistEntry, WaitlistStatus
 from headwise.care.selectors import waitlist_entry_fits, waitlist_of
 from headwise.care.slots import Slot
-from headwise.clients.models import ClientStatus
+from headwise.clients.models import Client, ClientStatus
 from headwise.practice.models import Location, Practice, Practitioner, Room, Service
 
 WEEK_DAYS = 7
@@ -40,7 +40,7 @@ class Entry:
 
     starts: dt.datetime  # local, in the grid's zone
     ends: dt.datetime
-    appointment: Appointment | None = None
+    appointment: Booked | None = None
     slot: Slot | None = None
     freed: bool = False  # a free slot where a cancelled appointment was
     waitlist_fit: int = 0  # waiting entries that fit this free slot
@@ -60,7 +60,7 @@ class Entry:
         return self.slot is not None
 
     @property
-    def source(self) -> Appointment | Slot:
+    def source(self) -> Booked | Slot:
         """What the entry shows: both have practitioner, location and room ids."""
         return self.appointment if self.appointment is not None else self.slot  # type: ignore[return-value]
 
@@ -115,6 +115,40 @@ def _bounds(first: dt.date, days: int, zone: zoneinfo.ZoneInfo) -> tuple[dt.date
 #: scanning every earlier appointment for its end.
 LONGEST = dt.timedelta(days=1)
 
+
+@dataclass(frozen=True)
+class Named:
+    """A practitioner or a location as a grid row names it."""
+
+    pk: int
+    name: str
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Booked:
+    """An appointment as the grid shows it, read as one row of values (no model instances: a
+    week holds a hundred or more, and building five joined models for each was a fifth of the
+    page's time, see docs/calendar.md)."""
+
+    uuid: object
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    kind: str
+    practitioner_id: int
+    location_id: int
+    room_id: int | None
+    service_id: int | None
+    client: str  # the client's name (Client.name_of)
+    practitioner: Named
+    location: Named
+    service_name: str | None
+
+
 #: The columns the grid shows (client name, service, status, practitioner, room).
 _COLUMNS = (
     "uuid",
@@ -122,32 +156,71 @@ _COLUMNS = (
     "ends_at",
     "status",
     "kind",
-    "client",
-    "practitioner",
-    "location",
-    "room",
-    "service",
+    "practitioner_id",
+    "location_id",
+    "room_id",
+    "service_id",
     "client__given_name",
     "client__family_name",
     "practitioner__display_name",
-    "room__name",
     "location__name",
-    "location__time_zone",
     "service__name",
 )
 
 
 def _appointments(
     practice: Practice, *, start: dt.datetime, end: dt.datetime, **where: object
-) -> list[Appointment]:
+) -> list[Booked]:
     """The range's appointments, cancelled ones too (the grid shows what a cancellation freed)."""
-    return list(
+    rows = (
         Appointment.objects.for_practice(practice)
         .filter(starts_at__gte=start - LONGEST, starts_at__lt=end, ends_at__gt=start, **where)
-        .select_related("client", "practitioner", "room", "location", "service")
-        .only(*_COLUMNS)
         .order_by("starts_at", "pk")
+        .values_list(*_COLUMNS)
     )
+    practitioners: dict[int, Named] = {}
+    locations: dict[int, Named] = {}
+    out = []
+    for (
+        uuid,
+        starts_at,
+        ends_at,
+        status,
+        kind,
+        practitioner_id,
+        location_id,
+        room_id,
+        service_id,
+        given,
+        family,
+        practitioner_name,
+        location_name,
+        service_name,
+    ) in rows:
+        practitioner = practitioners.get(practitioner_id)
+        if practitioner is None:
+            practitioner = practitioners[practitioner_id] = Named(practitioner_id, practitioner_name)
+        location = locations.get(location_id)
+        if location is None:
+            location = locations[location_id] = Named(location_id, location_name)
+        out.append(
+            Booked(
+                uuid=uuid,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                status=status,
+                kind=kind,
+                practitioner_id=practitioner_id,
+                location_id=location_id,
+                room_id=room_id,
+                service_id=service_id,
+                client=Client.name_of(given, family),
+                practitioner=practitioner,
+                location=location,
+                service_name=service_name,
+            )
+        )
+    return out
 
 
 def bookable(
@@ -233,7 +306,7 @@ class Names:
 
 
 def _entries(
-    appointments: list[Appointment],
+    appointments: list[Booked],
     free: list[Slot],
     *,
     zone: zoneinfo.ZoneInfo,
@@ -313,7 +386,7 @@ def _free(
     first: dt.date,
     last: dt.date,
     practitioner: Practitioner | None = None,
-    appointments: list[Appointment],
+    appointments: list[Booked],
 ) -> list[Slot]:
     if service is None:
         return []
@@ -358,17 +431,18 @@ def location_grid(
     names = Names({p.pk: p for p in staff}, {location.pk: location}, {r.pk: r for r in rooms}, service)
     entries = _entries(appointments, free, zone=zone, waiting=waiting, now=now, names=names)
     known = {p.pk for p in staff}
+    heads: list[tuple[object, str]] = [(p.pk, p.display_name) for p in staff]
     # someone who booked here and no longer works here keeps their row
     for a in appointments:
         if a.practitioner_id not in known:
             known.add(a.practitioner_id)
-            staff.append(a.practitioner)
+            heads.append((a.practitioner.pk, a.practitioner.name))
     if view == "week":
         columns = _day_columns(first, days, local_today(zone))
         rows = _fill(
             entries,
             columns=columns,
-            rows=[(p.pk, p.display_name) for p in staff],
+            rows=heads,
             column_of=lambda e: e.starts.date(),
             row_of=_practitioner_of,
         )
@@ -422,15 +496,16 @@ def practitioner_grid(
     )
     entries = _entries(appointments, free, zone=zone, waiting=waiting, now=now, names=names)
     known = {loc.pk for loc in locations}
+    heads: list[tuple[object, str]] = [(loc.pk, loc.name) for loc in locations]
     for a in appointments:
         if a.location_id not in known:
             known.add(a.location_id)
-            locations.append(a.location)
+            heads.append((a.location.pk, a.location.name))
     columns = _day_columns(first, days, local_today(zone))
     rows = _fill(
         entries,
         columns=columns,
-        rows=[(loc.pk, loc.name) for loc in locations],
+        rows=heads,
         column_of=lambda e: e.starts.date(),
         row_of=_location_of,
     )

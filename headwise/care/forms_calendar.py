@@ -22,7 +22,7 @@ SERIES_MAX = 12
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
-class _LocalDateTimeInput(forms.DateTimeInput):
+class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self) -> None:
@@ -90,7 +90,7 @@ class BookingForm(forms.Form):
     )
     starts_at_local = LocalDateTimeField(
         label=_("Starts at (the location's local time)"),
-        widget=_LocalDateTimeInput(),
+        widget=LocalDateTimeInput(),
         input_formats=LOCAL_FORMATS,
     )
     count = forms.IntegerField(
@@ -117,7 +117,7 @@ class BookingForm(forms.Form):
 class MoveForm(forms.Form):
     starts_at_local = LocalDateTimeField(
         label=_("New start (the location's local time)"),
-        widget=_LocalDateTimeInput(),
+        widget=LocalDateTimeInput(),
         input_formats=LOCAL_FORMATS,
     )
     room_id = forms.ModelChoiceField(

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from headwise.care.forms_calendar import LOCAL_FORMATS, LocalDateTimeField, LocalDateTimeInput
 from headwise.care.models import CadenceRuleSet, PhaseKind
 from headwise.care.selectors import CADENCE_FIELDS
 from headwise.common.limits import NOTES
@@ -22,13 +23,6 @@ class _DateInput(forms.DateInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d")
-
-
-class _LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 class PlanStartForm(forms.Form):
@@ -79,10 +73,11 @@ class BookForm(forms.Form):
         required=False,
         empty_label=_("No room"),
     )
-    starts_at_local = forms.DateTimeField(
+    # kept naive, as in the calendar's booking form: the view reads it in the location's zone
+    starts_at_local = LocalDateTimeField(
         label=_("Starts at (the location's local time)"),
-        widget=_LocalDateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(),
+        input_formats=LOCAL_FORMATS,
     )
     duration_minutes = forms.TypedChoiceField(
         label=_("Length (minutes)"), choices=DURATIONS, coerce=int, initial=60

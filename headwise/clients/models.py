@@ -125,8 +125,13 @@ class Client(PracticeScoped, Public, Audited):
             # Search on PostgreSQL: trigram GIN indexes, migration clients 00xx_client_search_trgm.
         ]
 
+    @staticmethod
+    def name_of(given_name: str, family_name: str) -> str:
+        """A client's name as every page shows it (also for rows read without the model)."""
+        return f"{given_name} {family_name}"
+
     def __str__(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+        return self.name_of(self.given_name, self.family_name)
 
     @property
     def full_name(self) -> str:

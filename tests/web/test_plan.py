@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client as HttpClient
@@ -174,6 +175,33 @@ def test_booking_from_the_plan_books_the_phase_s_next_session(
     assert booked.phase == PlanPhase.objects.get(plan=plan)
     assert booked.ends_at - booked.starts_at == dt.timedelta(minutes=60)
     assert booked.created_by == world.practitioner_user
+
+
+def test_booking_from_the_plan_reads_the_time_in_the_location_s_zone_not_the_user_s(
+    world: PracticeWorld, as_practitioner: HttpClient
+) -> None:
+    """The practitioner signs in from Amsterdam; 09:00 typed for a New York location is 09:00
+    in New York (15:00 in Amsterdam), as in the calendar's booking form."""
+    assert world.practitioner_user.time_zone == "Europe/Amsterdam"
+    client, plan = planned_client(world)
+    prac = world.records["practitioner"]
+    westport = f.LocationFactory(practice=world.practice, name="Westport", time_zone="America/New_York")
+    prac.locations.add(westport)
+    day = f.local_today(westport.time_zone) + dt.timedelta(days=3)
+    response = as_practitioner.post(
+        f"/clients/{client.uuid}/plan/{plan.uuid}/book/",
+        {
+            "practitioner_id": prac.uuid,
+            "location_id": westport.uuid,
+            "starts_at_local": f"{day.isoformat()}T09:00",
+            "duration_minutes": "60",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    booked = Appointment.objects.get(client=client)
+    assert booked.location == westport
+    assert booked.starts_at == dt.datetime.combine(day, dt.time(9), tzinfo=ZoneInfo("America/New_York"))
+    assert booked.ends_at - booked.starts_at == dt.timedelta(minutes=60)
 
 
 def test_booking_from_the_plan_refuses_what_the_api_refuses_and_saves_nothing(

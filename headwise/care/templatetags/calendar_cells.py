@@ -12,8 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from headwise.care.calendar import Entry
-from headwise.care.models import Appointment, AppointmentKind, AppointmentStatus
+from headwise.care.calendar import Booked, Entry
+from headwise.care.models import AppointmentKind, AppointmentStatus
 
 register = template.Library()
 
@@ -21,9 +21,9 @@ EMPTY = mark_safe('<span class="muted small">—</span>')  # noqa: S308 - a cons
 
 
 def _appointment(
-    e: Entry, a: Appointment, *, urls: dict[str, str], day_view: bool, labels: dict[str, Any]
+    e: Entry, a: Booked, *, urls: dict[str, str], day_view: bool, labels: dict[str, Any]
 ) -> SafeString:
-    what = a.service.name if a.service is not None else labels["kind"].get(a.kind, a.kind)
+    what = a.service_name if a.service_name is not None else labels["kind"].get(a.kind, a.kind)
     if day_view:
         what = f"{what} · {a.practitioner.display_name}"
     return format_html(
