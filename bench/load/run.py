@@ -148,16 +148,22 @@ def main() -> int:
     log.unlink(missing_ok=True)
     import psycopg
 
-    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     # LOAD_SKIP_SETUP=1: a repeat run on the database and static files of the previous one.
     skip = os.environ.get("LOAD_SKIP_SETUP") == "1"
+    keep = os.environ.get("LOAD_KEEP_DATA") == "1" or skip
+    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        if exists and not keep:
+            # Rebuilt from empty: the audit trail is append-only (a trigger refuses deletes),
+            # so the previous run's practice cannot be deleted row by row.
+            conn.execute(f'DROP DATABASE "{DB_NAME}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     if not skip:
         print(f"load: migrating {DB_NAME}", flush=True)
         manage("migrate", "--noinput")
         manage("collectstatic", "--noinput", "--verbosity", "0")
-    keep = os.environ.get("LOAD_KEEP_DATA") == "1" or skip
     print(
         f"load: demo practice with {CLIENTS} clients ({'kept if there' if keep else 'rebuilt'})", flush=True
     )
