@@ -129,6 +129,9 @@ def _overlap_error(attack: Attack, other_started_at: dt.datetime) -> ValidationE
 def _validate_attack(attack: Attack, *, check_overlap: bool = True) -> None:
     errors: dict[str, list[str]] = {}
     zone_of(attack.time_zone)
+    if attack.started_at is None:
+        # Every attack has a start: an edit that clears it is refused with the field named.
+        raise ValidationError({"started_at": [_("When did the attack start? This is required.")]})
     _not_future(errors, "started_at", attack.started_at, attack.client)
     _not_future(errors, "ended_at", attack.ended_at, attack.client)
     if attack.ended_at is not None and attack.ended_at <= attack.started_at:

@@ -20,6 +20,7 @@ from headwise.clients.models import Client
 from headwise.common.schemas import In
 from headwise.diary.models import Attack, TriggerExposure
 from headwise.outcomes.models import QuestionnaireResponse
+from tests import factories as f
 from tests.api.conftest import call, fields_of
 from tests.conftest import PracticeWorld
 
@@ -292,3 +293,15 @@ def test_a_query_string_is_read_as_the_schemas_types(as_owner, world: PracticeWo
     response = as_owner.get("/api/clients?include_archived=true&limit=5")
     assert response.status_code == 200, response.content
     assert fields_of(as_owner.get("/api/clients?q=a%00b")) == ["q"]
+
+
+def test_clearing_an_attacks_start_is_refused_naming_the_field(as_practitioner, world: PracticeWorld) -> None:
+    """Found by schemathesis as the owner: ``"started_at": null`` on a PATCH was a 500."""
+    attack = f.AttackFactory(client=world.client, practice=world.practice)
+    before = Attack.objects.get(pk=attack.pk).started_at
+    response = call(
+        as_practitioner, "patch", f"/api/attacks/{attack.uuid}", {"started_at": None, "notes": "x"}
+    )
+    assert fields_of(response) == ["started_at"]
+    stored = Attack.objects.get(pk=attack.pk)
+    assert (stored.started_at, stored.notes) == (before, attack.notes)
