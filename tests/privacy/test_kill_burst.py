@@ -1,6 +1,6 @@
 """SIGKILL during a burst of diary writes: no acknowledged write is lost, none is stored twice.
 
-A real server: gunicorn with ``gunicorn.conf.py`` (2 processes x 4 threads), serving
+A real server: gunicorn with ``gunicorn.conf.py`` (a master and one worker process of 4 threads), serving
 tests/privacy/kill_server.py on a free port, against the run's database (on SQLite a file copied
 from the test database, opened with the project's settings: WAL, ``synchronous=NORMAL``,
 ``BEGIN IMMEDIATE``; on PostgreSQL the test database itself, committed by ``transactional_db``).
@@ -309,7 +309,7 @@ def test_a_sigkill_during_a_burst_of_diary_writes_loses_and_doubles_no_acknowled
         HEADWISE_VAR_DIR=str(tmp_path / "var"),
         PYTHONPATH=str(ROOT),
         GUNICORN_BIND=f"127.0.0.1:{free_port()}",
-        GUNICORN_WORKERS="2",
+        GUNICORN_WORKERS="1",
         GUNICORN_THREADS="4",
         # As in production: each process keeps a pool of connections (PostgreSQL).
         DATABASE_POOL="1",
