@@ -16,6 +16,7 @@ from headwise.audit import selectors
 from headwise.audit.forms import AuditFilterForm
 from headwise.audit.models import AuditAction
 from headwise.audit.services import audit_record
+from headwise.common.spreadsheet import spreadsheet_safe
 from headwise.practice.models import Role
 
 PER_PAGE = 50
@@ -88,7 +89,7 @@ def audit_export(request: StaffRequest) -> HttpResponse:
             [
                 e.seq,
                 e.at.astimezone(dt.UTC).isoformat(),
-                e.actor_label,
+                spreadsheet_safe(e.actor_label),  # a person's name or e-mail
                 e.role,
                 e.ip or "",
                 e.action,

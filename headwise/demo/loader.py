@@ -324,6 +324,7 @@ def _big_sqlite_cache() -> Iterator[None]:
         yield
     finally:
         with conn.cursor() as cursor:
+            # Sound: SQLite takes no parameters in PRAGMA; the value is int() of what it reported.
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 

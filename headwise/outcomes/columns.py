@@ -274,6 +274,8 @@ def _aggregated_arrays(
     row_bytes = " || ".join(f'{_KINDS[kinds[c]][0]}(t."{c}")' for c in selects)
     sql = f"SELECT string_agg({row_bytes}, ''::bytea), count(*) FROM ({inner}) t"  # noqa: S608 - ours
     connection.ensure_connection()
+    # Sound: psycopg's ClientCursor.mogrify quotes each value of ``params`` itself (the ORM's
+    # own parameters); nothing is formatted into ``sql`` but the ORM's compiled query.
     with psycopg.ClientCursor(connection.connection) as client_side:
         statement = client_side.mogrify(sql, params)
     with psycopg.Cursor(connection.connection) as cursor:

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import models
 
 from headwise import clinical
+from headwise.common.spreadsheet import spreadsheet_safe
 
 #: The records, file by file: (file name, model label, path from a row to its client).
 RECORDS: tuple[tuple[str, str, str], ...] = (
@@ -57,6 +58,8 @@ def _cell(row: models.Model, field: models.Field[Any, Any]) -> str:
         return value.isoformat()
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str):
+        return spreadsheet_safe(value)  # typed text: never a formula in a spreadsheet
     return str(value)
 
 
