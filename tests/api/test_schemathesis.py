@@ -43,7 +43,7 @@ from tests.conftest import PracticeWorld, build_world
 
 #: Examples per operation for each role: twelve for the practitioner and the client, as before;
 #: six for the front desk, most of whose cases end in a 403 before a service.
-EXAMPLES = {"practitioner": 12, "front_desk": 6, "client": 12}
+EXAMPLES = {"owner": 6, "practitioner": 12, "front_desk": 6, "client": 12}
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 #: A fixed instant: the world's records and the generated dates do not depend on the wall clock.
 NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.UTC)
@@ -162,6 +162,7 @@ def _report() -> Any:
 
 def _run(case: Any, world: PracticeWorld, role: str) -> None:
     user = {
+        "owner": world.owner,
         "practitioner": world.practitioner_user,
         "front_desk": world.front_desk,
         "client": world.client_user,
@@ -209,6 +210,12 @@ def fuzz_world(db: Any) -> Any:
 @_settings("practitioner")
 def test_the_api_as_a_practitioner(case: Any, fuzz_world: PracticeWorld) -> None:
     _run(case, fuzz_world, "practitioner")
+
+
+@schema.parametrize()
+@_settings("owner")
+def test_the_api_as_the_owner(case: Any, fuzz_world: PracticeWorld) -> None:
+    _run(case, fuzz_world, "owner")
 
 
 @schema.parametrize()
