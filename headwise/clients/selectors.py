@@ -51,7 +51,9 @@ def clients_search(
     clients = Client.objects.for_practice(practice).select_related("assigned_practitioner")
     if not include_archived:
         clients = clients.filter(status=ClientStatus.ACTIVE)
-    for word in query.split():
+    # A NUL can be in no stored name (PostgreSQL refuses it in text, so a search holding one was
+    # a 500): it is taken out of the words, as the whitespace between them is.
+    for word in query.replace("\x00", " ").split():
         clients = clients.filter(
             Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(email__icontains=word)
         )
