@@ -41,8 +41,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.test import Client as HttpClient
-from django.utils import timezone
 
+from tests import clock as test_clock
 from tests.conftest import PracticeWorld, login
 from tests.test_tenancy import (
     api_operations,
@@ -205,7 +205,7 @@ def test_every_text_field_is_classified(db: None) -> None:
 def _intake(world: PracticeWorld) -> Any:
     from headwise.clients.models import Intake
 
-    return Intake.objects.create(client=world.client, practice=world.practice, submitted_at=timezone.now())
+    return Intake.objects.create(client=world.client, practice=world.practice, submitted_at=test_clock.NOW)
 
 
 def _practice_rule(world: PracticeWorld) -> Any:
@@ -240,7 +240,7 @@ def _erasure(world: PracticeWorld) -> Any:
     from headwise.privacy.models import ErasureRequest
 
     return ErasureRequest.objects.create(
-        practice=world.practice, client=world.client, subject=world.client.uuid, requested_at=timezone.now()
+        practice=world.practice, client=world.client, subject=world.client.uuid, requested_at=test_clock.NOW
     )
 
 
