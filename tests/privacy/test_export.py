@@ -43,6 +43,9 @@ def _rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
 
 
 def test_a_client_downloads_everything_held_about_them(world: PracticeWorld) -> None:
+    world.client.phone = "+31 6 1234 5678"
+    world.client.family_name = "=HYPERLINK(1)"
+    world.client.save(update_fields=["phone", "family_name"])
     http = login(world.client_user)
     response = http.get("/me/privacy/export.zip")
     assert response.status_code == 200, response.content[:300]
@@ -53,7 +56,11 @@ def test_a_client_downloads_everything_held_about_them(world: PracticeWorld) -> 
     diary = clinical.parse_diary(json.loads(archive.read("diary.json")))
     assert {a.id for a in diary.attacks} == {str(world.records["attack"].uuid)}
     assert archive.read("report.pdf").startswith(b"%PDF")
-    assert _rows(archive, "client.csv")[0]["given_name"] == world.client.given_name
+    client_row = _rows(archive, "client.csv")[0]
+    assert client_row["given_name"] == world.client.given_name
+    # A telephone number stays exact; a cell that could act as a formula is made text.
+    assert client_row["phone"] == "+31 6 1234 5678"
+    assert client_row["family_name"] == "'=HYPERLINK(1)"
     assert [r["uuid"] for r in _rows(archive, "sessions.csv")] == [str(world.records["session"].uuid)]
     assert [r["uuid"] for r in _rows(archive, "trigger-exposures.csv")] == [
         str(world.records["exposure"].uuid)

@@ -576,9 +576,15 @@ def test_no_stored_payload_is_ever_markup(walk: Walk, capsys: pytest.CaptureFixt
     ("text", "cell"),
     [
         ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
-        ("+31 6 1234", "'+31 6 1234"),
-        ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
+        ("+A1", "'+A1"),
+        ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+        ("\t=1", "'\t=1"),
+        # inert: a telephone number or a number is kept exact (no function, cell or program to name)
+        ("+31 6 1234 5678", "+31 6 1234 5678"),
+        ("+1 (555) 010-0199", "+1 (555) 010-0199"),
+        ("-3", "-3"),
+        ("-2.5", "-2.5"),
         ("Anna de Vries", "Anna de Vries"),
         ("", ""),
     ],
