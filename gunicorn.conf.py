@@ -38,13 +38,14 @@ os.environ.setdefault("DATABASE_POOL_MIN", str(min(2, threads)))
 
 
 def post_worker_init(worker: object) -> None:
-    """Import every view before the worker takes its first request.
+    """Pay Django's first-request costs before the worker takes its first request.
 
     Django imports the URLconf, and with it every view module and the statistics stack they
-    import (NumPy, SciPy, statsmodels, matplotlib: about a second of CPU), on the first request
-    a worker serves. Without this, the burst of sign-ins at the start of a busy morning pays for
-    it: the sign-in p95 of ``make load`` was 1.1 s. Nothing here opens a database connection.
+    import (NumPy, SciPy, statsmodels, matplotlib: about a second of CPU), compiles templates and
+    regular expressions and opens the database pool on the first requests a worker serves.
+    Without this, the burst of sign-ins at the start of a busy morning pays for it
+    (:mod:`headwise.common.warmup`; docs/performance.md).
     """
-    from django.urls import get_resolver
+    from headwise.common.warmup import warm_up
 
-    get_resolver().url_patterns  # noqa: B018 - the attribute's import is the point
+    warm_up()
