@@ -27,13 +27,9 @@ from axes.attempts import get_cool_off_threshold
 from axes.helpers import get_client_ip_address, get_client_username
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.http import HttpRequest
 from django.utils import timezone
-
-
-def _failures(**filters: Any) -> int:
-    return int(AccessAttempt.objects.filter(**filters).aggregate(n=Sum("failures_since_start"))["n"] or 0)
 
 
 def known_address(username: str, ip_address: str) -> bool:
@@ -48,15 +44,29 @@ def counts(request: HttpRequest, credentials: dict[str, Any] | None) -> dict[str
     username = get_client_username(request, credentials) or ""
     ip_address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request) or ""
     since = get_cool_off_threshold(request)
-    recent = {"attempt_time__gte": since}
-    account = _failures(username=username, **recent) if username else 0
+    # One read for the three patterns: the recent failures of this e-mail or this address.
+    mine = Q(username=username)
+    here = Q(ip_address=ip_address)
+    found = {
+        name: int(n or 0)
+        for name, n in AccessAttempt.objects.filter(mine | here, attempt_time__gte=since)
+        .aggregate(
+            pair=Sum("failures_since_start", filter=mine & here),
+            address=Sum("failures_since_start", filter=here),
+            account_raw=Sum("failures_since_start", filter=mine),
+        )
+        .items()
+    }
+    if not username:  # no e-mail given: only the address counts
+        found["pair"] = found["account_raw"] = 0
+    account = found["account_raw"]
     if account and known_address(username, ip_address):
         account = 0
     return {
-        "pair": _failures(username=username, ip_address=ip_address, **recent) if username else 0,
-        "address": _failures(ip_address=ip_address, **recent),
+        "pair": found["pair"],
+        "address": found["address"],
         "account": account,
-        "account_raw": _failures(username=username, **recent) if username else 0,
+        "account_raw": found["account_raw"],
     }
 
 
