@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from headwise import clinical
 from headwise.clinical.medicines import substance_for_name
 from headwise.common.history import record_history
-from headwise.common.models import Audited, PracticeScoped, Public, bounded_text
+from headwise.common.models import Audited, PracticeScoped, Public, bounded_text, uuid_unique_per_practice
 
 INTENSITY = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -161,6 +161,7 @@ class Attack(PracticeScoped, Public, Audited):
         verbose_name_plural = _("attacks")
         ordering: ClassVar = ["-started_at"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gt=F("started_at")),
                 name="attack_ends_after_start",
@@ -203,6 +204,7 @@ class AuraSymptom(PracticeScoped, Public):
         verbose_name = _("aura symptom")
         verbose_name_plural = _("aura symptoms")
         ordering: ClassVar = ["started_at"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
 
 class DrugClass(models.TextChoices):
@@ -272,6 +274,7 @@ class MedicationIntake(PracticeScoped, Public, Audited):
         verbose_name_plural = _("medication intakes")
         ordering: ClassVar = ["-taken_at"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.UniqueConstraint(fields=["practice", "client", "request_id"], name="intake_request_once"),
             models.CheckConstraint(
                 condition=SUBSTANCE_ONLY_FOR_SIMPLE_ANALGESIC, name="intake_substance_only_simple_analgesic"
@@ -380,7 +383,8 @@ class DailyCheckIn(PracticeScoped, Public, Audited):
         verbose_name_plural = _("daily check-ins")
         ordering: ClassVar = ["-date"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["practice", "client", "date"], name="checkin_one_per_day")
+            uuid_unique_per_practice(),
+            models.UniqueConstraint(fields=["practice", "client", "date"], name="checkin_one_per_day"),
         ]
 
 
@@ -409,7 +413,10 @@ class TriggerExposure(PracticeScoped, Public, Audited):
         verbose_name_plural = _("trigger exposures")
         ordering: ClassVar = ["-occurred_at"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["practice", "client", "request_id"], name="exposure_request_once")
+            uuid_unique_per_practice(),
+            models.UniqueConstraint(
+                fields=["practice", "client", "request_id"], name="exposure_request_once"
+            ),
         ]
         indexes: ClassVar = [models.Index(fields=["client", "occurred_at"], name="exposure_client_idx")]
 
