@@ -98,5 +98,6 @@ def test_the_double_booking_constraints_lead_with_the_practice() -> None:
         )
         found = dict(cursor.fetchall())
     assert set(found) == {PRACTITIONER_FREE, ROOM_FREE}
-    assert found[PRACTITIONER_FREE].startswith("EXCLUDE USING gist (practice_id WITH =, practitioner_id WITH =,")
-    assert found[ROOM_FREE].startswith("EXCLUDE USING gist (practice_id WITH =, room_id WITH =,")
+    lead = "EXCLUDE USING gist (practice_id WITH =, "
+    assert found[PRACTITIONER_FREE].startswith(lead + "practitioner_id WITH =, tstzrange(starts_at, ends_at")
+    assert found[ROOM_FREE].startswith(lead + "room_id WITH =, tstzrange(starts_at, ends_at")
