@@ -6,7 +6,8 @@ database has a unique constraint on ``(practice_id, uuid)``, none on ``uuid`` al
 index on ``uuid`` for the lookups by uuid alone. The same uuid in two practices is therefore
 allowed now (a uuid4 collision, which does not happen in practice); twice in one practice it is
 refused. The practice itself and the user are not practice-scoped and keep a unique uuid. On
-PostgreSQL the double-booking exclusion constraints lead with ``practice_id WITH =``.
+PostgreSQL the double-booking exclusion constraints lead with ``practice_id WITH =``. A sent
+reminder carries its client's practice too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.db import IntegrityError, connection, models, transaction
 from headwise.accounts.models import User
 from headwise.care.models import PRACTITIONER_FREE, ROOM_FREE
 from headwise.clients.models import Client
+from headwise.diary.models import ReminderSent
 from headwise.practice.models import Practice
 from tests import factories as f
 
@@ -75,6 +77,12 @@ def test_a_practice_scoped_uuid_is_unique_per_practice_only(model: type[models.M
 @pytest.mark.parametrize("model", [Practice, User], ids=lambda m: m._meta.label)
 def test_what_is_not_practice_scoped_keeps_a_unique_uuid(model: type[models.Model]) -> None:
     assert ["uuid"] in _unique_column_sets(model)
+
+
+def test_a_sent_reminder_is_once_a_day_within_its_practice() -> None:
+    """``diary_remindersent`` carries ``practice_id`` and its "once a day" includes it."""
+    assert ["practice_id", "client_id", "date", "kind"] in _unique_column_sets(ReminderSent)
+    assert not ReminderSent._meta.get_field("practice").null
 
 
 def test_one_uuid_may_be_in_two_practices_but_not_twice_in_one() -> None:

@@ -426,8 +426,9 @@ class ReminderKind(models.TextChoices):
     OPEN_ATTACK = "open_attack", _("An attack is still open")
 
 
-class ReminderSent(models.Model):
-    """A reminder e-mailed to a client for one diary day. The constraint keeps it to once a day."""
+class ReminderSent(PracticeScoped):
+    """A reminder e-mailed to a client for one diary day. The constraint keeps it to once a day.
+    It carries the client's practice, like every other practice table (sharding by practice)."""
 
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="reminders_sent")
     date = models.DateField(_("diary day"))
@@ -438,7 +439,7 @@ class ReminderSent(models.Model):
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["client", "date", "kind"], name="reminder_once_a_day")
+            models.UniqueConstraint(fields=["practice", "client", "date", "kind"], name="reminder_once_a_day")
         ]
 
     def __str__(self) -> str:
