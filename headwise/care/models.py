@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from headwise.common.history import record_history
 from headwise.common.limits import SHORT
-from headwise.common.models import Audited, PracticeScoped, Public, bounded_text
+from headwise.common.models import Audited, PracticeScoped, Public, bounded_text, uuid_unique_per_practice
 from headwise.practice.models import AppointmentKind as AppointmentKind
 from headwise.practice.models import CstStyle
 
@@ -44,10 +44,11 @@ class TreatmentPlan(PracticeScoped, Public, Audited):
         verbose_name_plural = _("treatment plans")
         ordering: ClassVar = ["-started_on"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="plan_ends_after_start",
-            )
+            ),
         ]
 
 
@@ -82,6 +83,7 @@ class PlanPhase(PracticeScoped, Public):
         verbose_name_plural = _("plan phases")
         ordering: ClassVar = ["starts_on"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.CheckConstraint(
                 condition=Q(interval_days_max__gte=F("interval_days_min")),
                 name="phase_interval_ordered",
@@ -100,7 +102,7 @@ class AppointmentStatus(models.TextChoices):
     NO_SHOW = "no_show", _("Did not attend")
 
 
-#: PostgreSQL's exclusion constraints against double booking (migration care 0002): a
+#: PostgreSQL's exclusion constraints against double booking (migrations care 0002, 0011): a
 #: practitioner, or a room, has at most one appointment that is not cancelled at any moment.
 PRACTITIONER_FREE = "appointment_practitioner_free"
 ROOM_FREE = "appointment_room_free"
@@ -150,9 +152,10 @@ class Appointment(PracticeScoped, Public, Audited):
         verbose_name_plural = _("appointments")
         ordering: ClassVar = ["starts_at"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"
-            )
+            ),
         ]
         indexes: ClassVar = [
             models.Index(fields=["practice", "starts_at"], name="appointment_day_idx"),
@@ -227,7 +230,8 @@ class Technique(PracticeScoped, Public):
         verbose_name_plural = _("techniques")
         ordering: ClassVar = ["position", "name"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["practice", "name"], name="technique_name_unique")
+            uuid_unique_per_practice(),
+            models.UniqueConstraint(fields=["practice", "name"], name="technique_name_unique"),
         ]
 
     def __str__(self) -> str:
@@ -304,6 +308,7 @@ class SessionRecord(PracticeScoped, Public, Audited):
         verbose_name_plural = _("session records")
         ordering: ClassVar = ["-started_at"]
         indexes: ClassVar = [models.Index(fields=["client", "started_at"], name="session_client_idx")]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     @property
     def ends_at(self) -> dt.datetime:
@@ -357,6 +362,7 @@ class Addendum(PracticeScoped, Public):
         verbose_name = _("addendum")
         verbose_name_plural = _("addenda")
         ordering: ClassVar = ["created_at", "pk"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -383,6 +389,7 @@ class FollowUp(PracticeScoped, Public, Audited):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering: ClassVar = ["due_at"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     @property
     def flag_at(self) -> dt.datetime:
@@ -459,7 +466,8 @@ class CadenceRuleSet(PracticeScoped, Public, Audited):
         verbose_name = _("cadence rules")
         verbose_name_plural = _("cadence rules")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["practice"], name="cadence_rules_one_per_practice")
+            uuid_unique_per_practice(),
+            models.UniqueConstraint(fields=["practice"], name="cadence_rules_one_per_practice"),
         ]
 
 
@@ -486,6 +494,7 @@ class PhaseDecision(PracticeScoped, Public, Audited):
         verbose_name = _("phase decision")
         verbose_name_plural = _("phase decisions")
         ordering: ClassVar = ["-created_at"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
 
 #: The follow-up is due 24 hours after the session; side effects still there 24 hours later
@@ -517,6 +526,7 @@ class CalendarFeed(PracticeScoped, Public):
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
         ordering: ClassVar = ["-created_at"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     def __str__(self) -> str:
         return f"{self.practitioner} ({self.created_at:%Y-%m-%d})"
@@ -601,6 +611,7 @@ class WaitlistEntry(PracticeScoped, Public, Audited):
         verbose_name_plural = _("waitlist entries")
         ordering: ClassVar = ["created_at", "id"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.CheckConstraint(
                 condition=Q(latest__isnull=True) | Q(earliest__isnull=True) | Q(latest__gte=F("earliest")),
                 name="waitlist_dates_ordered",

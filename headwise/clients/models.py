@@ -15,7 +15,7 @@ from headwise.accounts.models import validate_time_zone
 from headwise.common import dates
 from headwise.common.history import record_history
 from headwise.common.limits import LONG
-from headwise.common.models import Audited, PracticeScoped, Public, bounded_text
+from headwise.common.models import Audited, PracticeScoped, Public, bounded_text, uuid_unique_per_practice
 
 
 class Sex(models.TextChoices):
@@ -124,6 +124,7 @@ class Client(PracticeScoped, Public, Audited):
             ),
             # Search on PostgreSQL: trigram GIN indexes, migration clients 00xx_client_search_trgm.
         ]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     @staticmethod
     def name_of(given_name: str, family_name: str) -> str:
@@ -186,9 +187,10 @@ class ConsentText(PracticeScoped, Public):
         verbose_name = _("consent text")
         verbose_name_plural = _("consent texts")
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.UniqueConstraint(
                 fields=["practice", "kind", "language", "version"], name="consent_text_version_unique"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -228,6 +230,7 @@ class Consent(PracticeScoped, Public):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering: ClassVar = ["-recorded_at"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
 
 class ScreeningOutcome(models.TextChoices):
@@ -306,6 +309,7 @@ class SafetyScreening(PracticeScoped, Public, Audited):
         verbose_name_plural = _("safety screenings")
         ordering: ClassVar = ["-screened_at"]
         get_latest_by = "screened_at"
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     def __str__(self) -> str:
         return f"{self.client} · {self.get_outcome_display()}"
@@ -326,7 +330,8 @@ class ScreeningAcknowledgement(PracticeScoped, Public):
         verbose_name_plural = _("acknowledged risks")
         ordering: ClassVar = ["acknowledged_at", "pk"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["screening", "rule_id"], name="screening_ack_once")
+            uuid_unique_per_practice(),
+            models.UniqueConstraint(fields=["screening", "rule_id"], name="screening_ack_once"),
         ]
 
 
@@ -353,7 +358,8 @@ class PracticeSafetyRule(PracticeScoped, Public):
         verbose_name_plural = _("practice safety rules")
         ordering: ClassVar = ["rule_id"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["practice", "rule_id"], name="practice_rule_id_unique")
+            uuid_unique_per_practice(),
+            models.UniqueConstraint(fields=["practice", "rule_id"], name="practice_rule_id_unique"),
         ]
 
     def __str__(self) -> str:
@@ -395,6 +401,7 @@ class SafetyRuleLogEntry(PracticeScoped, Public):
         verbose_name = _("safety rule change")
         verbose_name_plural = _("safety rule changes")
         ordering: ClassVar = ["-at", "-pk"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
 
 # --- the intake the client fills in (at home, or at the desk) ------------------------------
@@ -462,6 +469,7 @@ class Intake(PracticeScoped, Public, Audited):
     class Meta:
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     def __str__(self) -> str:
         return f"intake {self.client_id}"
@@ -492,3 +500,4 @@ class IntakeLink(PracticeScoped, Public):
         verbose_name = _("intake link")
         verbose_name_plural = _("intake links")
         ordering: ClassVar = ["-created_at"]
+        constraints: ClassVar = [uuid_unique_per_practice()]

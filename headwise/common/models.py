@@ -53,12 +53,26 @@ class PracticeScoped(models.Model):
 
 
 class Public(models.Model):
-    """A record addressed in URLs by a random UUID, never by its sequential id."""
+    """A record addressed in URLs by a random UUID, never by its sequential id.
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    The uuid is indexed but not unique on its own: a practice's record is unique on
+    ``(practice, uuid)`` (:func:`uuid_unique_per_practice`, in each practice-scoped model's
+    ``Meta.constraints``), so that a database sharded by practice (Citus) can hold the rule;
+    a model that is not practice-scoped (the practice itself) declares ``unique=True`` again.
+    The plain index serves the lookups by uuid alone (a task's payload, an e-mailed link, a
+    calendar feed's address, a client's own records)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
 
     class Meta:
         abstract = True
+
+
+def uuid_unique_per_practice() -> models.UniqueConstraint:
+    """A practice-scoped record's public uuid is unique within its practice (``practice_id``
+    first, so a distributed PostgreSQL can enforce it on the practice's shard). The name holds
+    the app and model (``%(app_label)s_%(class)s``): every model gets its own constraint."""
+    return models.UniqueConstraint(fields=["practice", "uuid"], name="%(app_label)s_%(class)s_practice_uuid")
 
 
 class Audited(models.Model):

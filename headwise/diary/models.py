@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from headwise import clinical
 from headwise.clinical.medicines import substance_for_name
 from headwise.common.history import record_history
-from headwise.common.models import Audited, PracticeScoped, Public, bounded_text
+from headwise.common.models import Audited, PracticeScoped, Public, bounded_text, uuid_unique_per_practice
 
 INTENSITY = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -161,6 +161,7 @@ class Attack(PracticeScoped, Public, Audited):
         verbose_name_plural = _("attacks")
         ordering: ClassVar = ["-started_at"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gt=F("started_at")),
                 name="attack_ends_after_start",
@@ -203,6 +204,7 @@ class AuraSymptom(PracticeScoped, Public):
         verbose_name = _("aura symptom")
         verbose_name_plural = _("aura symptoms")
         ordering: ClassVar = ["started_at"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
 
 class DrugClass(models.TextChoices):
@@ -272,6 +274,7 @@ class MedicationIntake(PracticeScoped, Public, Audited):
         verbose_name_plural = _("medication intakes")
         ordering: ClassVar = ["-taken_at"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.UniqueConstraint(fields=["practice", "client", "request_id"], name="intake_request_once"),
             models.CheckConstraint(
                 condition=SUBSTANCE_ONLY_FOR_SIMPLE_ANALGESIC, name="intake_substance_only_simple_analgesic"
@@ -380,7 +383,8 @@ class DailyCheckIn(PracticeScoped, Public, Audited):
         verbose_name_plural = _("daily check-ins")
         ordering: ClassVar = ["-date"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["practice", "client", "date"], name="checkin_one_per_day")
+            uuid_unique_per_practice(),
+            models.UniqueConstraint(fields=["practice", "client", "date"], name="checkin_one_per_day"),
         ]
 
 
@@ -409,7 +413,10 @@ class TriggerExposure(PracticeScoped, Public, Audited):
         verbose_name_plural = _("trigger exposures")
         ordering: ClassVar = ["-occurred_at"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["practice", "client", "request_id"], name="exposure_request_once")
+            uuid_unique_per_practice(),
+            models.UniqueConstraint(
+                fields=["practice", "client", "request_id"], name="exposure_request_once"
+            ),
         ]
         indexes: ClassVar = [models.Index(fields=["client", "occurred_at"], name="exposure_client_idx")]
 
@@ -419,8 +426,9 @@ class ReminderKind(models.TextChoices):
     OPEN_ATTACK = "open_attack", _("An attack is still open")
 
 
-class ReminderSent(models.Model):
-    """A reminder e-mailed to a client for one diary day. The constraint keeps it to once a day."""
+class ReminderSent(PracticeScoped):
+    """A reminder e-mailed to a client for one diary day. The constraint keeps it to once a day.
+    It carries the client's practice, like every other practice table (sharding by practice)."""
 
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="reminders_sent")
     date = models.DateField(_("diary day"))
@@ -431,7 +439,7 @@ class ReminderSent(models.Model):
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["client", "date", "kind"], name="reminder_once_a_day")
+            models.UniqueConstraint(fields=["practice", "client", "date", "kind"], name="reminder_once_a_day")
         ]
 
     def __str__(self) -> str:

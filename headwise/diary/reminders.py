@@ -116,7 +116,7 @@ def reminder_send(*, client_uuid: str, day: dt.date, kind: str) -> bool:
         return False
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(client=client, date=day, kind=kind)
+            ReminderSent.objects.create(practice_id=client.practice_id, client=client, date=day, kind=kind)
             _mail(client, kind)
     except IntegrityError:
         return False

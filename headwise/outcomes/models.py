@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from headwise.common.history import record_history
-from headwise.common.models import Audited, PracticeScoped, Public
+from headwise.common.models import Audited, PracticeScoped, Public, uuid_unique_per_practice
 
 
 class Instrument(models.TextChoices):
@@ -34,9 +34,10 @@ class QuestionnaireResponse(PracticeScoped, Public, Audited):
         verbose_name_plural = _("questionnaire responses")
         ordering: ClassVar = ["-answered_on"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.UniqueConstraint(
                 fields=["practice", "client", "request_id"], name="questionnaire_request_once"
-            )
+            ),
         ]
 
 
@@ -62,3 +63,4 @@ class QuestionnaireRequest(PracticeScoped, Public, Audited):
         verbose_name = _("questionnaire sent to the client")
         verbose_name_plural = _("questionnaires sent to clients")
         ordering: ClassVar = ["-created_at"]
+        constraints: ClassVar = [uuid_unique_per_practice()]

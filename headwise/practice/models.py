@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -13,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from headwise.accounts.models import validate_time_zone
 from headwise.common.history import record_history
 from headwise.common.limits import SHORT
-from headwise.common.models import PracticeScoped, Public
+from headwise.common.models import PracticeScoped, Public, uuid_unique_per_practice
 
 
 class Practice(Public):
+    #: The practice is the tenant itself (not practice-scoped): its uuid stays unique on its own.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
@@ -138,6 +141,7 @@ class Location(PracticeScoped, Public):
         verbose_name_plural = _("locations")
         ordering: ClassVar = ["name"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.UniqueConstraint(fields=["practice", "name"], name="location_name_unique"),
             models.UniqueConstraint(
                 fields=["practice", "slug"], condition=~models.Q(slug=""), name="location_slug_unique"
@@ -166,7 +170,8 @@ class Room(PracticeScoped, Public):
         verbose_name_plural = _("rooms")
         ordering: ClassVar = ["name"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["location", "name"], name="room_name_unique")
+            uuid_unique_per_practice(),
+            models.UniqueConstraint(fields=["location", "name"], name="room_name_unique"),
         ]
 
     def __str__(self) -> str:
@@ -192,6 +197,7 @@ class Membership(PracticeScoped, Public):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
@@ -267,6 +273,7 @@ class Service(PracticeScoped, Public):
         verbose_name_plural = _("services")
         ordering: ClassVar = ["position", "name"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.UniqueConstraint(fields=["practice", "name"], name="service_name_unique"),
             models.CheckConstraint(
                 condition=models.Q(duration_minutes__gte=MIN_DURATION_MINUTES)
@@ -302,6 +309,7 @@ class Practitioner(PracticeScoped, Public):
         verbose_name = _("practitioner")
         verbose_name_plural = _("practitioners")
         ordering: ClassVar = ["display_name"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     def __str__(self) -> str:
         return self.display_name
@@ -336,6 +344,7 @@ class WorkingHours(PracticeScoped, Public):
         verbose_name_plural = _("working hours")
         ordering: ClassVar = ["weekday", "starts"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.CheckConstraint(
                 condition=models.Q(ends__gt=models.F("starts")), name="hours_end_after_start"
             ),
@@ -377,6 +386,7 @@ class AvailabilityException(PracticeScoped, Public):
         verbose_name_plural = _("availability exceptions")
         ordering: ClassVar = ["date", "starts"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.CheckConstraint(
                 condition=(models.Q(starts__isnull=True) & models.Q(ends__isnull=True))
                 | (
@@ -386,7 +396,7 @@ class AvailabilityException(PracticeScoped, Public):
                     & models.Q(location__isnull=False)
                 ),
                 name="exception_hours_whole",
-            )
+            ),
         ]
 
     @property
@@ -417,9 +427,10 @@ class Closure(PracticeScoped, Public):
         verbose_name_plural = _("closures")
         ordering: ClassVar = ["first_day"]
         constraints: ClassVar = [
+            uuid_unique_per_practice(),
             models.CheckConstraint(
                 condition=models.Q(last_day__gte=models.F("first_day")), name="closure_ends_after_start"
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from headwise.common.models import PracticeScoped, Public
+from headwise.common.models import PracticeScoped, Public, uuid_unique_per_practice
 
 
 class Decision(models.TextChoices):
@@ -50,6 +50,7 @@ class ErasureRequest(PracticeScoped, Public):
         verbose_name = _("erasure request")
         verbose_name_plural = _("erasure requests")
         ordering: ClassVar = ["-requested_at"]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     def __str__(self) -> str:
         return f"{self.subject} {self.decision or 'open'}"

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from headwise.common.limits import SHORT
-from headwise.common.models import PracticeScoped, Public, bounded_text
+from headwise.common.models import PracticeScoped, Public, bounded_text, uuid_unique_per_practice
 
 #: The longest text a visitor may send in one field of the booking request (characters).
 MESSAGE_MAX = 1000
@@ -41,6 +41,7 @@ class PublicPage(PracticeScoped, Public):
     class Meta:
         verbose_name = _("public page")
         verbose_name_plural = _("public pages")
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     def __str__(self) -> str:
         return f"{self.location}"
@@ -96,6 +97,7 @@ class BookingRequest(PracticeScoped, Public):
         indexes: ClassVar = [
             models.Index(fields=["practice", "status", "created_at"], name="bookingrequest_open_idx")
         ]
+        constraints: ClassVar = [uuid_unique_per_practice()]
 
     def __str__(self) -> str:
         return f"{self.name} · {self.created_at:%Y-%m-%d}"
