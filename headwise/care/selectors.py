@@ -123,13 +123,16 @@ def current_phase(*, plan: TreatmentPlan) -> PlanPhase | None:
 
 def active_plan(*, client: Client) -> TreatmentPlan | None:
     """The client's plan that has not ended (active or paused), if any."""
-    return (
+    plan = (
         TreatmentPlan.objects.filter(client=client)
         .exclude(status=PlanStatus.ENDED)
         .select_related("practitioner")
         .order_by("-started_on", "-pk")
         .first()
     )
+    if plan is not None:
+        plan.client = client  # the instance it was filtered by: not read a second time
+    return plan
 
 
 def _window(table: clinical.DayTable, start: dt.date, end: dt.date) -> cadence.Window:
