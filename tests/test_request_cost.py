@@ -120,3 +120,43 @@ def test_query_counts_stay_flat_as_the_practice_and_diary_grow(
     _grow_diary(world, 200)
     after = counts()
     assert after == before
+
+
+def test_the_client_page_s_queries_do_not_grow_with_a_year_of_diary(
+    world: PracticeWorld, as_owner: HttpClient
+) -> None:
+    """A client in maintenance on a plan of 400 days: the page with 30 and with 300 diary days."""
+    from headwise.care.models import PhaseKind
+    from headwise.diary.models import DailyCheckIn
+    from tests.web.plan_world import migraine_attack
+
+    client = world.client
+    today = f.local_today(client.time_zone)
+    started = today - dt.timedelta(days=400)
+    plan = f.TreatmentPlanFactory(
+        client=client, practice=world.practice, practitioner=world.records["practitioner"], started_on=started
+    )
+    f.PlanPhaseFactory(plan=plan, practice=world.practice, kind=PhaseKind.MAINTENANCE, starts_on=started)
+
+    def diary_back_to(days: int, since: int = 0) -> None:
+        taken = set(DailyCheckIn.objects.filter(client=client).values_list("date", flat=True))
+        new = [today - dt.timedelta(days=d) for d in range(since, days)]
+        DailyCheckIn.objects.bulk_create(
+            [
+                DailyCheckIn(client=client, practice=world.practice, date=d, had_headache=False)
+                for d in new
+                if d not in taken
+            ]
+        )
+        for d in range(since, days):
+            if d % 6 == 2:
+                migraine_attack(client, today - dt.timedelta(days=d))
+
+    url = f"/clients/{client.uuid}/"
+    diary_back_to(30)
+    as_owner.get(url)
+    short = _queries(as_owner, "get", url)
+    diary_back_to(300, since=30)
+    as_owner.get(url)
+    long = _queries(as_owner, "get", url)
+    assert len(long) == len(short), "\n".join(long)

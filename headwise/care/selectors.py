@@ -123,13 +123,16 @@ def current_phase(*, plan: TreatmentPlan) -> PlanPhase | None:
 
 def active_plan(*, client: Client) -> TreatmentPlan | None:
     """The client's plan that has not ended (active or paused), if any."""
-    return (
+    plan = (
         TreatmentPlan.objects.filter(client=client)
         .exclude(status=PlanStatus.ENDED)
         .select_related("practitioner")
         .order_by("-started_on", "-pk")
         .first()
     )
+    if plan is not None:
+        plan.client = client  # the instance it was filtered by: not read a second time
+    return plan
 
 
 def _window(table: clinical.DayTable, start: dt.date, end: dt.date) -> cadence.Window:
@@ -168,6 +171,38 @@ def _warning_dates(
     return frozenset(d for d in days if start <= d <= end)
 
 
+#: The margin a bounded diary read takes beyond the days it answers for: a day's flags depend
+#: on the attacks and intakes around it, and an intake links to an attack that began at most
+#: ``clinical.LINK_HORIZON`` before it (one more day for local days against instants).
+_READ_MARGIN = clinical.LINK_HORIZON + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class _Days:
+    """The day table of a diary read, and the first day it answers for as a read of the whole
+    plan would (the days before it are only margin)."""
+
+    table: clinical.DayTable
+    attacks: list[Attack]
+    trusted_from: dt.date
+
+
+def _read_days(client: Client, start: dt.date, end: dt.date, trusted_from: dt.date) -> _Days:
+    diary, attacks = diary_selectors.diary_window(client=client, start=start, end=end)
+    return _Days(clinical.days(diary), attacks, trusted_from)
+
+
+def _dates(days: _Days, row: str, today: dt.date) -> frozenset[dt.date]:
+    return frozenset(d for d in days.table.days_with(row) if days.trusted_from <= d <= today)
+
+
+def _streak_known(migraine: frozenset[dt.date], since: dt.date, trusted_from: dt.date) -> bool:
+    """Whether the streak rule's answer lies within the days read: no migraine day since
+    ``since`` (no streak ended), or a migraine day before the first one (where a streak starts)."""
+    after = [d for d in migraine if d >= since]
+    return not after or any(trusted_from <= d < min(after) for d in migraine)
+
+
 def plan_cadence(*, plan: TreatmentPlan, rules: CadenceRuleSet, today: dt.date | None = None) -> PlanCadence:
     """Evaluate the practice's cadence rules for ``plan`` on the client's today.
 
@@ -176,6 +211,11 @@ def plan_cadence(*, plan: TreatmentPlan, rules: CadenceRuleSet, today: dt.date |
     Migraine and recorded days come from the one day definition (``headwise.clinical.days``).
     A warning sign or a streak that ended before the last session has been seen to already and
     is left out.
+
+    The diary is read from the baseline's start to today only when the plan is young: else the
+    baseline and the recent days are read apart (each with a margin, ``_READ_MARGIN``), and
+    the days between only when the streak rule needs them (a streak that began before the
+    recent days were read), so that the cost does not grow with the plan's age.
     """
     client = plan.client
     zone = zoneinfo.ZoneInfo(client.time_zone)
@@ -198,18 +238,30 @@ def plan_cadence(*, plan: TreatmentPlan, rules: CadenceRuleSet, today: dt.date |
     # Only days of the current phase: a change just confirmed starts its own count, so the
     # same numbers do not suggest a second step the next day.
     recent_start = max(today - span + dt.timedelta(days=1), plan.started_on, phase.starts_on)
-    diary, attacks = diary_selectors.diary_window(client=client, start=base_start, end=today)
-    table = clinical.days(diary)
     warning_start = today - dt.timedelta(days=engine_rules.warning_days - 1)
+    streak = phase.kind == cadence.Phase.MAINTENANCE and engine_rules.streak_end
+    # The first day the rules look at besides the baseline: the recent period, the warning
+    # days and, for the streak rule, a streak's length before them.
+    near = min(recent_start, warning_start)
+    if streak:
+        near = min(near, warning_start - dt.timedelta(days=engine_rules.streak_days))
+    if near - _READ_MARGIN > base_end + _READ_MARGIN:
+        baseline = _read_days(client, base_start, base_end + _READ_MARGIN, base_start)
+        recent = _read_days(client, near - _READ_MARGIN, today, near)
+        since = max(warning_start, last + dt.timedelta(days=1)) if last is not None else warning_start
+        if streak and not _streak_known(_dates(recent, "migraine", today), since, near):
+            recent = _read_days(client, base_start, today, dt.date.min)
+    else:
+        baseline = recent = _read_days(client, base_start, today, dt.date.min)
     suggestion = cadence.evaluate(
         phase=cadence.Phase(phase.kind),
-        baseline=_window(table, base_start, base_end),
-        recent=_window(table, recent_start, today),
+        baseline=_window(baseline.table, base_start, base_end),
+        recent=_window(recent.table, recent_start, today),
         today=today,
         rules=engine_rules,
-        warning_dates=_warning_dates(client, attacks, start=warning_start, end=today, zone=zone),
-        migraine_dates=frozenset(d for d in table.days_with("migraine") if d <= today),
-        recorded_dates=frozenset(d for d in table.days_with("recorded") if d <= today),
+        warning_dates=_warning_dates(client, recent.attacks, start=warning_start, end=today, zone=zone),
+        migraine_dates=_dates(recent, "migraine", today),
+        recorded_dates=_dates(recent, "recorded", today),
         last_session=last,
     )
     next_on = cadence.next_session_on(

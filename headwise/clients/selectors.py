@@ -39,10 +39,12 @@ if TYPE_CHECKING:
 
 def client_get(*, practice: Practice, client_id: uuid.UUID) -> Client:
     """The practice's client with that UUID, or 404 (also for another practice's client)."""
-    return get_object_or_404(
+    client = get_object_or_404(
         Client.objects.for_practice(practice).select_related("assigned_practitioner"),
         uuid=client_id,
     )
+    client.practice = practice  # the row it was filtered by: not read a second time
+    return client
 
 
 def clients_search(
@@ -62,7 +64,10 @@ def clients_search(
 
 
 def latest_screening(*, client: Client) -> SafetyScreening | None:
-    return SafetyScreening.objects.filter(client=client).order_by("-screened_at", "-pk").first()
+    screening = SafetyScreening.objects.filter(client=client).order_by("-screened_at", "-pk").first()
+    if screening is not None:
+        screening.client = client  # the instance it was filtered by: not read a second time
+    return screening
 
 
 def _latest_data_consent(client_ref: OuterRef) -> QuerySet[Consent]:
@@ -206,10 +211,15 @@ def screen_due(*, client: Client) -> ScreenDue | None:
     screen for ``practice.rescreen_after_months`` months (default 6), judged on the client's
     own calendar days.
     """
+    return screen_due_after(client=client, latest=latest_screening(client=client))
+
+
+def screen_due_after(*, client: Client, latest: SafetyScreening | None) -> ScreenDue | None:
+    """:func:`screen_due` with the client's latest screening already read (``latest``, or None
+    when there is none), for a page that shows it too and so reads it once."""
     from headwise.care.models import SessionRecord
     from headwise.diary.localtime import client_today
 
-    latest = latest_screening(client=client)
     if latest is None:
         return ScreenDue("never", _("No safety screening on record: screen before any CST."))
     if latest.intake_hash and latest.intake_hash != intake_screen_facts(client=client).content_hash:

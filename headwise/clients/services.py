@@ -386,7 +386,12 @@ def treatment_blocker(*, client: Client, intake_only: bool = False) -> str | Non
     them. No screening on record blocks everything but an intake appointment; an uncleared
     *refer* or an unacknowledged *caution* blocks everything.
     """
-    screening = selectors.latest_screening(client=client)
+    return treatment_blocker_after(selectors.latest_screening(client=client), intake_only=intake_only)
+
+
+def treatment_blocker_after(screening: SafetyScreening | None, *, intake_only: bool = False) -> str | None:
+    """:func:`treatment_blocker` with the client's latest screening already read (or None when
+    there is none), for a page that shows the screening too and so reads it once."""
     if screening is None and not intake_only:
         return _("No safety screening on record: book an intake, or record the screening first.")
     return screening_blocker(screening)

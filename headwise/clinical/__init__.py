@@ -18,6 +18,7 @@ from headwise.clinical.classify import (
     classify_attack,
 )
 from headwise.clinical.days import (
+    LINK_HORIZON,
     ROWS,
     DayTable,
     Period,
@@ -90,6 +91,7 @@ from headwise.clinical.safety import (
 
 __all__ = [
     "DEFAULT_PARAMETERS",
+    "LINK_HORIZON",
     "FORMAT",
     "PRECEDENCE",
     "ROWS",

@@ -29,6 +29,7 @@ from headwise.clinical.params import DEFAULT_PARAMETERS, MigraineDayDefinition, 
 
 __all__ = [
     "ROWS",
+    "LINK_HORIZON",
     "DayTable",
     "Period",
     "link_intakes",
@@ -147,6 +148,11 @@ class Period:
         return self.n_days - self.recorded_days
 
 
+#: An intake without an attack named is linked to an attack that began at most this long before
+#: it (:func:`link_intakes`): what a day's flags can depend on reaches no further back.
+LINK_HORIZON = timedelta(days=8)
+
+
 def link_intakes(diary: Diary) -> dict[str, tuple[MedicationIntake, ...]]:
     """Map attack id -> intakes taken for it.
 
@@ -169,7 +175,7 @@ def _containing(
     ordered: Sequence[Attack], starts: Sequence[datetime], at: datetime, zone: ZoneInfo
 ) -> str | None:
     i = bisect.bisect_right(starts, at)
-    horizon = at - timedelta(days=8)
+    horizon = at - LINK_HORIZON
     while i > 0:
         i -= 1
         a = ordered[i]

@@ -23,7 +23,7 @@ from headwise.care.models import FLAG_AFTER_DUE, FollowUp, SessionRecord, SideEf
 from headwise.clients import selectors as client_selectors
 from headwise.clients import services as client_services
 from headwise.clients.consent_texts import INTAKE_KINDS
-from headwise.clients.models import Client, ConsentKind
+from headwise.clients.models import Client, Consent, ConsentKind
 from headwise.outcomes.models import QuestionnaireResponse
 from headwise.outcomes.services import questionnaires_pending
 from headwise.practice.models import Membership
@@ -72,10 +72,11 @@ class Todo:
     urgent: bool = False
 
 
-def unsigned_consents(client: Client) -> list[str]:
+def unsigned_consents(client: Client, standing: dict[str, Consent] | None = None) -> list[str]:
     """The consents care needs (treatment, data) that are not in force: never signed, refused
-    or withdrawn; as their labels."""
-    standing = client_selectors.standing_consents(client=client)
+    or withdrawn; as their labels. ``standing``: the client's standing consents, when read."""
+    if standing is None:
+        standing = client_selectors.standing_consents(client=client)
     labels = dict(ConsentKind.choices)
     return [
         str(labels[kind])
@@ -95,7 +96,7 @@ def _todos(client: Client, *, clinical: bool, context: dict[str, Any]) -> list[T
             else reverse("screen:screen", args=[client.uuid])
         )
     # The one rule booking and session records ask (an uncleared refer, an unacknowledged caution).
-    blocker = client_services.treatment_blocker(client=client, intake_only=True)
+    blocker = client_services.treatment_blocker_after(screening, intake_only=True)
     if blocker is not None:
         todos.append(Todo(blocker, url=screen_url, urgent=True))
     due = context["screen_due"]
@@ -150,20 +151,25 @@ def _todos(client: Client, *, clinical: bool, context: dict[str, Any]) -> list[T
 
 
 def desk(*, client: Client, membership: Membership) -> dict[str, Any]:
-    """Everything the client page shows, by section; clinical sections only for clinicians."""
+    """Everything the client page shows, by section; clinical sections only for clinicians.
+
+    The latest screening is read once here and handed to what needs it (the screen's due
+    date, the blocker, the page)."""
     clinical = membership.sees_clinical_records
     plan = care_selectors.active_plan(client=client)
     rules = care_services.cadence_rules_get(practice=client.practice)
     plan_state = care_selectors.plan_cadence(plan=plan, rules=rules) if plan is not None else None
     now = timezone.now()
     screening = client_selectors.latest_screening(client=client)
+    standing = client_selectors.standing_consents(client=client)
     context: dict[str, Any] = {
         "screening": screening,
-        "screen_due": client_selectors.screen_due(client=client),
+        "screen_due": client_selectors.screen_due_after(client=client, latest=screening),
         "screen_reasons": client_selectors.screening_reasons(screening=screening)
         if clinical and screening is not None
         else [],
-        "unsigned": unsigned_consents(client),
+        "unsigned": unsigned_consents(client, standing),
+        "standing": standing,
         "intake": client_selectors.intake_of(client=client),
         "plan": plan,
         "plan_state": plan_state,

@@ -143,7 +143,6 @@ def client_detail(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     context: dict[str, object] = {
         "client": client,
         "age": client.age_on(client_today(client)),
-        "screening": client_selectors.latest_screening(client=client),
         "appointments": Appointment.objects.filter(client=client)
         .select_related("practitioner", "location")
         .order_by("-starts_at")[:10],
