@@ -8,7 +8,8 @@ location's time zone.
 The queries are a constant number whatever the number of bookings: the location (or the
 practitioner), its rooms, its practitioners, the appointments of the range (one query, with
 client, practitioner, room and service joined), the services, the waiting list, and
-:func:`headwise.care.slots.free_slots` once per location shown (itself constant).
+:func:`headwise.care.slots.free_slots` once per location shown (itself constant). A location's
+week hands the slot engine the appointments and rooms it read for the grid (two queries fewer).
 """
 
 from __future__ import annotations
