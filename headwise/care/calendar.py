@@ -8,7 +8,8 @@ location's time zone.
 The queries are a constant number whatever the number of bookings: the location (or the
 practitioner), its rooms, its practitioners, the appointments of the range (one query, with
 client, practitioner, room and service joined), the services, the waiting list, and
-:func:`headwise.care.slots.free_slots` once per location shown (itself constant).
+:func:`headwise.care.slots.free_slots` once per location shown (itself constant). A location's
+week hands the slot engine the appointments and rooms it read for the grid (two queries fewer).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ from headwise.care.models import Appointment, AppointmentStatus, WaitlistEntry, 
 from headwise.care.selectors import waitlist_entry_fits, waitlist_of
 from headwise.care.slots import Slot
 from headwise.clients.models import Client, ClientStatus
-from headwise.practice.models import Location, Practice, Practitioner, Room, Service
+from headwise.practice.models import MAX_BUFFER_MINUTES, Location, Practice, Practitioner, Room, Service
 
 WEEK_DAYS = 7
 
@@ -147,6 +149,7 @@ class Booked:
     practitioner: Named
     location: Named
     service_name: str | None
+    buffer_minutes: int | None  # its service's (the slot engine's busy time)
 
 
 #: The columns the grid shows (client name, service, status, practitioner, room).
@@ -165,16 +168,17 @@ _COLUMNS = (
     "practitioner__display_name",
     "location__name",
     "service__name",
+    "service__buffer_minutes",
 )
 
 
-def _appointments(
-    practice: Practice, *, start: dt.datetime, end: dt.datetime, **where: object
-) -> list[Booked]:
-    """The range's appointments, cancelled ones too (the grid shows what a cancellation freed)."""
+def _appointments(practice: Practice, *, start: dt.datetime, end: dt.datetime, where: Q) -> list[Booked]:
+    """The range's appointments, cancelled ones too (the grid shows what a cancellation freed),
+    and those that ended up to ``MAX_BUFFER_MINUTES`` before it (their buffer may reach into
+    it: the slot engine's busy time, see :func:`_shown` for the grid's)."""
     rows = (
         Appointment.objects.for_practice(practice)
-        .filter(starts_at__gte=start - LONGEST, starts_at__lt=end, ends_at__gt=start, **where)
+        .filter(where, starts_at__gte=start - LONGEST, starts_at__lt=end, ends_at__gt=start - _BUFFER)
         .order_by("starts_at", "pk")
         .values_list(*_COLUMNS)
     )
@@ -196,6 +200,7 @@ def _appointments(
         practitioner_name,
         location_name,
         service_name,
+        buffer_minutes,
     ) in rows:
         practitioner = practitioners.get(practitioner_id)
         if practitioner is None:
@@ -218,9 +223,19 @@ def _appointments(
                 practitioner=practitioner,
                 location=location,
                 service_name=service_name,
+                buffer_minutes=buffer_minutes,
             )
         )
     return out
+
+
+_BUFFER = dt.timedelta(minutes=MAX_BUFFER_MINUTES)
+
+
+def _shown(read: list[Booked], *, start: dt.datetime, location_id: int | None = None) -> list[Booked]:
+    """What the grid shows of the appointments read: those that reach into the range (at the
+    location, for a location's grid)."""
+    return [a for a in read if a.ends_at > start and (location_id is None or a.location_id == location_id)]
 
 
 def bookable(
@@ -387,7 +402,11 @@ def _free(
     last: dt.date,
     practitioner: Practitioner | None = None,
     appointments: list[Booked],
+    busy: list[Booked] | None = None,
+    rooms: list[Room] | None = None,
 ) -> list[Slot]:
+    """``busy``/``rooms``: the appointments and rooms already read, for the slot engine (see
+    :func:`headwise.care.slots.read_calendar`); None lets the engine read them."""
     if service is None:
         return []
     found = slot_engine.free_slots(
@@ -397,6 +416,8 @@ def _free(
         day_from=first,
         day_to=last,
         practitioner=practitioner,
+        rooms=rooms,
+        appointments=busy,
     )
     now = timezone.now()
     freed = frozenset(
@@ -416,7 +437,19 @@ def location_grid(
     last = first + dt.timedelta(days=days - 1)
     start, end = _bounds(first, days, zone)
     now = timezone.now()
-    appointments = _appointments(practice, start=start, end=end, location=location)
+    staff = practitioners_at(location=location)
+    rooms: list[Room] = list(
+        Room.objects.for_practice(practice).filter(location=location, is_active=True).order_by("name", "pk")
+    )
+    # one read for the grid and the slot engine: the location's appointments, and its
+    # practitioners' and rooms' anywhere (their busy time)
+    read = _appointments(
+        practice,
+        start=start,
+        end=end,
+        where=Q(location=location) | Q(practitioner_id__in=[p.pk for p in staff]) | Q(room__in=rooms),
+    )
+    appointments = _shown(read, start=start, location_id=location.pk)
     free = _free(
         practice=practice,
         location=location,
@@ -424,10 +457,10 @@ def location_grid(
         first=first,
         last=last,
         appointments=appointments,
+        busy=read,
+        rooms=rooms,
     )
     waiting = _waiting(practice)
-    staff = practitioners_at(location=location)
-    rooms: list[Room] = list(Room.objects.filter(location=location, is_active=True).order_by("name", "pk"))
     names = Names({p.pk: p for p in staff}, {location.pk: location}, {r.pk: r for r in rooms}, service)
     entries = _entries(appointments, free, zone=zone, waiting=waiting, now=now, names=names)
     known = {p.pk for p in staff}
@@ -477,7 +510,9 @@ def practitioner_grid(
     start, end = _bounds(first, days, zone)
     now = timezone.now()
     locations = list(practitioner.locations.filter(is_active=True).order_by("name", "pk"))
-    appointments = _appointments(practice, start=start, end=end, practitioner=practitioner)
+    appointments = _shown(
+        _appointments(practice, start=start, end=end, where=Q(practitioner=practitioner)), start=start
+    )
     free: list[Slot] = []
     for location in locations:
         free += _free(

@@ -56,6 +56,24 @@ class Slot:
     service_id: int | None
 
 
+class Occupying(Protocol):
+    """An appointment a caller has already read (the calendar's week), as the busy time needs it."""
+
+    @property
+    def practitioner_id(self) -> int: ...
+    @property
+    def room_id(self) -> int | None: ...
+    @property
+    def starts_at(self) -> dt.datetime: ...
+    @property
+    def ends_at(self) -> dt.datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def buffer_minutes(self) -> int | None:
+        """Its service's buffer (None without a service)."""
+
+
 class AppointmentLike(Protocol):
     """What :func:`nearby_free_slots` needs of a wanted appointment (an unsaved Appointment)."""
 
@@ -121,8 +139,17 @@ def read_calendar(
     day_from: dt.date,
     day_to: dt.date,
     exclude_appointment_id: int | None = None,
+    rooms: Sequence[Room] | None = None,
+    appointments: Iterable[Occupying] | None = None,
 ) -> Calendar:
-    """Hours, exceptions, closures, rooms and busy time for the range: five queries."""
+    """Hours, exceptions, closures, rooms and busy time for the range: five queries.
+
+    A caller that has already read them passes ``rooms`` (the location's active rooms, by name)
+    and ``appointments``: every appointment of these practitioners and rooms that starts before
+    the range ends and at most a day before it begins (an appointment lasts at most
+    ``MAX_DURATION_MINUTES``, its buffer at most ``MAX_BUFFER_MINUTES``); cancelled ones may be
+    among them. Each saves its query; the busy time is the same.
+    """
     hours: dict[int, list[WeeklyHours]] = defaultdict(list)
     scheduled: set[int] = set()
     rows = (
@@ -153,23 +180,40 @@ def read_calendar(
         .values_list("first_day", "last_day")
     )
     closed = intervals.closed_days(closures, day_from, day_to)
-    rooms = list(
-        Room.objects.for_practice(practice).filter(location=location, is_active=True).order_by("name")
-    )
+    if rooms is None:
+        rooms = list(
+            Room.objects.for_practice(practice).filter(location=location, is_active=True).order_by("name")
+        )
     start, end = local_range(location, day_from, day_to)
-    taken = (
-        Appointment.objects.for_practice(practice)
-        .filter(Q(practitioner_id__in=practitioner_ids) | Q(room__in=rooms))
-        .filter(starts_at__lt=end, ends_at__gt=start - dt.timedelta(minutes=MAX_BUFFER_MINUTES))
-        .exclude(status=AppointmentStatus.CANCELLED)
-    )
-    if exclude_appointment_id is not None:
-        taken = taken.exclude(pk=exclude_appointment_id)
+    after = start - dt.timedelta(minutes=MAX_BUFFER_MINUTES)
+    if appointments is None:
+        query = (
+            Appointment.objects.for_practice(practice)
+            .filter(Q(practitioner_id__in=practitioner_ids) | Q(room__in=rooms))
+            .filter(starts_at__lt=end, ends_at__gt=after)
+            .exclude(status=AppointmentStatus.CANCELLED)
+        )
+        if exclude_appointment_id is not None:
+            query = query.exclude(pk=exclude_appointment_id)
+        taken: Iterable[tuple[int, int | None, dt.datetime, dt.datetime, int | None]] = query.values_list(
+            "practitioner_id", "room_id", "starts_at", "ends_at", "service__buffer_minutes"
+        )
+    else:
+        if exclude_appointment_id is not None:
+            raise ValueError("exclude_appointment_id is for the engine's own read")
+        # the same rule as the query above, on the rows the caller read
+        who, where = set(practitioner_ids), {room.pk for room in rooms}
+        taken = [
+            (a.practitioner_id, a.room_id, a.starts_at, a.ends_at, a.buffer_minutes)
+            for a in appointments
+            if a.status != AppointmentStatus.CANCELLED
+            and (a.practitioner_id in who or (a.room_id is not None and a.room_id in where))
+            and a.starts_at < end
+            and a.ends_at > after
+        ]
     practitioner_busy: dict[int, list[Busy]] = defaultdict(list)
     room_busy: dict[int, list[Busy]] = defaultdict(list)
-    for prac_id, room_id, starts_at, ends_at, buffer in taken.values_list(
-        "practitioner_id", "room_id", "starts_at", "ends_at", "service__buffer_minutes"
-    ):
+    for prac_id, room_id, starts_at, ends_at, buffer in taken:
         busy = Busy(starts_at, ends_at, dt.timedelta(minutes=buffer or 0))
         practitioner_busy[prac_id].append(busy)
         if room_id is not None:
@@ -181,7 +225,7 @@ def read_calendar(
         hours=hours,
         exceptions=exceptions,
         closed=closed,
-        rooms=rooms,
+        rooms=list(rooms),
         practitioner_busy=practitioner_busy,
         room_busy=room_busy,
         scheduled=scheduled,
@@ -249,6 +293,8 @@ def free_slots(
     practitioner: Practitioner | None = None,
     step_minutes: int = 15,
     not_before: dt.datetime | None = None,
+    rooms: Sequence[Room] | None = None,
+    appointments: Iterable[Occupying] | None = None,
 ) -> list[Slot]:
     """The free slots of ``service`` at ``location`` on its local days ``day_from`` ..
     ``day_to``, for ``practitioner`` or every active practitioner there who offers the service,
@@ -258,7 +304,8 @@ def free_slots(
     lasts the service's ``duration_minutes``, ends inside the hours, and leaves the practitioner
     (and one active room of the location, the first free by name; None if it has no rooms) free
     for its buffer after it. Slots that start before ``not_before`` (default: now) are left out.
-    Six queries, whatever the range holds.
+    Six queries, whatever the range holds; four when the caller passes the ``rooms`` and
+    ``appointments`` it has already read (see :func:`read_calendar`).
     """
     practitioners = offering_practitioners(
         practice=practice, location=location, service=service, practitioner=practitioner
@@ -271,6 +318,8 @@ def free_slots(
         practitioner_ids=[p.pk for p in practitioners],
         day_from=day_from,
         day_to=day_to,
+        rooms=rooms,
+        appointments=appointments,
     )
     return _lay(
         calendar=calendar,

@@ -376,3 +376,54 @@ def test_nearby_slots_are_the_closest_free_ones(place) -> None:
     near = nearby_free_slots(practice=practice, appointment_like=wanted, n=3, not_before=LONG_AGO)
     # busy 09:30-10:45 (buffer): 10:45 is 45 min away, 09:00 60 min, 11:00 60 min
     assert local_times(near) == ["Mon 10:45", "Mon 09:00", "Mon 11:00"]
+
+
+def test_the_appointments_a_caller_read_give_the_same_slots_as_the_engines_own_read(place) -> None:
+    """The calendar's week hands the engine the appointments it read for the grid (one query
+    fewer): the busy time must be the same, the practitioner's bookings at another location,
+    another practitioner's in one of the rooms, cancelled ones and the buffer after a booking
+    included."""
+    from django.db.models import Q
+
+    from headwise.care import calendar
+    from headwise.practice.models import Room
+
+    practice, location, practitioner = place["practice"], place["location"], place["practitioner"]
+    elsewhere = f.LocationFactory(practice=practice, time_zone="Europe/Amsterdam")
+    colleague = f.PractitionerFactory(membership__practice=practice)
+    colleague.locations.add(location)
+    day = dt.date(2026, 6, 15)
+
+    def book(who: Any, where: Any, start: dt.time, minutes: int, **kw: Any) -> None:
+        starts = dt.datetime.combine(day, start, tzinfo=AMS)
+        f.AppointmentFactory(
+            client=f.ClientFactory(practice=practice),
+            practice=practice,
+            practitioner=who,
+            location=where,
+            service=kw.pop("service", place["cst"]),
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(minutes=minutes),
+            **kw,
+        )
+
+    book(practitioner, elsewhere, dt.time(9), 60)  # busy elsewhere, buffer to 10:15
+    book(colleague, location, dt.time(10, 30), 30, room=place["rooms"][0], service=place["review"])
+    book(colleague, location, dt.time(10, 30), 30, room=place["rooms"][1], service=place["review"])
+    book(practitioner, location, dt.time(11), 60, status=AppointmentStatus.CANCELLED)
+    own = slots_of(place, day)
+    start, end = calendar._bounds(day, 1, AMS)
+    rooms = list(Room.objects.filter(location=location, is_active=True).order_by("name", "pk"))
+    read = calendar._appointments(
+        practice,
+        start=start,
+        end=end,
+        where=Q(location=location)
+        | Q(practitioner_id__in=[practitioner.pk, colleague.pk])
+        | Q(room__in=rooms),
+    )
+    assert len(read) == 4
+    handed = slots_of(place, day, rooms=rooms, appointments=read)
+    assert handed == own
+    # 09:00-10:15 busy elsewhere (with the buffer), 10:30-11:00 both rooms taken, 11:00 freed
+    assert local_times(own) == ["Mon 11:00"]
