@@ -152,6 +152,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=0, help="timed rounds in each bench")
     parser.add_argument("--warmup", type=int, default=None)
     parser.add_argument("--worker-rss", action="store_true", help="keep the diary's gunicorn memory probe")
+    parser.add_argument("--raw", action="store_true", help="also print each run's own output")
     args = parser.parse_args(argv)
 
     python = sys.executable
@@ -193,7 +194,10 @@ def main(argv: list[str]) -> int:
                 for side in order:
                     tree, script = (old_tree, old_script) if side == "old" else (ROOT, new_script)
                     print(f"  round {round_ + 1}/{args.rounds}: {name} {side}", flush=True)
-                    parse(run_bench(python, tree, script, args), results[(name, side)])
+                    output = run_bench(python, tree, script, args)
+                    if args.raw:
+                        print("    " + output.replace("\n", "\n    "), flush=True)
+                    parse(output, results[(name, side)])
         print(f"load average at end: {load()}")
         for name in args.benches:
             old, new = results[(name, "old")], results[(name, "new")]
