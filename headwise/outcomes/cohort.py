@@ -80,8 +80,6 @@ FOLLOW_UP_PERIODS = 3
 DROPOUT_QUIET_DAYS = 56
 EARLY_END_DAYS = 84
 DAY_US = 86_400_000_000
-_DAY_BIAS = 2**21  # day numbers from 1970 - 5,700 years on: positive in 23 bits
-_CLIENT_SHIFT = 2**24
 EIGHT_DAYS_US = 8 * DAY_US
 
 IntArray = npt.NDArray[np.int64]
