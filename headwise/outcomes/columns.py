@@ -465,8 +465,9 @@ def run_reads(using: str, reads: Sequence[Callable[[], Any]]) -> list[Any]:
     (``pg_export_snapshot()``), each other one on a connection of its own thread that imports
     it (``SET TRANSACTION SNAPSHOT``), so that all see the same committed rows, as one
     transaction would; the query waits on the database release the GIL. The other threads'
-    connections are closed afterwards. Inside a transaction (its rows may be uncommitted,
-    which another connection cannot see) and on other databases: one after the other.
+    connections are opened for the call, outside any pool, and closed afterwards. Inside a
+    transaction (its rows may be uncommitted, which another connection cannot see) and on
+    other databases: one after the other.
     """
     connection = connections[using]
     if connection.vendor != "postgresql" or connection.in_atomic_block or len(reads) < 2:
@@ -477,7 +478,11 @@ def run_reads(using: str, reads: Sequence[Callable[[], Any]]) -> list[Any]:
         (snapshot,) = cursor.fetchone()
 
         def in_thread(read: Callable[[], T]) -> T:
-            mine = connections[using]
+            # A connection of its own, never one of the pool: a pool of 4 shared by two pages
+            # taking 3 each could leave both waiting for the third.
+            options = {k: v for k, v in connection.settings_dict.get("OPTIONS", {}).items() if k != "pool"}
+            mine = type(connection)({**connection.settings_dict, "OPTIONS": options}, alias=using)
+            connections[using] = mine  # this thread's connection for the alias
             try:
                 with transaction.atomic(using=using), mine.cursor() as c:
                     c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
