@@ -21,6 +21,14 @@ Then, interleaved, ``RUNS`` times each:
 Reported: median and best times, the ratio cohort / floor (medians), the queries, and the
 peak memory of one cohort run (``tracemalloc``: Python and NumPy allocations; psycopg's copy
 buffers are Python bytes). Targets: 10,000 clients under 2 s, within 3x the floor, under 1 GB.
+
+The sizes share one practice: 1,000 generated clients, then for 10,000 nine copies of them
+added (not a new practice generated). ``BENCH_COHORT_KEEP=1`` keeps the bench database
+(``test_<name>_bench``, never the test database pytest-django makes) after the run and reuses
+it, and the practice in it, next time: a practice of the right size is used as it is, a smaller
+one gets copies added, a larger one has its copies removed (:func:`drop_copies`), so only the
+first run generates (about 10 minutes for 1,000 clients on a loaded machine). The data were
+generated relative to the day of that first run.
 """
 
 from __future__ import annotations
@@ -36,14 +44,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headwise.settings_test")
 
-RUNS = 5
+RUNS = int(os.environ.get("BENCH_COHORT_RUNS", "5"))
 DAYS = 365
 #: Distinct generated clients; larger sizes are copies of them made inside PostgreSQL.
 GENERATED = 1000
 
 
 def clone_clients(practice: object, copies: int, progress: object) -> None:
-    """Copy the practice's clients ``copies`` times with their diaries and care, in SQL.
+    """Copy the first :data:`GENERATED` clients ``copies`` times with diaries and care, in SQL.
 
     ``INSERT ... SELECT`` per table, new primary keys drawn from each table's sequence and
     mapped through temporary tables, new UUIDs (``gen_random_uuid()``), no login: the copies
@@ -72,8 +80,9 @@ def clone_clients(practice: object, copies: int, progress: object) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE originals AS SELECT id FROM clients_client WHERE practice_id = %s",
-            [practice.pk],  # type: ignore[attr-defined]
+            "CREATE TEMP TABLE originals AS SELECT id FROM clients_client WHERE practice_id = %s"
+            " ORDER BY id LIMIT %s",
+            [practice.pk, GENERATED],  # type: ignore[attr-defined]
         )
         for _ in range(copies):
             for model, makes, fks, _tie in plan:
@@ -130,6 +139,42 @@ def clone_clients(practice: object, copies: int, progress: object) -> None:
         cursor.execute("DROP TABLE originals")
 
 
+def drop_copies(practice: object, keep: int) -> None:
+    """Delete the clients of the practice after its first ``keep`` (by primary key) and
+    everything :func:`clone_clients` copied for them, by raw deletes (children first)."""
+    from django.db import connection
+
+    from headwise.care.models import Appointment, PlanPhase, SessionRecord, TreatmentPlan
+    from headwise.clients.models import Client
+    from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake
+
+    client = Client._meta.db_table
+    attack = Attack._meta.db_table
+    plan = TreatmentPlan._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE gone AS SELECT id FROM {client} WHERE practice_id = %s "  # noqa: S608
+            f"ORDER BY id OFFSET %s",
+            [practice.pk, keep],  # type: ignore[attr-defined]
+        )
+        cursor.execute("CREATE INDEX ON gone (id)")
+        by_client = "client_id IN (SELECT id FROM gone)"
+        steps = [
+            (SessionRecord, by_client),
+            (Appointment, by_client),
+            (PlanPhase, f"plan_id IN (SELECT id FROM {plan} WHERE {by_client})"),  # noqa: S608
+            (TreatmentPlan, by_client),
+            (DailyCheckIn, by_client),
+            (MedicationIntake, by_client),
+            (AuraSymptom, f"attack_id IN (SELECT id FROM {attack} WHERE {by_client})"),  # noqa: S608
+            (Attack, by_client),
+            (Client, "id IN (SELECT id FROM gone)"),
+        ]
+        for model, where in steps:
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {where}")  # noqa: S608
+        cursor.execute("DROP TABLE gone")
+
+
 def sizes() -> list[int]:
     raw = os.environ.get("BENCH_COHORT_SIZES", "1000,10000")
     return [int(x) for x in raw.split(",") if x.strip()]
@@ -154,39 +199,62 @@ def main() -> int:
     from tqdm import tqdm
 
     from headwise import clinical
+    from headwise.clients.models import Client
     from headwise.demo import generator as g
     from headwise.demo import loader
     from headwise.diary.models import Attack, DailyCheckIn
     from headwise.outcomes import cohort
-    from headwise.outcomes.columns import DayNumber, read_columns
+    from headwise.outcomes.columns import DayNumber, read_columns, tri
 
-    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    keep = os.environ.get("BENCH_COHORT_KEEP", "") not in ("", "0")
+    if keep:  # a name of its own: pytest-django's test database is dropped and made anew
+        test = connection.settings_dict.setdefault("TEST", {})
+        test["NAME"] = test.get("NAME") or f"test_{connection.settings_dict['NAME']}_bench"
+    # serialize=False: a kept database may hold millions of rows.
+    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=keep)
     print(
-        f"database: PostgreSQL {connection.pg_version}, {db_name}; {RUNS} interleaved runs after one warm-up"
+        f"database: PostgreSQL {connection.pg_version}, {db_name}"
+        f"{' (kept: BENCH_COHORT_KEEP)' if keep else ''}; {RUNS} interleaved runs after one warm-up"
     )
     try:
         results = []
         for n in sizes():
+            if n % GENERATED and n > GENERATED:
+                raise SystemExit(f"bench_cohort: a size above {GENERATED} must be a multiple of it")
+            began = time.perf_counter()
             existing = loader.demo_practice()
-            if existing is not None:
+            have = 0 if existing is None else Client.objects.for_practice(existing).count()
+            usable = existing is not None and (
+                have == n or (have >= GENERATED and n >= GENERATED and have % GENERATED == 0)
+            )
+            if existing is not None and not usable:
                 with transaction.atomic():
                     loader.demo_practice_delete(existing)
-            began = time.perf_counter()
-            generated = min(n, GENERATED)
-            config = loader.demo_config(
-                clients=generated, days=DAYS, seed=11, true_effect=1.0, now=timezone.now()
-            )
-            data = g.generate(config)
+                existing, have = None, 0
             with tqdm(total=n, desc=f"loading {n} clients", unit="client", file=sys.stderr) as bar:
-                loaded = loader.load(data, progress=bar.update)
-                copies = (n - generated) // generated
-                if copies:
+                if existing is None:
+                    generated = min(n, GENERATED)
+                    config = loader.demo_config(
+                        clients=generated, days=DAYS, seed=11, true_effect=1.0, now=timezone.now()
+                    )
+                    practice = loader.load(g.generate(config), progress=bar.update).practice
+                    have = generated
+                else:
+                    practice = existing
+                    bar.update(min(have, n))
+                if have > n:
                     with transaction.atomic():
-                        clone_clients(loaded.practice, copies, bar.update)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                        drop_copies(practice, n)
+                elif have < n:
+                    with transaction.atomic():
+                        clone_clients(practice, (n - have) // GENERATED, bar.update)
+            if have != n:
+                with connection.cursor() as cursor:
+                    if have > n:  # the copies' dead rows would be scanned by every read
+                        cursor.execute("VACUUM (FULL, ANALYZE)")
+                    else:
+                        cursor.execute("ANALYZE")
             load_s = time.perf_counter() - began
-            practice = loaded.practice
             n_checkins = DailyCheckIn.objects.for_practice(practice).count()
             n_attacks = Attack.objects.for_practice(practice).count()
 
@@ -228,6 +296,24 @@ def main() -> int:
                     times[name].append(time.perf_counter() - t0)
             with CaptureQueriesContext(connection) as captured:
                 report = run_cohort()
+            # The same numbers as the method before (check-in rows one value each, the reads
+            # one after the other): asserted on the bench's data.
+            fixed = timezone.now()
+            now_report = cohort.cohort_report(practice, now=fixed)
+            bitmaps = cohort.read_day_flags
+
+            def rows(queryset: Any, owner: str, date: str, flag: str) -> dict[str, Any]:
+                got = read_columns(queryset.order_by(), {"o": F(owner), "d": DayNumber(date), "f": tri(flag)})
+                return {"owner": got["o"], "day": got["d"], "flag": got["f"]}
+
+            cohort.read_day_flags = rows  # type: ignore[assignment]
+            try:
+                with transaction.atomic():
+                    before = cohort.cohort_report(practice, now=fixed)
+            finally:
+                cohort.read_day_flags = bitmaps
+            assert repr(before) == repr(now_report), "the cohort differs from the row method's"
+            print("  the report equals the row method's (check-ins one value each, reads one by one)")
             # Where the time goes, once each: the reads into columns, then the engine.
             t0 = time.perf_counter()
             read = cohort.cohort_columns(practice)
@@ -275,7 +361,7 @@ def main() -> int:
                     f"{peak / 2**20:.0f} MB peak (target < 1 GB): {verdict}"
                 )
     finally:
-        connection.creation.destroy_test_db(db_name, verbosity=0)
+        connection.creation.destroy_test_db(db_name, verbosity=0, keepdb=keep)
     return 0
 
 

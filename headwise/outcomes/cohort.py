@@ -54,6 +54,8 @@ from headwise.outcomes.columns import (
     choice_code,
     or_missing,
     read_columns,
+    read_day_flags,
+    run_reads,
     tri,
 )
 from headwise.practice.models import Location, Practice, Practitioner
@@ -78,8 +80,6 @@ FOLLOW_UP_PERIODS = 3
 DROPOUT_QUIET_DAYS = 56
 EARLY_END_DAYS = 84
 DAY_US = 86_400_000_000
-_DAY_BIAS = 2**21  # day numbers from 1970 - 5,700 years on: positive in 23 bits
-_CLIENT_SHIFT = 2**24
 EIGHT_DAYS_US = 8 * DAY_US
 
 IntArray = npt.NDArray[np.int64]
@@ -218,11 +218,114 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
     now = now or timezone.now()
     sessions_qs = SessionRecord.objects.for_practice(practice)
     in_cohort = sessions_qs.values("client_id")
-    clients = list(
-        Client.objects.for_practice(practice)
-        .filter(pk__in=in_cohort)
-        .order_by("pk")
-        .values_list("pk", "time_zone", "date_of_birth", "migraine_diagnosed")
+
+    # The reads, in three groups that may run at once on connections sharing one snapshot
+    # (run_reads); the cohort's clients are picked out of their rows afterwards.
+    def read_care() -> tuple[Any, ...]:
+        clients = list(
+            Client.objects.for_practice(practice)
+            .filter(pk__in=in_cohort)
+            .order_by("pk")
+            .values_list("pk", "time_zone", "date_of_birth", "migraine_diagnosed")
+        )
+        s = read_columns(
+            sessions_qs.order_by("client_id", "started_at", "pk"),
+            {
+                "client": F("client_id"),
+                "start": EpochMicros("started_at"),
+                "practitioner": F("practitioner_id"),
+                "location": or_missing(F("appointment__location_id")),
+            },
+        )
+        intakes = read_columns(
+            MedicationIntake.objects.for_practice(practice).filter(deleted_at__isnull=True).order_by(),
+            {
+                "client": F("client_id"),
+                "attack": or_missing(F("attack_id")),
+                "taken": EpochMicros("taken_at"),
+                "drug_class": choice_code("drug_class", _DRUG_CLASSES),
+                "substance": choice_code("substance", _SUBSTANCES),
+                "before": choice_code("pain_before", _PAIN),
+                "after": choice_code("pain_at_2h", _PAIN),
+            },
+            codes={"drug_class": len(_DRUG_CLASSES), "substance": len(_SUBSTANCES), "before": 4, "after": 4},
+        )
+        plans = read_columns(
+            TreatmentPlan.objects.for_practice(practice).filter(client_id__in=in_cohort).order_by(),
+            {
+                "client": F("client_id"),
+                "status": choice_code("status", _PLAN_STATUS),
+                "ended": or_missing(DayNumber("ended_on")),
+            },
+        )
+        phases = read_columns(
+            PlanPhase.objects.for_practice(practice)
+            .filter(plan__client_id__in=in_cohort)
+            .order_by("plan__client_id", "starts_on", "pk"),
+            {
+                "client": F("plan__client_id"),
+                "kind": choice_code("kind", _PHASES),
+                "start": DayNumber("starts_on"),
+                "end": or_missing(DayNumber("ends_on")),
+            },
+        )
+        return clients, s, intakes, plans, phases
+
+    def read_checkins() -> dict[str, IntArray]:
+        # The longest read: on PostgreSQL one bitmap per client and 32 days (read_day_flags).
+        return read_day_flags(
+            DailyCheckIn.objects.for_practice(practice), "client_id", "date", "had_headache"
+        )
+
+    def read_attacks() -> tuple[dict[str, IntArray], dict[str, IntArray]]:
+        attacks_qs = Attack.objects.for_practice(practice).filter(deleted_at__isnull=True)
+        a = read_columns(
+            attacks_qs.order_by("client_id", "started_at", "uuid"),
+            {
+                "pk": F("pk"),
+                "client": F("client_id"),
+                "start": EpochMicros("started_at"),
+                "end": or_missing(EpochMicros("ended_at")),
+                # 0-10, -1 not given; anything above 10 (no database check holds it) as 11, which
+                # the engine refuses as it would the value itself.
+                "peak": Least(Coalesce(F("peak_intensity"), Value(-1)), Value(11)),
+                "side": choice_code("side", _SIDES),
+                "quality": choice_code("quality", _QUALITIES),
+                "aggravated": tri("aggravated_by_activity"),
+                "nausea": tri("nausea"),
+                "vomiting": tri("vomiting"),
+                "photophobia": tri("photophobia"),
+                "phonophobia": tri("phonophobia"),
+                "had_aura": tri("had_aura"),
+                "disability": choice_code("disability", _DISABILITY),
+            },
+            codes={
+                "side": len(_SIDES),
+                "quality": len(_QUALITIES),
+                **dict.fromkeys(
+                    ("aggravated", "nausea", "vomiting", "photophobia", "phonophobia", "had_aura"), 2
+                ),
+                "disability": len(_DISABILITY),
+                "peak": 12,
+            },
+        )
+        aura = read_columns(
+            AuraSymptom.objects.for_practice(practice).order_by("attack_id", "started_at", "pk"),
+            {
+                "attack": F("attack_id"),
+                "type": choice_code("type", _AURA_TYPES),
+                "start": or_missing(EpochMicros("started_at")),
+                "minutes": or_missing(F("duration_minutes")),
+                "spread": tri("spread_gradually"),
+                "unilateral": tri("unilateral"),
+                "positive": tri("positive"),
+            },
+            codes={"type": len(_AURA_TYPES), "spread": 2, "unilateral": 2, "positive": 2},
+        )
+        return a, aura
+
+    (clients, s, intakes, plans, phases), day_flags, (a, aura) = run_reads(
+        practice._state.db or "default", [read_care, read_checkins, read_attacks]
     )
     n = len(clients)
     client_pk = np.array([c[0] for c in clients], dtype=np.int64)
@@ -250,113 +353,17 @@ def cohort_columns(practice: Practice, *, now: dt.datetime | None = None) -> Coh
 
     diary_of = diary_or_none  # for rows of the cohort's clients only
 
-    s = read_columns(
-        sessions_qs.order_by("client_id", "started_at", "pk"),
-        {
-            "client": F("client_id"),
-            "start": EpochMicros("started_at"),
-            "practitioner": F("practitioner_id"),
-            "location": or_missing(F("appointment__location_id")),
-        },
-    )
-    # The longest column, packed into one integer per check-in: client, day, headache.
-    packed = read_columns(
-        DailyCheckIn.objects.for_practice(practice).order_by(),
-        {
-            "checkin": F("client_id") * _CLIENT_SHIFT
-            + (DayNumber("date") + _DAY_BIAS) * 2
-            + tri("had_headache")
-        },
-    )["checkin"]
-    checkin_client = packed // _CLIENT_SHIFT
-    mine = diary_or_none(checkin_client) >= 0
-    packed = packed[mine]
+    mine = diary_or_none(day_flags["owner"]) >= 0
     checkins = {
-        "client": checkin_client[mine],
-        "day": (packed % _CLIENT_SHIFT) // 2 - _DAY_BIAS,
-        "headache": packed % 2,
+        "client": day_flags["owner"][mine],
+        "day": day_flags["day"][mine],
+        "headache": day_flags["flag"][mine],
     }
     # The practice's attacks, intakes and aura symptoms, kept for the cohort's clients here
     # (a join in the database costs more than a look-up in NumPy on what it reads anyway).
-    attacks_qs = Attack.objects.for_practice(practice).filter(deleted_at__isnull=True)
-    a = read_columns(
-        attacks_qs.order_by("client_id", "started_at", "uuid"),
-        {
-            "pk": F("pk"),
-            "client": F("client_id"),
-            "start": EpochMicros("started_at"),
-            "end": or_missing(EpochMicros("ended_at")),
-            # 0-10, -1 not given; anything above 10 (no database check holds it) as 11, which
-            # the engine refuses as it would the value itself.
-            "peak": Least(Coalesce(F("peak_intensity"), Value(-1)), Value(11)),
-            "side": choice_code("side", _SIDES),
-            "quality": choice_code("quality", _QUALITIES),
-            "aggravated": tri("aggravated_by_activity"),
-            "nausea": tri("nausea"),
-            "vomiting": tri("vomiting"),
-            "photophobia": tri("photophobia"),
-            "phonophobia": tri("phonophobia"),
-            "had_aura": tri("had_aura"),
-            "disability": choice_code("disability", _DISABILITY),
-        },
-        codes={
-            "side": len(_SIDES),
-            "quality": len(_QUALITIES),
-            **dict.fromkeys(
-                ("aggravated", "nausea", "vomiting", "photophobia", "phonophobia", "had_aura"), 2
-            ),
-            "disability": len(_DISABILITY),
-            "peak": 12,
-        },
-    )
     a = _rows_where(a, diary_or_none(a["client"]) >= 0)
-    aura = read_columns(
-        AuraSymptom.objects.for_practice(practice).order_by("attack_id", "started_at", "pk"),
-        {
-            "attack": F("attack_id"),
-            "type": choice_code("type", _AURA_TYPES),
-            "start": or_missing(EpochMicros("started_at")),
-            "minutes": or_missing(F("duration_minutes")),
-            "spread": tri("spread_gradually"),
-            "unilateral": tri("unilateral"),
-            "positive": tri("positive"),
-        },
-        codes={"type": len(_AURA_TYPES), "spread": 2, "unilateral": 2, "positive": 2},
-    )
     aura = _rows_where(aura, np.isin(aura["attack"], a["pk"]))
-    intakes = read_columns(
-        MedicationIntake.objects.for_practice(practice).filter(deleted_at__isnull=True).order_by(),
-        {
-            "client": F("client_id"),
-            "attack": or_missing(F("attack_id")),
-            "taken": EpochMicros("taken_at"),
-            "drug_class": choice_code("drug_class", _DRUG_CLASSES),
-            "substance": choice_code("substance", _SUBSTANCES),
-            "before": choice_code("pain_before", _PAIN),
-            "after": choice_code("pain_at_2h", _PAIN),
-        },
-        codes={"drug_class": len(_DRUG_CLASSES), "substance": len(_SUBSTANCES), "before": 4, "after": 4},
-    )
     intakes = _rows_where(intakes, diary_or_none(intakes["client"]) >= 0)
-    plans = read_columns(
-        TreatmentPlan.objects.for_practice(practice).filter(client_id__in=in_cohort).order_by(),
-        {
-            "client": F("client_id"),
-            "status": choice_code("status", _PLAN_STATUS),
-            "ended": or_missing(DayNumber("ended_on")),
-        },
-    )
-    phases = read_columns(
-        PlanPhase.objects.for_practice(practice)
-        .filter(plan__client_id__in=in_cohort)
-        .order_by("plan__client_id", "starts_on", "pk"),
-        {
-            "client": F("plan__client_id"),
-            "kind": choice_code("kind", _PHASES),
-            "start": DayNumber("starts_on"),
-            "end": or_missing(DayNumber("ends_on")),
-        },
-    )
     return _assemble(
         now=now,
         n=n,

@@ -10,19 +10,32 @@ parsed by ``np.frombuffer``; elsewhere (SQLite) the rows come through ``values_l
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connections, models
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models, transaction
 from django.db.models import BigIntegerField, Case, F, Value, When
 from django.db.models.expressions import Func
 from django.db.models.functions import Cast, Coalesce
 
-__all__ = ["MISSING", "DayNumber", "EpochMicros", "choice_code", "read_columns", "tri", "or_missing"]
+__all__ = [
+    "MISSING",
+    "DayNumber",
+    "EpochMicros",
+    "choice_code",
+    "or_missing",
+    "read_columns",
+    "read_day_flags",
+    "run_reads",
+    "tri",
+]
 
 IntArray = npt.NDArray[np.int64]
+T = TypeVar("T")
 
 #: The value of a NULL instant, date or number in the arrays.
 MISSING = -(2**62)
@@ -358,3 +371,127 @@ def _as_int64(values: npt.NDArray[Any], kind: str, infinity_is_missing: bool) ->
     if infinity_is_missing and missing.any():
         out[missing] = MISSING
     return out
+
+
+#: Days per bitmap word of :func:`read_day_flags` (two 32-bit halves of one ``bigint``).
+_WORD_DAYS = 32
+_WORD_BIAS = 2**21  # day numbers from 1970 - 5,700 years on: positive
+_WORD_BITS = 17  # (day + bias) // 32 fits in 17 bits
+_WORK_MEM = "64MB"
+
+
+def read_day_flags(queryset: models.QuerySet[Any], owner: str, date: str, flag: str) -> dict[str, IntArray]:
+    """The rows of ``queryset`` as three columns: ``owner`` (an integer field, e.g. a client's
+    key), ``day`` (``date`` as a day number) and ``flag`` (a non-NULL boolean field, ``1`` or
+    ``0``), in no particular order; rows of one owner and day are one row (flag: any of them).
+
+    On PostgreSQL the database sends one bitmap per owner and 32 days (``GROUP BY`` and
+    ``bit_or``: a day's bit, and its flag's bit 32 places up) instead of one value per row, and
+    NumPy unpacks them: the same rows in a twentieth of the values. Elsewhere (SQLite) the rows
+    come as they are, through :func:`read_columns`.
+    """
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        out = read_columns(
+            queryset.order_by(),
+            {
+                "owner": F(owner),
+                "day": DayNumber(date),
+                "flag": Case(
+                    When(**{flag: True}, then=Value(1)), default=Value(0), output_field=BigIntegerField()
+                ),
+            },
+        )
+        if out["owner"].size == 0:
+            return out
+        key = (out["owner"] << 24 | (out["day"] + _WORD_BIAS)) * 2 + out["flag"]
+        key = np.unique(key)  # one row per owner and day, a flag if any row has it
+        pair, last = key // 2, np.ones(key.size, dtype=bool)
+        last[:-1] = pair[1:] != pair[:-1]
+        key = key[last]
+        return {"owner": key >> 25, "day": ((key >> 1) & ((1 << 24) - 1)) - _WORD_BIAS, "flag": key & 1}
+    import psycopg
+
+    quoted = connection.ops.quote_name
+    try:
+        inner, params = (
+            queryset.order_by()
+            .annotate(_o=F(owner), _d=_Raw(F(date), output_field=models.DateField()), _f=F(flag))
+            .values_list("_o", "_d", "_f")
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:  # .none(), or a filter that can match nothing
+        return {name: np.zeros(0, dtype=np.int64) for name in ("owner", "day", "flag")}
+    day = f"(t.{quoted('_d')} - DATE '1970-01-01' + {_WORD_BIAS})"
+    sql = (
+        "SELECT string_agg(int8send(g.k) || int8send(g.b), ''::bytea), count(*) FROM ("  # noqa: S608 - ours
+        f"SELECT CAST(t.{quoted('_o')} AS bigint) * {1 << _WORD_BITS} + {day} / {_WORD_DAYS} AS k,"
+        f" bit_or((CAST(1 AS bigint) << ({day} %% {_WORD_DAYS}))"
+        f" | (CAST(t.{quoted('_f')} AS integer)::bigint << ({_WORD_DAYS} + {day} %% {_WORD_DAYS}))) AS b"
+        f" FROM ({inner}) t GROUP BY 1) g"
+    )
+    connection.ensure_connection()
+    with psycopg.ClientCursor(connection.connection) as client_side:
+        statement = client_side.mogrify(sql, params)
+    # A hash table of the words (about 220 bytes each): with the default 4 MB the planner
+    # sorts the 2.8M rows of 10,000 clients instead (measured: 2.8 s against 1.5 s). LOCAL:
+    # for this transaction only (or the caller's, if it is inside one).
+    # psycopg's own transaction (a savepoint inside one): not a query Django counts.
+    raw = connection.connection
+    with raw.transaction(), psycopg.Cursor(raw) as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+        cursor.execute(statement, binary=True)
+        data, count = cursor.fetchone() or (None, 0)
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": statement, "time": "0.000"})
+    words = np.frombuffer(data or b"", dtype=np.dtype([("k", ">i8"), ("b", ">u8")]))
+    if words.size != count:  # pragma: no cover - a NULL owner or date
+        raise ValueError("an owner or date is NULL in some row")
+    key = words["k"].astype(np.int64)
+    bits = np.unpackbits(words["b"].astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    row, at = np.nonzero(bits[:, :_WORD_DAYS])
+    return {
+        "owner": key[row] >> _WORD_BITS,
+        "day": (key[row] & ((1 << _WORD_BITS) - 1)) * _WORD_DAYS + at - _WORD_BIAS,
+        "flag": bits[row, _WORD_DAYS + at].astype(np.int64),
+    }
+
+
+def run_reads(using: str, reads: Sequence[Callable[[], Any]]) -> list[Any]:
+    """Call ``reads`` (functions that only read) and return their results, in order.
+
+    On PostgreSQL, outside a transaction, they run at once: the first on this thread's
+    connection in a ``REPEATABLE READ`` transaction that exports its snapshot
+    (``pg_export_snapshot()``), each other one on a connection of its own thread that imports
+    it (``SET TRANSACTION SNAPSHOT``), so that all see the same committed rows, as one
+    transaction would; the query waits on the database release the GIL. The other threads'
+    connections are opened for the call, outside any pool, and closed afterwards. Inside a
+    transaction (its rows may be uncommitted, which another connection cannot see) and on
+    other databases: one after the other.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(reads) < 2:
+        return [read() for read in reads]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_export_snapshot()")
+        (snapshot,) = cursor.fetchone()
+
+        def in_thread(read: Callable[[], T]) -> T:
+            # A connection of its own, never one of the pool: a pool of 4 shared by two pages
+            # taking 3 each could leave both waiting for the third.
+            options = {k: v for k, v in connection.settings_dict.get("OPTIONS", {}).items() if k != "pool"}
+            mine = type(connection)({**connection.settings_dict, "OPTIONS": options}, alias=using)
+            connections[using] = mine  # this thread's connection for the alias
+            try:
+                with transaction.atomic(using=using), mine.cursor() as c:
+                    c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    c.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+                    return read()
+            finally:
+                mine.close()
+
+        with ThreadPoolExecutor(max_workers=len(reads) - 1) as pool:
+            others = [pool.submit(in_thread, read) for read in reads[1:]]
+            first = reads[0]()
+            return [first, *(future.result() for future in others)]

@@ -157,3 +157,68 @@ def test_it_reads_only_its_own_practice(world: Any, outsider: Any) -> None:
     )
     read = cohort.cohort_columns(world.practice)
     assert read.client_pk.tolist() == [world.client.pk]
+
+
+def test_the_check_in_bitmaps_give_the_same_cohort_as_the_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check-ins read as 32-day bitmaps (``read_day_flags``) give the same columns, counts
+    and report as the check-in rows read one value each, the method before them."""
+    from django.db.models import F
+
+    from headwise.outcomes.columns import DayNumber, read_columns, tri
+
+    practice = demo_practice(clients=12)
+    add_edge_cases(practice)
+    now = timezone.now()
+    by_bitmaps = cohort.cohort_counts(practice, now=now)
+    report = cohort.cohort_report(practice, now=now)
+
+    def rows(queryset: Any, owner: str, date: str, flag: str) -> dict[str, Any]:
+        out = read_columns(
+            queryset.order_by(), {"owner": F(owner), "day": DayNumber(date), "flag": tri(flag)}
+        )
+        return {"owner": out["owner"], "day": out["day"], "flag": out["flag"]}
+
+    monkeypatch.setattr(cohort, "read_day_flags", rows)
+    by_rows = cohort.cohort_counts(practice, now=now)
+    assert by_rows.read.columns.recorded_day.size == by_bitmaps.read.columns.recorded_day.size > 1000
+
+    def recorded(counts: Any) -> list[tuple[int, int, int]]:
+        c = counts.read.columns
+        rows = zip(
+            c.recorded_diary.tolist(), c.recorded_day.tolist(), c.recorded_headache.tolist(), strict=True
+        )
+        return sorted(rows)
+
+    assert recorded(by_rows) == recorded(by_bitmaps)
+    np.testing.assert_array_equal(by_rows.counts, by_bitmaps.counts)
+    np.testing.assert_array_equal(by_rows.read.origin, by_bitmaps.read.origin)
+    assert repr(cohort.cohort_report(practice, now=now)) == repr(report)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reads_at_once_give_what_the_reads_one_after_the_other_give() -> None:
+    """Outside a transaction, on PostgreSQL, ``cohort_columns`` runs its three groups of reads
+    at once on connections sharing one snapshot (``run_reads``); inside one (or on SQLite)
+    one after the other. Both give the same report; the other threads' connections close."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from headwise.outcomes.columns import run_reads
+
+    practice = demo_practice(clients=6, days=120)
+    now = timezone.now()
+    at_once = cohort.cohort_report(practice, now=now)
+    with transaction.atomic():
+        one_by_one = cohort.cohort_report(practice, now=now)
+    assert at_once.n_cohort > 0
+    assert repr(at_once) == repr(one_by_one)
+
+    def where() -> tuple[int, bool]:
+        return threading.get_ident(), connections["default"].in_atomic_block
+
+    threads = run_reads("default", [where, where, where])
+    assert [atomic for _t, atomic in threads] == (
+        [True, True, True] if connections["default"].vendor == "postgresql" else [False, False, False]
+    )
+    assert len({t for t, _a in threads}) == (3 if connections["default"].vendor == "postgresql" else 1)

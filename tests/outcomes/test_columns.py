@@ -92,3 +92,31 @@ def test_dates_and_an_empty_read(records: Any) -> None:
     )
     assert empty["start"].dtype == np.int64
     assert empty["start"].size == 0
+
+
+def test_day_flags_are_the_rows_themselves() -> None:
+    """``read_day_flags`` (on PostgreSQL: 32-day bitmaps made by the database, unpacked in
+    NumPy) gives exactly the (owner, day, flag) of the rows: days on both sides of a word's
+    edge, before 1970, far apart, and two owners."""
+    from headwise.diary.models import DailyCheckIn
+    from headwise.outcomes.columns import read_day_flags
+
+    one, two = f.ClientFactory(), f.ClientFactory()
+    other = f.ClientFactory()  # another practice's rows are not read
+    epoch = dt.date(1970, 1, 1)
+    days = [-40, -33, -32, -1, 0, 1, 31, 32, 63, 64, 95, 20_000, 20_001, 20_031, 20_032]
+    expected = set()
+    for i, d in enumerate(days):
+        for client, headache in ((one, i % 2 == 0), (two, i % 3 == 0)):
+            f.DailyCheckInFactory(client=client, date=epoch + dt.timedelta(days=d), had_headache=headache)
+            expected.add((client.pk, d, int(headache)))
+    f.DailyCheckInFactory(client=other, date=epoch, had_headache=True)
+    got = read_day_flags(
+        DailyCheckIn.objects.filter(client__in=[one, two]), "client_id", "date", "had_headache"
+    )
+    assert {name: a.dtype for name, a in got.items()} == dict.fromkeys(("owner", "day", "flag"), np.int64)
+    rows = list(zip(got["owner"].tolist(), got["day"].tolist(), got["flag"].tolist(), strict=True))
+    assert len(rows) == len(expected)
+    assert set(rows) == expected
+    empty = read_day_flags(DailyCheckIn.objects.none(), "client_id", "date", "had_headache")
+    assert [a.size for a in empty.values()] == [0, 0, 0]
