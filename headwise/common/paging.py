@@ -8,7 +8,7 @@ there is a next page). No total is counted; the pager says "Previous" and "Next"
 does not know (docs/performance.md, "Paging").
 
 The list's order is the queryset's ``order_by``, all in one direction and ending with the primary
-key, so that ties never repeat or skip a row. A link's cursor names only the row's primary key,
+key (or another unique field, the audit trail's ``seq``), so that ties never repeat or skip a row. A link's cursor names only the row's primary key,
 signed for the one list and scope it was made for (a practice, a client), never the row's sort
 values: a client's name has no place in an address that lands in logs and browser history. The
 row's sort values are read back, by primary key, from ``anchors`` (the list's tenant-scoped rows):
@@ -126,8 +126,8 @@ def _order_of(queryset: QuerySet[M]) -> tuple[list[str], bool]:
         raise ValueError(f"a keyset page's order runs one way: {order}")
     pk_name = queryset.model._meta.pk.name
     fields = [pk_name if o.lstrip("-") == "pk" else o.lstrip("-") for o in order]
-    if fields[-1] != pk_name:
-        raise ValueError(f"a keyset page's order ends with the primary key: {order}")
+    if not queryset.model._meta.get_field(fields[-1]).unique:
+        raise ValueError(f"a keyset page's order ends with a unique field (the primary key): {order}")
     return fields, descending.pop()
 
 
