@@ -8,22 +8,23 @@ there is a next page). No total is counted; the pager says "Previous" and "Next"
 does not know (docs/performance.md, "Paging").
 
 The list's order is the queryset's ``order_by``, all in one direction and ending with the primary
-key (or another unique field, the audit trail's ``seq``), so that ties never repeat or skip a row. A link's cursor names only the row's primary key,
-signed for the one list and scope it was made for (a practice, a client), never the row's sort
-values: a client's name has no place in an address that lands in logs and browser history. The
-row's sort values are read back, by primary key, from ``anchors`` (the list's tenant-scoped rows):
-a cursor that was tampered with, or made for another list or another practice, is a
-:class:`BadCursorError`, which the page shows as a 400 (see :func:`bad_cursor_page`).
+key (or another unique field, the audit trail's ``seq``), so that ties never repeat or skip a
+row. A link's cursor names only the row's primary key, signed for the one list and scope it was
+made for (a practice, a client), never the row's sort values: a client's name has no place in an
+address that lands in logs and browser history. The row's sort values are read back, by primary
+key, from ``anchors`` (the list's tenant-scoped rows). A cursor that was tampered with, made for
+another list or another practice, or naming a row no longer there, is a :class:`BadCursorError`,
+which the page shows as a 400 (see :func:`bad_cursor_page`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.core import signing
-from django.db.models import BooleanField, Expression, F, Model, QuerySet, Value
+from django.db.models import BooleanField, Expression, F, Field, Model, QuerySet, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -82,7 +83,7 @@ class _Row(Expression):
     def get_source_expressions(self) -> list[Any]:
         return self.parts
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         self.parts = list(exprs)
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
@@ -107,7 +108,7 @@ class _RowCompare(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.lhs, self.rhs]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         self.lhs, self.rhs = exprs
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
@@ -126,7 +127,7 @@ def _order_of(queryset: QuerySet[M]) -> tuple[list[str], bool]:
         raise ValueError(f"a keyset page's order runs one way: {order}")
     pk_name = queryset.model._meta.pk.name
     fields = [pk_name if o.lstrip("-") == "pk" else o.lstrip("-") for o in order]
-    if not queryset.model._meta.get_field(fields[-1]).unique:
+    if not getattr(queryset.model._meta.get_field(fields[-1]), "unique", False):
         raise ValueError(f"a keyset page's order ends with a unique field (the primary key): {order}")
     return fields, descending.pop()
 
@@ -179,10 +180,13 @@ def keyset_page(
     key = source.order_by().filter(pk=pk).values_list(*fields).first()
     if key is None:
         raise BadCursorError(cursor)
-    model = queryset.model
+    meta = queryset.model._meta
     columns = _Row(*(F(name) for name in fields))
     values = _Row(
-        *(Value(v, output_field=model._meta.get_field(n)) for n, v in zip(fields, key, strict=True))
+        *(
+            Value(v, output_field=cast("Field[Any, Any]", meta.get_field(n)))
+            for n, v in zip(fields, key, strict=True)
+        )
     )
     # After the row in the list's order: ">" when it ascends, "<" when it descends; before it, the other.
     forward = direction == _AFTER
