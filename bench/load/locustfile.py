@@ -46,6 +46,8 @@ TOTP_PATH = os.environ.get("LOAD_TOTP_KEYS", "var/load/totp.json")
 CLIENT_PAGES = int(os.environ.get("LOAD_CLIENT_PAGES", "40"))
 SEARCHES = ("smi", "van", "ann", "jo", "mar", "lee", "berg", "son", "el", "kim")
 CLIENT_LINK = re.compile(r'href="/clients/([0-9a-f-]{36})/"')
+#: The client list's "Next" link (keyset pages: a signed cursor, no page numbers).
+NEXT_LINK = re.compile(r'<a href="(/clients/\?[^"]*)" rel="next"')
 ATTACK_URL = re.compile(r"/diary/attacks/([0-9a-f-]{36})/")
 CHECKIN_URL = re.compile(r"/diary/checkin/(\d{4}-\d{2}-\d{2})/")
 
@@ -225,6 +227,20 @@ class StaffUser(Signed):
         self.clinician = role != "frontdesk"
         self.sign_in(totp_keys()[self.email])
         self.seen: list[str] = []
+        # Where this user is in the client list: each round reads the page after the last one,
+        # following its "Next" link, and starts again from the first page after CLIENT_PAGES
+        # pages or at the end of the list (OFFSET pages were picked at random; a keyset page is
+        # reached by its link, as a person reaches it).
+        self.list_url = "/clients/"
+        self.list_depth = 0
+
+    def follow_the_list(self, text: str) -> None:
+        found = NEXT_LINK.search(text)
+        self.list_depth += 1
+        if found is None or self.list_depth >= CLIENT_PAGES:
+            self.list_url, self.list_depth = "/clients/", 0
+        else:
+            self.list_url = found.group(1).replace("&amp;", "&")
 
     @task
     def round(self) -> None:
@@ -233,9 +249,9 @@ class StaffUser(Signed):
                 response.failure(f"staff home sent to {response.url}")
                 return
         self.wait()
-        page = random.randint(1, CLIENT_PAGES)  # noqa: S311
-        response = self.client.get(f"/clients/?page={page}", name="staff: client list")
+        response = self.client.get(self.list_url, name="staff: client list")
         self.seen = CLIENT_LINK.findall(response.text) or self.seen
+        self.follow_the_list(response.text)
         self.wait()
         self.client.get(f"/clients/?q={random.choice(SEARCHES)}", name="staff: client search")  # noqa: S311
         if not self.seen:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -16,6 +16,7 @@ from headwise.audit import selectors
 from headwise.audit.forms import AuditFilterForm
 from headwise.audit.models import AuditAction
 from headwise.audit.services import audit_record
+from headwise.common.paging import CURSOR_PARAM, BadCursorError, bad_cursor_page, cursor_of, keyset_page
 from headwise.common.spreadsheet import spreadsheet_safe
 from headwise.practice.models import Role
 
@@ -28,10 +29,19 @@ ROLE_LABELS = {**dict(Role.choices)}
 def audit_page(request: StaffRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, practice=request.practice)
     entries = selectors.audit_entries_of(practice=request.practice, filters=form.filters())
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    try:
+        page = keyset_page(
+            entries,
+            cursor=cursor_of(request),
+            per_page=PER_PAGE,
+            scope=f"audit:{request.practice.pk}",
+            anchors=selectors.audit_entries_of(practice=request.practice),
+        )
+    except BadCursorError:
+        return bad_cursor_page(request, reverse("audit:audit_page"))
+    rows = page.rows
     keep = request.GET.copy()
-    keep.pop("page", None)
+    keep.pop(CURSOR_PARAM, None)
     return render(
         request,
         "audit/audit_page.html",
@@ -107,10 +117,23 @@ def audit_export(request: StaffRequest) -> HttpResponse:
 @require_GET
 def my_record_views(request: ClientRequest) -> HttpResponse:
     entries = selectors.audit_reads_of_client(client=request.client)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    try:
+        page = keyset_page(
+            entries, cursor=cursor_of(request), per_page=PER_PAGE, scope=f"record-views:{request.client.pk}"
+        )
+    except BadCursorError:
+        return bad_cursor_page(request, reverse("audit:my_record_views"))
+    rows = page.rows
     return render(
         request,
         "audit/my_record_views.html",
-        {"page": page, "rows": rows, "actors": selectors.names_of_actors(rows), "role_labels": ROLE_LABELS},
+        {
+            "page": page,
+            "rows": rows,
+            # One client's reads of their own record: a count over that client's entries only,
+            # which does not grow with the practice's history.
+            "total": entries.count(),
+            "actors": selectors.names_of_actors(rows),
+            "role_labels": ROLE_LABELS,
+        },
     )

@@ -47,6 +47,11 @@ def client_get(*, practice: Practice, client_id: uuid.UUID) -> Client:
     return client
 
 
+def clients_of(*, practice: Practice) -> QuerySet[Client]:
+    """Every client record of the practice, archived ones too (what a client-list link may name)."""
+    return Client.objects.for_practice(practice)
+
+
 def clients_search(
     *, practice: Practice, query: str = "", include_archived: bool = False
 ) -> QuerySet[Client]:

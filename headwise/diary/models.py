@@ -168,7 +168,11 @@ class Attack(PracticeScoped, Public, Audited):
             ),
             models.UniqueConstraint(fields=["practice", "client", "request_id"], name="attack_request_once"),
         ]
-        indexes: ClassVar = [models.Index(fields=["client", "started_at"], name="attack_client_idx")]
+        indexes: ClassVar = [
+            # A client's attacks by time, the primary key breaking ties: the month and history
+            # read a range of it, the list of attacks its pages (keyset, newest first).
+            models.Index(fields=["client", "started_at", "id"], name="attack_client_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"attack {self.started_at:%Y-%m-%d %H:%M}"

@@ -51,8 +51,12 @@ class DiaryDay:
         return self.headache if self.recorded else None
 
 
-def attacks_of(*, client: Client) -> QuerySet[Attack]:
-    return Attack.objects.filter(client=client, deleted_at__isnull=True).order_by("-started_at")
+def attacks_of(*, client: Client, with_deleted: bool = False) -> QuerySet[Attack]:
+    """The client's attacks, newest first; deleted ones too when asked (what a list link may name)."""
+    attacks = Attack.objects.filter(client=client)
+    if not with_deleted:
+        attacks = attacks.filter(deleted_at__isnull=True)
+    return attacks.order_by("-started_at")
 
 
 def attacks_touching(*, client: Client, start: dt.date, end: dt.date) -> list[Attack]:

@@ -13,10 +13,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from headwise.accounts.access import ClientRequest, client_required
 from headwise.common.pages import errors_to_form, errors_to_messages
+from headwise.common.paging import BadCursorError, bad_cursor_page, cursor_of, keyset_page
 from headwise.diary import charts, selectors, services
 from headwise.diary.forms import (
     AttackForm,
@@ -119,8 +120,18 @@ def attack_end(request: ClientRequest, attack_id: uuid.UUID) -> HttpResponse:
 @client_required
 def attack_list(request: ClientRequest) -> HttpResponse:
     client = request.client
-    attacks = selectors.attacks_of(client=client).order_by("-started_at", "pk")
-    page = Paginator(attacks, ATTACKS_PER_PAGE).get_page(request.GET.get("page"))
+    # Newest first, the primary key breaking ties the same way: one direction, for the index.
+    attacks = selectors.attacks_of(client=client).order_by("-started_at", "-pk")
+    try:
+        page = keyset_page(
+            attacks,
+            cursor=cursor_of(request),
+            per_page=ATTACKS_PER_PAGE,
+            scope=f"attacks:{client.pk}",
+            anchors=selectors.attacks_of(client=client, with_deleted=True),
+        )
+    except BadCursorError:
+        return bad_cursor_page(request, reverse("diary:attack_list"))
     return render(request, "diary/attack_list.html", {"page": page, "client": client})
 
 

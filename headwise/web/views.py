@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +30,7 @@ from headwise.clients import selectors as client_selectors
 from headwise.clients import services as client_services
 from headwise.clients.forms import ClientForm
 from headwise.common.pages import errors_to_form
+from headwise.common.paging import BadCursorError, bad_cursor_page, cursor_of, keep_query, keyset_page
 from headwise.diary import selectors as diary_selectors
 from headwise.diary.localtime import client_today
 from headwise.practice import selectors as practice_selectors
@@ -80,12 +80,22 @@ def staff_home(request: StaffRequest) -> HttpResponse:
         day=today,
         time_zone=request.user.time_zone,
     )
-    clients = Paginator(client_selectors.clients_search(practice=practice), CLIENTS_PER_PAGE).get_page(1)
+    clients = keyset_page(
+        client_selectors.clients_search(practice=practice),
+        cursor=None,
+        per_page=CLIENTS_PER_PAGE,
+        scope=client_list_scope(practice.pk),
+    )
     return render(
         request,
         "web/staff_home.html",
         {"today": today, "appointments": appointments, "page": clients},
     )
+
+
+def client_list_scope(practice_id: int) -> str:
+    """The client list's cursors are good for one practice's list only."""
+    return f"clients:{practice_id}"
 
 
 @staff_required
@@ -95,8 +105,17 @@ def client_list(request: StaffRequest) -> HttpResponse:
     clients = client_selectors.clients_search(
         practice=request.practice, query=query, include_archived=archived
     )
-    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    keep = urlencode({k: v for k, v in (("q", query), ("archived", "1" if archived else "")) if v})
+    try:
+        page = keyset_page(
+            clients,
+            cursor=cursor_of(request),
+            per_page=CLIENTS_PER_PAGE,
+            scope=client_list_scope(request.practice.pk),
+            anchors=client_selectors.clients_of(practice=request.practice),
+        )
+    except BadCursorError:
+        return bad_cursor_page(request, reverse("web:client_list"))
+    keep = keep_query([("q", query), ("archived", "1" if archived else "")])
     template = "web/_client_rows.html" if request.htmx else "web/client_list.html"
     return render(request, template, {"page": page, "q": query, "archived": archived, "keep": keep})
 
