@@ -392,6 +392,10 @@ def test_the_appointments_a_caller_read_give_the_same_slots_as_the_engines_own_r
     elsewhere = f.LocationFactory(practice=practice, time_zone="Europe/Amsterdam")
     colleague = f.PractitionerFactory(membership__practice=practice)
     colleague.locations.add(location)
+    # A second colleague: one practitioner cannot be in both rooms at once (PostgreSQL's
+    # exclusion constraint refuses it), two colleagues can.
+    second = f.PractitionerFactory(membership__practice=practice)
+    second.locations.add(location)
     day = dt.date(2026, 6, 15)
 
     def book(who: Any, where: Any, start: dt.time, minutes: int, **kw: Any) -> None:
@@ -409,7 +413,7 @@ def test_the_appointments_a_caller_read_give_the_same_slots_as_the_engines_own_r
 
     book(practitioner, elsewhere, dt.time(9), 60)  # busy elsewhere, buffer to 10:15
     book(colleague, location, dt.time(10, 30), 30, room=place["rooms"][0], service=place["review"])
-    book(colleague, location, dt.time(10, 30), 30, room=place["rooms"][1], service=place["review"])
+    book(second, location, dt.time(10, 30), 30, room=place["rooms"][1], service=place["review"])
     book(practitioner, location, dt.time(11), 60, status=AppointmentStatus.CANCELLED)
     own = slots_of(place, day)
     start, end = calendar._bounds(day, 1, AMS)
@@ -419,7 +423,7 @@ def test_the_appointments_a_caller_read_give_the_same_slots_as_the_engines_own_r
         start=start,
         end=end,
         where=Q(location=location)
-        | Q(practitioner_id__in=[practitioner.pk, colleague.pk])
+        | Q(practitioner_id__in=[practitioner.pk, colleague.pk, second.pk])
         | Q(room__in=rooms),
     )
     assert len(read) == 4
