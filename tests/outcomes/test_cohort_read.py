@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from django.utils import timezone
 
 from headwise import clinical
 from headwise.care.models import SessionRecord
@@ -20,13 +19,14 @@ from headwise.diary.clinical_adapter import diary_from_rows
 from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake
 from headwise.outcomes import cohort
 from headwise.practice.models import Practice
+from tests import clock as test_clock
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
 def demo_practice(clients: int, days: int = 200, seed: int = 5) -> Practice:
-    config = loader.demo_config(clients=clients, days=days, seed=seed, true_effect=1.0, now=timezone.now())
+    config = loader.demo_config(clients=clients, days=days, seed=seed, true_effect=1.0, now=test_clock.NOW)
     return loader.load(g.generate(config)).practice
 
 
@@ -54,7 +54,7 @@ def add_edge_cases(practice: Practice) -> None:
     kolkata.refresh_from_db()
     amsterdam.refresh_from_db()
     zone = zoneinfo.ZoneInfo("Europe/Amsterdam")
-    day = timezone.now().astimezone(zone).date() - dt.timedelta(days=20)
+    day = test_clock.NOW.astimezone(zone).date() - dt.timedelta(days=20)
     midnight = dt.datetime.combine(day, dt.time(), tzinfo=zone)
     common = {"client": amsterdam, "practice": practice, "time_zone": "Europe/Amsterdam"}
     f.AttackFactory(
@@ -95,7 +95,7 @@ def add_edge_cases(practice: Practice) -> None:
         pain_before="severe",
         pain_at_2h="mild",
     )
-    Attack.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    Attack.objects.filter(pk=gone.pk).update(deleted_at=test_clock.NOW)
     f.MedicationIntakeFactory(
         client=amsterdam,
         practice=practice,
@@ -168,7 +168,7 @@ def test_the_check_in_bitmaps_give_the_same_cohort_as_the_rows(monkeypatch: pyte
 
     practice = demo_practice(clients=12)
     add_edge_cases(practice)
-    now = timezone.now()
+    now = test_clock.NOW
     by_bitmaps = cohort.cohort_counts(practice, now=now)
     report = cohort.cohort_report(practice, now=now)
 
@@ -207,7 +207,7 @@ def test_the_reads_at_once_give_what_the_reads_one_after_the_other_give() -> Non
     from headwise.outcomes.columns import run_reads
 
     practice = demo_practice(clients=6, days=120)
-    now = timezone.now()
+    now = test_clock.NOW
     at_once = cohort.cohort_report(practice, now=now)
     with transaction.atomic():
         one_by_one = cohort.cohort_report(practice, now=now)
