@@ -667,9 +667,12 @@ def _diary(w: _Writer, practice: Practice, clients: list[Client], lo: int, hi: i
                 "client_id": client.pk,
                 "uuid": uuid.uuid4(),
                 "started_at": start,
+                # The generator spaces attacks in wall-clock minutes (the next one starts at
+                # least 15 minutes after this ends): the end is a wall-clock time too, or an
+                # attack across the night the clocks go forward would run an hour into the next.
                 "ended_at": None
                 if at.is_open[k]
-                else start + dt.timedelta(minutes=int(at.duration_minutes[k])),
+                else w.at(at.day[k], int(at.start_minute[k]) + int(at.duration_minutes[k])),
                 "time_zone": TIME_ZONE,
                 "peak_intensity": _small(at.intensity[k]),
                 "side": ("unilateral", "bilateral")[at.side[k]] if at.side[k] >= 0 else "",

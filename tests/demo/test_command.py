@@ -7,6 +7,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -137,3 +138,35 @@ def test_it_prints_the_sign_in_address_where_the_demo_serves(
     assert "Sign in at http://demo.example:9000/login/" in told
     makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
     assert "--base-url http://$(HOST):$(PORT)" in makefile
+
+
+def test_an_attack_across_the_night_the_clocks_go_forward_ends_before_the_next_begins() -> None:
+    """The generator spaces one client's attacks in wall-clock minutes (the next begins at least
+    15 minutes after one ends); the loader must end an attack at that wall-clock time, or one
+    that runs through 8 March 2026 (New York: 02:00 becomes 03:00) overlaps the next by 45
+    minutes (seen in a 1,000-client load run's check)."""
+    import datetime as dt
+
+    from headwise.demo import generator as g
+
+    zone = loader.zoneinfo.ZoneInfo(loader.TIME_ZONE)
+    config = loader.demo_config(
+        clients=2, days=200, seed=3, true_effect=1.0, now=dt.datetime(2026, 6, 1, 16, tzinfo=dt.UTC)
+    )
+    data = g.generate(config)
+    at = data.attacks
+    k = int(np.flatnonzero(at.client == at.client[0])[0])
+    day = (dt.date(2026, 3, 7) - config.first_day).days
+    at.day[k], at.start_minute[k] = day, 22 * 60 + 39
+    at.day[k + 1], at.start_minute[k + 1] = day + 2, 8 * 60
+    # What the generator's spacing gives: 15 minutes before the next start, in wall-clock minutes.
+    at.duration_minutes[k] = (2 * 1440 + 8 * 60) - (22 * 60 + 39) - 15
+    at.is_open[k] = at.is_open[k + 1] = False
+    practice = loader.load(data).practice
+    first, second = (
+        Attack.objects.get(practice=practice, started_at=dt.datetime(2026, 3, d, h, m, tzinfo=zone))
+        for d, h, m in ((7, 22, 39), (9, 8, 0))
+    )
+    assert first.ended_at is not None
+    assert first.ended_at.astimezone(zone) == dt.datetime(2026, 3, 9, 7, 45, tzinfo=zone)
+    assert first.ended_at < second.started_at
