@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django import template
@@ -10,7 +11,7 @@ from django import template
 from headwise.clients.models import Client
 from headwise.diary import selectors
 from headwise.diary.localtime import client_today
-from headwise.diary.models import Attack, DailyCheckIn
+from headwise.diary.models import Attack
 
 register = template.Library()
 
@@ -18,19 +19,25 @@ register = template.Library()
 @dataclass(frozen=True)
 class HomeStatus:
     open_attack: Attack | None
-    today_checkin: DailyCheckIn | None
+    #: Today has a check-in.
+    checked_in: bool
     #: Today as the diary counts it: an attack today makes it a headache day whatever the check-in said.
     today: selectors.DiaryDay
     request_id: uuid.UUID
 
 
 @register.simple_tag
-def diary_home(client: Client) -> HomeStatus:
-    """What the home page needs: an attack still open, today's check-in and state, a fresh id."""
+def diary_home(client: Client, days: Sequence[selectors.DiaryDay] = ()) -> HomeStatus:
+    """What the home page needs: an attack still open, today's check-in and state, a fresh id.
+
+    ``days`` is the page's strip of days when it has one: when its last day is today (it is,
+    unless midnight passed in between), today is that day and the diary is not read again.
+    """
     today = client_today(client)
+    day = days[-1] if days and days[-1].date == today else selectors.day_on(client=client, day=today)
     return HomeStatus(
         open_attack=selectors.open_attack(client=client),
-        today_checkin=DailyCheckIn.objects.filter(client=client, date=today).first(),
-        today=selectors.day_on(client=client, day=today),
+        checked_in=day.checked_in,
+        today=day,
         request_id=uuid.uuid4(),
     )
