@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django import template
+from django.utils.translation import gettext as _
 
 from headwise.clients.models import Client
 from headwise.diary import selectors
@@ -41,3 +43,36 @@ def diary_home(client: Client, days: Sequence[selectors.DiaryDay] = ()) -> HomeS
         today=day,
         request_id=uuid.uuid4(),
     )
+
+
+@dataclass(frozen=True)
+class StripCell:
+    """One square of the strip of days (``web/_diary_strip.html``)."""
+
+    date: dt.date
+    #: The square's class: ``missing``, ``headache`` (a migraine day too) or ``free``.
+    kind: str
+    #: What its title says of the day.
+    label: str
+
+
+@register.simple_tag
+def strip_cells(days: Sequence[selectors.DiaryDay]) -> list[StripCell]:
+    """The strip's squares, decided here rather than by a chain of template conditions on each
+    of the 28 days, with the four labels translated once for the strip."""
+    labels = {
+        "missing": _("no entry"),
+        "migraine": _("migraine day"),
+        "headache": _("headache"),
+        "free": _("no headache"),
+    }
+    cells = []
+    for day in days:
+        if not day.recorded:
+            kind = said = "missing"
+        else:
+            migraine = day.state == "migraine"
+            kind = "headache" if day.had_headache or migraine else "free"
+            said = "migraine" if migraine else kind
+        cells.append(StripCell(day.date, kind, labels[said]))
+    return cells
