@@ -31,6 +31,7 @@ from headwise.clients.models import (
     SafetyRuleLogEntry,
     SafetyScreening,
 )
+from headwise.common.compiled import CompiledExists
 from headwise.practice.models import Location, Membership, Practice, Practitioner
 
 if TYPE_CHECKING:
@@ -102,7 +103,12 @@ def may_process(*, client: Client) -> bool:
     lists the consent as still to sign. :func:`processing_allowed` is the same rule for many
     clients at once (the reminders).
     """
-    return processing_allowed(Client.objects.filter(pk=client.pk)).exists()
+    return _may_process(client.pk)
+
+
+#: :func:`may_process` is asked on every diary write (by the pages' middleware and again by the
+#: service): the ORM builds its SQL once (``processing_allowed`` of one client stays the rule).
+_may_process = CompiledExists(lambda pk: processing_allowed(Client.objects.filter(pk=pk)))
 
 
 def consents_of(*, client: Client) -> list[Consent]:

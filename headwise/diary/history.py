@@ -40,17 +40,39 @@ def baseline(stored: Attack) -> Any:
     )
 
 
-def ensure_baseline(attack_pk: int) -> None:
-    """Copy the stored attack into its history as the recorded version, unless it has one."""
+#: Set on an attack by :func:`secure_baseline`, taken off by the save that follows.
+_SECURED = "_history_baseline_secured"
+
+
+def ensure_baseline(attack_pk: int, *, stored: Attack | None = None) -> None:
+    """Copy the stored attack into its history as the recorded version, unless it has one.
+
+    ``stored``: the attack as it is stored, read in this transaction under the client's lock
+    (the services' fresh read), so that it is not read a second time.
+    """
     history = _history_model()
     if history.objects.filter(id=attack_pk).exists():
         return
-    stored = Attack.objects.filter(pk=attack_pk).first()
+    if stored is None:
+        stored = Attack.objects.filter(pk=attack_pk).first()
     if stored is not None:
         baseline(stored).save()
 
 
+def secure_baseline(stored: Attack) -> None:
+    """:func:`ensure_baseline` for an attack a service has just read and is about to change
+    and save, in one transaction: its save then need not ask for the recorded version again.
+
+    Call it before the attack's fields change. The mark it leaves is taken off by the next
+    save of this instance (:func:`before_save`), so it never outlives that save.
+    """
+    ensure_baseline(stored.pk, stored=stored)
+    setattr(stored, _SECURED, True)
+
+
 def before_save(sender: type[Attack], instance: Attack, raw: bool = False, **_: Any) -> None:
     """``pre_save`` of Attack: a change to a stored attack first secures its recorded version."""
+    if instance.__dict__.pop(_SECURED, False):
+        return
     if instance.pk is not None and not raw:
         ensure_baseline(instance.pk)

@@ -40,6 +40,8 @@ class DiaryDay:
     #: The engine's headache row (an aura-only migraine day need not be a headache day).
     headache: bool
     attack_count: int
+    #: The day has a check-in (an attack alone also records a day, without one).
+    checked_in: bool = False
 
     @property
     def recorded(self) -> bool:
@@ -93,7 +95,13 @@ def diary_days(*, client: Client, end: dt.date, days: int) -> list[DiaryDay]:
         for day in clinical.attack_dates(a.started_at, a.ended_at, zone):
             touched[day] = touched.get(day, 0) + 1
     return [
-        DiaryDay(day, clinical.day_state(table, day), _flag(table, "headache", day), touched.get(day, 0))
+        DiaryDay(
+            day,
+            clinical.day_state(table, day),
+            _flag(table, "headache", day),
+            touched.get(day, 0),
+            checked_in=day in diary.recorded_dates,
+        )
         for day in (start + dt.timedelta(days=i) for i in range(days))
     ]
 

@@ -26,7 +26,7 @@ from headwise.clients.services import require_processing
 from headwise.clinical.medicines import substance_for_name
 from headwise.common import dates
 from headwise.common.services import apply_changes, create_once, refuse_unknown
-from headwise.diary.history import UNDO_REASON_PREFIX, ensure_baseline
+from headwise.diary.history import UNDO_REASON_PREFIX, ensure_baseline, secure_baseline
 from headwise.diary.localtime import client_today, zone_of
 from headwise.diary.models import (
     ATTACK_FIELDS,
@@ -253,6 +253,7 @@ def attack_update(*, attack: Attack, by: User | None, **changes: Any) -> Attack:
     changed = {name: value for name, value in changes.items() if getattr(fresh, name) != value}
     if not changed:
         return fresh
+    secure_baseline(fresh)  # as stored, before the change; rolled back with it if refused
     apply_changes(fresh, changed, allowed=ATTACK_FIELDS)
     _validate_attack(fresh)
     return _save_attack(fresh, by)

@@ -113,6 +113,9 @@ def test_the_pages_and_the_api_show_the_engines_day_states(spec: dict[str, Any])
             assert day.had_headache == (
                 bool(table.column("headache")[(day.date - table.start).days]) if day.recorded else None
             )
+        # The Today card is the strip's last day: checked in exactly when today has a check-in.
+        assert ("Checked in." in home.content.decode()) == (today in spec["checkins"])
+        assert strip[-1].checked_in == (today in spec["checkins"])
         if today in spec["checkins"]:
             said = "Headache today." if strip[-1].had_headache else "No headache today."
             assert said in home.content.decode()

@@ -143,3 +143,27 @@ def test_the_history_shows_warning_signs_and_triggers_by_their_labels_in_the_use
     with translation.override("nl"):
         dutch = changed_of()
     assert "neck_stiffness" not in dutch["warning_signs"] and dutch["warning_signs"] != "Stiff neck, Yawning"
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_first_change_copies_the_row_it_read_and_a_refused_one_leaves_no_copy(client: Any) -> None:
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = f.UserFactory()
+    attack, _ = services.attack_start(client=client, by=user, started_at=MORNING, peak_intensity=3)
+    with pytest.raises(ValidationError):
+        services.attack_update(attack=attack, by=user, ended_at=MORNING - dt.timedelta(hours=1))
+    assert history_rows(attack) == []  # rolled back with the refused change
+    with CaptureQueriesContext(connection) as captured:
+        services.attack_update(attack=attack, by=user, peak_intensity=6)
+    rows = history_rows(attack)
+    assert [r.history_type for r in rows] == ["+", "~"]
+    assert [rows[0].peak_intensity, rows[1].peak_intensity] == [3, 6]
+    # The attack is read once under the lock (and once more by the overlap check), not again
+    # for its recorded copy; the history is asked once whether it holds that copy.
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "diary_attack"')]
+    assert len(reads) == 2, reads
+    asked = [q["sql"] for q in captured.captured_queries if 'FROM "diary_historicalattack"' in q["sql"]]
+    assert len([q for q in asked if q.startswith("SELECT 1")]) == 1, asked
