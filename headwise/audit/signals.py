@@ -83,6 +83,17 @@ def on_history(sender: Any, instance: Any, history_instance: Any, **kwargs: Any)
     )
 
 
+def record_created(instance: Any, by: Any) -> None:
+    """The ``create`` entry of a record saved without a history row (the one-tap attack save,
+    whose row is its own recorded version until the first change: headwise.diary.history),
+    written as :func:`on_history` writes it for a first history row."""
+    request = _request()
+    actor = None
+    if request is None or not getattr(request.user, "is_authenticated", False):
+        actor = by
+    audit_record(action=AuditAction.CREATE, request=request, actor=actor, obj=instance)
+
+
 def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(action=AuditAction.SIGN_IN, request=request, actor=user, practice=_practice_of(user))
 

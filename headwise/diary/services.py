@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from headwise.accounts.models import User
+from headwise.audit.signals import record_created
 from headwise.clients.models import Client
 from headwise.clients.services import require_processing
 from headwise.clinical.medicines import substance_for_name
@@ -193,7 +194,10 @@ def attack_start(
                 raise _overlap_error(attack, Attack.objects.only("started_at").get(pk=rows[0][0]).started_at)
             # The attack row is the recorded version until its first change (diary.history).
             attack.skip_history_when_saving = True  # type: ignore[attr-defined]
-            return _save_attack(attack, by), True
+            _save_attack(attack, by)
+            # No history row, so no history hook: the trail's "create" entry is written here.
+            record_created(attack, by)
+            return attack, True
     except IntegrityError:
         # A concurrent twin with the same request_id won the race: it is the same attack.
         if request_id is not None and (found := _by_request(client, request_id)) is not None:

@@ -131,3 +131,30 @@ def test_a_role_change_and_a_token_are_recorded(world: PracticeWorld) -> None:
         ("token_issue", world.practice.pk),
         ("token_revoke", world.practice.pk),
     ]
+
+
+def test_the_one_tap_attack_save_is_recorded_once_as_a_create(world: PracticeWorld) -> None:
+    """The one-tap save writes no history row (headwise.diary.history), so no history hook runs:
+    its ``create`` entry is written by the service. Its first change is then one ``change``, and
+    copying the recorded version into the history adds no second ``create``."""
+    from headwise.diary.models import Attack
+    from headwise.diary.services import attack_start, attack_update
+    from tests.conftest import login
+
+    Attack.objects.filter(client=world.client).delete()
+    http = login(world.client_user)
+    start = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    response = http.post("/diary/attack/", {"request_id": "8c1d8f0e-0000-4000-8000-00000000a001"})
+    assert response.status_code == 302
+    attack = Attack.objects.get(client=world.client)
+    assert not attack.history.exists()  # still no history row: the row is its recorded version
+    [entry] = AuditEntry.objects.filter(seq__gt=start)
+    assert (entry.action, entry.object_type, entry.object_id) == ("create", "diary.attack", str(attack.uuid))
+    assert entry.actor_id == world.client_user.pk and entry.client == world.client.uuid
+    # The same request again (a resubmitted form) returns the same attack and records nothing.
+    again, created = attack_start(client=world.client, by=world.client_user, request_id=attack.request_id)
+    assert again.pk == attack.pk and not created
+    assert AuditEntry.objects.filter(seq__gt=start).count() == 1
+    attack_update(attack=attack, by=world.client_user, peak_intensity=6)
+    actions = list(AuditEntry.objects.filter(seq__gt=start).order_by("seq").values_list("action", flat=True))
+    assert actions == ["create", "change"]
