@@ -560,12 +560,17 @@ def read_day_flags(queryset: models.QuerySet[Any], owner: str, date: str, flag: 
     if words.size != count:  # pragma: no cover - a NULL owner or date
         raise ValueError("an owner or date is NULL in some row")
     key = words["k"].astype(np.int64)
-    bits = np.unpackbits(words["b"].astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    row, at = np.nonzero(bits[:, :_WORD_DAYS])
+    # Each half of a word as 32 bits in a row, little end first: bit ``32 * i + d`` of the
+    # flat arrays is day ``d`` of word ``i``; one flat index per recorded day.
+    both = words["b"].astype("<u8")
+    recorded = np.unpackbits(both.astype("<u4").view(np.uint8), bitorder="little")
+    flags = np.unpackbits((both >> np.uint64(_WORD_DAYS)).astype("<u4").view(np.uint8), bitorder="little")
+    at = np.flatnonzero(recorded)
+    row = at >> (_WORD_DAYS.bit_length() - 1)  # at // _WORD_DAYS
     return {
-        "owner": key[row] >> _WORD_BITS,
-        "day": (key[row] & ((1 << _WORD_BITS) - 1)) * _WORD_DAYS + at - _WORD_BIAS,
-        "flag": bits[row, _WORD_DAYS + at].astype(np.int64),
+        "owner": (key >> _WORD_BITS)[row],
+        "day": ((key & ((1 << _WORD_BITS) - 1)) * _WORD_DAYS - _WORD_BIAS)[row] + (at & (_WORD_DAYS - 1)),
+        "flag": flags[at].astype(np.int64),
     }
 
 
