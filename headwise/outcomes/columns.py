@@ -3,9 +3,9 @@
 Every column is an integer expression evaluated by the database (an instant as microseconds
 since the Unix epoch, a date as a day number, a choice or a yes/no/unknown answer as a small
 code, NULL as a sentinel), so no model instance and no per-value Python object is made on the
-way: on PostgreSQL each column comes as one binary array (``array_send(array_agg(...))``)
-parsed by ``np.frombuffer``; elsewhere (SQLite) the rows come through ``values_list`` into one
-``np.array``.
+way: on PostgreSQL the rows come in their binary form, as a binary ``COPY`` (:func:`copy_binary`)
+or as one ``string_agg`` of each row's bytes, parsed by one structured ``np.frombuffer``;
+elsewhere (SQLite) through ``values_list`` into one ``np.array``.
 """
 
 from __future__ import annotations
@@ -258,17 +258,22 @@ def _sort_keys(
 def _aggregated_arrays(
     queryset: models.QuerySet[Any], plain: Mapping[str, Any], names: Sequence[str], connection: Any
 ) -> dict[str, IntArray]:
-    """PostgreSQL: all rows as one ``bytea``, each row its columns' binary forms, parsed with
-    one structured ``np.frombuffer``.
+    """PostgreSQL: all rows in their columns' binary forms, parsed with one structured
+    ``np.frombuffer``: rows of :data:`_COPY_MIN_FIELDS` columns or more as a binary COPY
+    (:func:`copy_binary`), narrower ones as one ``bytea``, the ``string_agg`` of each row's
+    bytes.
 
-    Rows fetched one by one cost several microseconds each in the driver (a COPY too: one
-    message per row), and an ``array_agg`` per column costs about as much per value as the
-    scan does per row; one ``string_agg`` of each row's bytes costs one append per row.
-    Instants and dates travel as stored (:func:`_postgres_select`). The database does not
+    Rows fetched one by one through a cursor cost several microseconds each in the driver,
+    and an ``array_agg`` per column costs about as much per value as the scan does per row.
+    The aggregate costs the server a send and a concatenation per column and row and builds
+    the whole result in one backend before it is sent; the COPY costs the send, and the client
+    a fraction of a microsecond per row (one message each), while the server goes on. Instants
+    and dates travel as stored (:func:`_postgres_select`). The database does not
     sort: the sort keys of the queryset's ordering travel too and are applied with one stable
     ``np.lexsort`` (an instant, a date, an integer or a UUID compares in NumPy as in
     PostgreSQL; NULLs last, first when descending, as PostgreSQL puts them). Every column
-    must be non-NULL (a NULL would drop its row: the row count is checked).
+    must be non-NULL (the aggregate would drop its row, the COPY send a length of -1: both
+    are checked).
     """
     import psycopg
 
@@ -382,10 +387,11 @@ def copy_binary(connection: Any, statement: str) -> bytearray:
     """Run ``COPY (statement) TO STDOUT (FORMAT BINARY)`` on a Django PostgreSQL connection
     (psycopg 3) and return the whole stream.
 
-    The server streams one message per row; psycopg's ``Copy.read()`` costs a few
-    microseconds per message, so the messages are taken from libpq here in one tight loop
+    The server streams one message per row. They are taken from libpq here in one tight loop
     (``PGconn.get_copy_data``, waiting on the socket, which releases the GIL, only when none is
-    buffered) and appended to one buffer; the end of the stream is left to psycopg.
+    buffered) and appended to one buffer: iterating psycopg's ``Copy`` cost about a third more
+    (647,190 rows of 6 columns: 0.53 s against 0.40 s). The end of the stream, its result and
+    any error are left to psycopg; errors are raised as Django's.
     """
     import selectors
 
