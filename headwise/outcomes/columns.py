@@ -405,6 +405,7 @@ def copy_binary(connection: Any, statement: str) -> bytearray:
         get = pgconn.get_copy_data
         # The trailer is a message of its own, or with the header where there is no row.
         alone, empty = len(_COPY_TRAILER), _COPY_HEADER + len(_COPY_TRAILER)
+        ended = False  # by libpq, before a trailer was seen
         with selectors.DefaultSelector() as selector:
             selector.register(pgconn.socket, selectors.EVENT_READ)
             while True:
@@ -416,9 +417,11 @@ def copy_binary(connection: Any, statement: str) -> bytearray:
                 elif nbytes == 0:
                     selector.select()
                     pgconn.consume_input()
-                else:  # the end without a trailer: an error, whose result libpq holds
-                    _raise_copy_error(pgconn)
-        if copy.read():  # the end of the COPY, its result, any error: psycopg's
+                else:  # the end without a trailer seen (an error, most likely): its results
+                    _end_copy(pgconn)
+                    ended = True
+                    break
+        if not ended and copy.read():  # the end of the COPY, its result, any error: psycopg's
             raise ValueError("data after the end of a binary COPY stream")
     return out
 
@@ -428,7 +431,9 @@ def _copy_ended(out: bytearray, last: int) -> bool:
     return out.endswith(_COPY_TRAILER) and (last == len(_COPY_TRAILER) or len(out) == last)
 
 
-def _raise_copy_error(pgconn: Any) -> None:
+def _end_copy(pgconn: Any) -> None:
+    """Take the results libpq holds after a COPY ended; raise the first error among them.
+    (A stream cut short without an error is refused by :func:`parse_copy_binary`.)"""
     import psycopg
     from psycopg import pq
 
@@ -436,7 +441,8 @@ def _raise_copy_error(pgconn: Any) -> None:
     while (result := pgconn.get_result()) is not None:
         if result.status != pq.ExecStatus.COMMAND_OK and error is None:
             error = psycopg.errors.error_from_result(result)
-    raise error or psycopg.DatabaseError("a binary COPY ended without its trailer")
+    if error is not None:
+        raise error
 
 
 def _lexsort(keys: Sequence[IntArray]) -> IntArray:
