@@ -104,6 +104,22 @@ def choice_code(field: str, values: Sequence[str]) -> Case:
     )
 
 
+def _shifted_code(expr: Any, shift: int) -> Any:
+    """``(expr + 1) << shift`` in SQL. A ``CASE`` of constants (:func:`tri`,
+    :func:`choice_code`) becomes a ``CASE`` of the shifted constants: no arithmetic per row."""
+    if (
+        isinstance(expr, Case)
+        and isinstance(expr.default, Value)
+        and all(isinstance(w, When) and isinstance(w.result, Value) for w in expr.cases)
+    ):
+        return Case(
+            *(When(w.condition, then=Value((int(w.result.value) + 1) << shift)) for w in expr.cases),
+            default=Value((int(expr.default.value) + 1) << shift),
+            output_field=BigIntegerField(),
+        )
+    return (expr + Value(1)) * Value(1 << shift)
+
+
 def read_columns(
     queryset: models.QuerySet[Any], columns: Mapping[str, Any], *, codes: Mapping[str, int] | None = None
 ) -> dict[str, IntArray]:
@@ -127,7 +143,7 @@ def read_columns(
         bits = max(1, int(n + 1).bit_length())  # values -1..n-1 stored as 0..n
         if shift + bits > 62:
             raise ValueError("too many coded columns to pack into one integer")
-        term = (columns[name] + Value(1)) * Value(1 << shift)
+        term = _shifted_code(columns[name], shift)
         packed = term if packed is None else packed + term
         layout.append((name, shift, bits))
         shift += bits

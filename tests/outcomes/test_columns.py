@@ -257,3 +257,45 @@ def test_a_copy_is_streamed_whole_and_an_error_in_it_leaves_the_connection_usabl
     with connection.cursor() as cursor:  # still usable (rolled back to the savepoint)
         cursor.execute("SELECT 41 + 1")
         assert cursor.fetchone() == (42,)
+
+
+@pytest.mark.parametrize("copy_from", [1, 10**6], ids=["copy", "string_agg"])
+def test_coded_columns_packed_into_one_integer_come_back_as_they_are(
+    records: Any, copy_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``codes``: answers and choices (each a ``CASE`` of constants, shifted in SQL) and an
+    arithmetic expression, packed by the database and unpacked here, equal the ORM's values."""
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce
+
+    from headwise.outcomes import columns
+    from headwise.outcomes.columns import choice_code, tri
+
+    monkeypatch.setattr(columns, "_COPY_MIN_FIELDS", copy_from)
+    answers = [True, False, None]
+    for i, (nausea, side) in enumerate(
+        [(a, s) for a in answers for s in ("unilateral", "bilateral", "")], start=1
+    ):
+        start = dt.datetime(2020, 1, i, 9, tzinfo=dt.UTC)
+        f.AttackFactory(
+            client=records, started_at=start, ended_at=None, nausea=nausea, side=side, peak_intensity=i % 11
+        )
+    qs = Attack.objects.filter(client=records, started_at__year=2020).order_by("started_at")
+    got = read_columns(
+        qs,
+        {
+            "pk": F("pk"),
+            "nausea": tri("nausea"),
+            "side": choice_code("side", ("unilateral", "bilateral")),
+            "peak": Coalesce(F("peak_intensity"), Value(-1)),
+        },
+        codes={"nausea": 2, "side": 2, "peak": 11},
+    )
+    expected = list(qs.values_list("pk", "nausea", "side", "peak_intensity"))
+    assert len(expected) == 9
+    assert got["pk"].tolist() == [pk for pk, *_ in expected]
+    assert got["nausea"].tolist() == [{True: 1, False: 0, None: -1}[n] for _pk, n, _s, _p in expected]
+    assert got["side"].tolist() == [
+        {"unilateral": 0, "bilateral": 1}.get(s, -1) for _pk, _n, s, _p in expected
+    ]
+    assert got["peak"].tolist() == [p for *_rest, p in expected]
