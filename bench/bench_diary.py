@@ -322,6 +322,7 @@ def main() -> None:
         from headwise.audit import reads as audit_reads
         from headwise.audit import signals as audit_signals
         from headwise.audit.models import AuditEntry
+        from headwise.diary import services as diary_services
         from headwise.practice.models import Role
 
         staff = f.MembershipFactory(practice=client.practice, role=Role.PRACTITIONER).user  # type: ignore[attr-defined]
@@ -333,9 +334,13 @@ def main() -> None:
                 post_create_historical_record.disconnect(dispatch_uid="audit-history")
                 record_read = audit_reads.record_read
                 audit_reads.record_read = lambda request, response: None
+                # The one-tap save writes its create entry itself (it writes no history row).
+                record_created = diary_services.record_created
+                diary_services.record_created = lambda instance, by: None
                 try:
                     call()
                 finally:
+                    diary_services.record_created = record_created
                     audit_reads.record_read = record_read
                     post_create_historical_record.connect(
                         audit_signals.on_history, dispatch_uid="audit-history"
