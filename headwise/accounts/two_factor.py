@@ -124,7 +124,7 @@ def verify_code(user: User, code: str, *, allow_backup: bool = True) -> Device |
 @transaction.atomic
 def confirm(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
     """Enable the authenticator if ``code`` is right; answer the new backup codes (shown once)."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+    device = TOTPDevice.objects.select_for_update(no_key=True).get(pk=device.pk, user=user)
     if device.confirmed or not device.verify_token(normalise(code)):
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()

@@ -6,7 +6,7 @@ model with history. It derives who, from where and which practice from the reque
 given, and appends the entry to the hash chain under a lock on the chain's head, so two writers
 never take the same number or the same previous hash:
 
-* PostgreSQL: ``SELECT … FOR UPDATE`` on the one :class:`AuditHead` row;
+* PostgreSQL: ``SELECT … FOR NO KEY UPDATE`` on the one :class:`AuditHead` row;
 * SQLite: the database's write lock (Headwise opens SQLite transactions ``IMMEDIATE``).
 
 The entry is written in the caller's transaction: a change that rolls back leaves no entry, and
@@ -90,7 +90,7 @@ def _client_uuid_of(obj: models.Model | None) -> uuid.UUID | None:
 def _lock_head() -> AuditHead:
     """The chain's head, locked until the caller's transaction ends (rebuilt from the last
     entry when missing, e.g. after a test database was flushed)."""
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    head = AuditHead.objects.select_for_update(no_key=True).filter(pk=1).first()
     if head is not None:
         return head
     last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
@@ -100,7 +100,7 @@ def _lock_head() -> AuditHead:
             AuditHead.objects.create(pk=1, seq=seq, hash=last_hash)
     except IntegrityError:
         pass  # another writer created it first
-    return AuditHead.objects.select_for_update().get(pk=1)
+    return AuditHead.objects.select_for_update(no_key=True).get(pk=1)
 
 
 def audit_record(

@@ -56,7 +56,7 @@ def follow_up_mail(*, follow_up_uuid: str, now: dt.datetime | None = None) -> bo
     with transaction.atomic():
         follow_up = (
             _due(now)  # type: ignore[attr-defined]
-            .select_for_update()
+            .select_for_update(no_key=True)
             .select_related("session__client__user", "session__practitioner__membership__user")
             .filter(uuid=follow_up_uuid)
             .first()

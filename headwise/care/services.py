@@ -161,9 +161,9 @@ def phase_update(*, phase: PlanPhase, **fields: Any) -> PlanPhase:
 
 def _lock(practitioner: Practitioner, room: Room | None) -> None:
     """Serialise bookings per practitioner (and per room); always in this order."""
-    Practitioner.objects.select_for_update().filter(pk=practitioner.pk).first()
+    Practitioner.objects.select_for_update(no_key=True).filter(pk=practitioner.pk).first()
     if room is not None:
-        Room.objects.select_for_update().filter(pk=room.pk).first()
+        Room.objects.select_for_update(no_key=True).filter(pk=room.pk).first()
 
 
 class SlotTaken(ValidationError):  # noqa: N818 - the name the schedule code uses
@@ -783,7 +783,7 @@ def session_record_create(
     """
     _check_screen(client)
     appointment = pick(
-        Appointment.objects.filter(client=client).select_for_update(),
+        Appointment.objects.filter(client=client).select_for_update(no_key=True),
         field="appointment_id",
         record_id=appointment_id,
         what="appointment of this client",
@@ -844,7 +844,7 @@ def refuse_if_locked(record: SessionRecord, fields: Iterable[str] = ()) -> None:
 def session_record_update(*, record: SessionRecord, by: User, **fields: Any) -> SessionRecord:
     """Change a session record until it locks (24 hours after the session ended)."""
     # the row as stored, locked against a concurrent change, decides
-    stored = SessionRecord.objects.select_for_update().get(pk=record.pk)
+    stored = SessionRecord.objects.select_for_update(no_key=True).get(pk=record.pk)
     refuse_if_locked(stored, fields)
     if "started_at" in fields:
         _not_in_future(fields["started_at"])
@@ -964,7 +964,9 @@ def cadence_rules_get(*, practice: Practice) -> CadenceRuleSet:
 def cadence_rules_update(*, practice: Practice, by: User, **fields: Any) -> CadenceRuleSet:
     """Change the practice's cadence rules; the engine checks them together before anything is saved."""
     refuse_unknown(fields, CADENCE_FIELDS)
-    rules = CadenceRuleSet.objects.select_for_update().get(pk=cadence_rules_get(practice=practice).pk)
+    rules = CadenceRuleSet.objects.select_for_update(no_key=True).get(
+        pk=cadence_rules_get(practice=practice).pk
+    )
     apply_changes(rules, fields, by=by)
     rules.full_clean()
     try:
@@ -987,7 +989,7 @@ def plan_start(
     goals: str = "",
 ) -> TreatmentPlan:
     """A new plan with its first phase; refused while another plan of the client has not ended."""
-    Client.objects.select_for_update().filter(pk=client.pk).first()
+    Client.objects.select_for_update(no_key=True).filter(pk=client.pk).first()
     if TreatmentPlan.objects.filter(client=client).exclude(status=PlanStatus.ENDED).exists():
         raise ValidationError(
             {"started_on": _("This client already has a plan; end it before starting another.")}
@@ -1002,7 +1004,7 @@ def plan_start(
 
 
 def _locked(plan: TreatmentPlan) -> TreatmentPlan:
-    return TreatmentPlan.objects.select_for_update().select_related("client").get(pk=plan.pk)
+    return TreatmentPlan.objects.select_for_update(no_key=True).select_related("client").get(pk=plan.pk)
 
 
 @transaction.atomic
@@ -1098,7 +1100,7 @@ def follow_up_answer(
     ``fine`` completes the follow-up at once; a side effect waits for the second answer,
     which may come later too ("it has passed now"). Not before the follow-up is due.
     """
-    follow_up = FollowUp.objects.select_for_update().select_related("session").get(pk=follow_up.pk)
+    follow_up = FollowUp.objects.select_for_update(no_key=True).select_related("session").get(pk=follow_up.pk)
     now = timezone.now()
     if now < follow_up.session.started_at:
         raise ValidationError({"feeling": _("This follow-up is not open yet.")})

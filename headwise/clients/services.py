@@ -71,7 +71,7 @@ def consent_text_publish(
 
     The practice row is locked so that two owners publishing at once get versions n and n+1.
     """
-    Practice.objects.select_for_update().filter(pk=practice.pk).first()
+    Practice.objects.select_for_update(no_key=True).filter(pk=practice.pk).first()
     latest = ConsentText.objects.filter(practice=practice, kind=kind, language=language).aggregate(
         v=Max("version")
     )["v"]
@@ -94,7 +94,7 @@ def current_consent_text(*, practice: Practice, kind: str, language: str) -> Con
     texts = ConsentText.objects.filter(practice=practice, kind=kind)
     if not texts.exists() and (kind, "en") in consent_texts.DEFAULTS:
         with transaction.atomic():
-            Practice.objects.select_for_update().filter(pk=practice.pk).first()
+            Practice.objects.select_for_update(no_key=True).filter(pk=practice.pk).first()
             for (default_kind, default_language), (title, body) in consent_texts.DEFAULTS.items():
                 if default_kind == kind:
                     ConsentText.objects.get_or_create(
@@ -285,7 +285,7 @@ def screening_acknowledge(*, screening: SafetyScreening, by: User, rule_id: str)
     Each reason of a *caution* is acknowledged on its own, with who and when; once every one
     is, the screening counts as acknowledged (``acknowledged_by``/``_at``: the last of them).
     """
-    screening = SafetyScreening.objects.select_for_update().get(pk=screening.pk)
+    screening = SafetyScreening.objects.select_for_update(no_key=True).get(pk=screening.pk)
     if screening.outcome != ScreeningOutcome.CAUTION:
         raise ValidationError({"outcome": _("Only a screening with the outcome caution is acknowledged.")})
     if rule_id not in _reason_ids(screening):
@@ -327,7 +327,9 @@ def screening_clear(
     """
     from headwise.diary.localtime import client_today
 
-    screening = SafetyScreening.objects.select_for_update().select_related("client").get(pk=screening.pk)
+    screening = (
+        SafetyScreening.objects.select_for_update(no_key=True).select_related("client").get(pk=screening.pk)
+    )
     if screening.outcome != ScreeningOutcome.REFER:
         raise ValidationError({"outcome": _("Only a screening with the outcome refer needs a clearance.")})
     if screening.cleared_at is not None:
@@ -426,7 +428,7 @@ def _log(
 @transaction.atomic
 def safety_rule_switch(*, practice: Practice, by: User, rule_id: str, enabled: bool) -> None:
     """Switch a built-in rule off or on again; logged. Built-in rules are never edited."""
-    Practice.objects.select_for_update().filter(pk=practice.pk).first()
+    Practice.objects.select_for_update(no_key=True).filter(pk=practice.pk).first()
     if rule_id not in {r.id for r in clinical.SAFETY_RULES}:
         raise ValidationError({"rule_id": _("No built-in rule has this id.")})
     scope = DisabledSafetyRule.objects.for_practice(practice).filter(rule_id=rule_id)
@@ -453,7 +455,7 @@ def practice_rule_add(
     *, practice: Practice, by: User, rule_id: str, question: str, effect: str
 ) -> PracticeSafetyRule:
     """Add the practice's own screening question (id ``practice.…``); logged."""
-    Practice.objects.select_for_update().filter(pk=practice.pk).first()
+    Practice.objects.select_for_update(no_key=True).filter(pk=practice.pk).first()
     errors: dict[str, str] = {}
     if not RULE_ID.match(rule_id):
         errors["rule_id"] = rule_id_problem()
@@ -502,7 +504,7 @@ def practice_rule_retire(*, rule: PracticeSafetyRule, by: User) -> PracticeSafet
 @transaction.atomic
 def screen_settings_update(*, practice: Practice, by: User, rescreen_after_months: int | None) -> Practice:
     """Change after how many months without care a client is screened again; logged."""
-    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    practice = Practice.objects.select_for_update(no_key=True).get(pk=practice.pk)
     old = practice.rescreen_after_months
     if rescreen_after_months is None:
         raise ValidationError({"rescreen_after_months": _("Give a number of months.")})
@@ -580,7 +582,7 @@ def intake_submit(*, client: Client, by: User | None, at_desk: bool, **fields: A
     for name in ("diagnosed_by_other", "other_conditions", "touch_notes", "hopes"):
         if name in fields and fields[name] is not None:
             fields[name] = str(fields[name]).strip()
-    Client.objects.select_for_update().filter(pk=client.pk).first()
+    Client.objects.select_for_update(no_key=True).filter(pk=client.pk).first()
     intake = Intake.objects.filter(client=client).first() or Intake(
         practice_id=client.practice_id, client=client, created_by=by
     )
@@ -682,7 +684,7 @@ def intake_link_check(token: str) -> IntakeLink:
 def intake_link_use(token: str) -> IntakeLink:
     """Use the link once: from now on it opens nothing. :class:`LinkError` if it may not."""
     link = intake_link_check(token)
-    locked = IntakeLink.objects.select_for_update().get(pk=link.pk)
+    locked = IntakeLink.objects.select_for_update(no_key=True).get(pk=link.pk)
     if locked.used_at is not None:
         raise LinkError("used")
     locked.used_at = timezone.now()

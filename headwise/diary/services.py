@@ -87,7 +87,7 @@ def _lock_client(client: Client) -> None:
             connection.ops.quote_name(Client._meta.pk.column),
         )
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {table} WHERE {pk} = %s FOR UPDATE", [client.pk])  # noqa: S608
+            cursor.execute(f"SELECT 1 FROM {table} WHERE {pk} = %s FOR NO KEY UPDATE", [client.pk])  # noqa: S608
 
 
 def _overlap_q(attack: Attack) -> Q:
@@ -266,7 +266,7 @@ def attack_update(*, attack: Attack, by: User | None, **changes: Any) -> Attack:
 @transaction.atomic
 def attack_delete(*, attack: Attack, by: User | None) -> Attack:
     """Soft delete: the attack leaves the diary and can be restored."""
-    fresh = Attack.objects.select_for_update().get(pk=attack.pk)
+    fresh = Attack.objects.select_for_update(no_key=True).get(pk=attack.pk)
     if fresh.deleted_at is None:
         fresh.deleted_at = timezone.now()
         _save_attack(fresh, by, reason="deleted")
@@ -438,7 +438,7 @@ def checkin_save(*, client: Client, by: User | None, date: dt.date, **fields: An
         raise ValidationError({"date": _("This day has not come yet.")})
     if fields.get("had_headache") is None:
         raise ValidationError({"had_headache": _("Say whether you had a headache this day.")})
-    checkin = DailyCheckIn.objects.select_for_update().filter(client=client, date=date).first()
+    checkin = DailyCheckIn.objects.select_for_update(no_key=True).filter(client=client, date=date).first()
     if checkin is None:
         checkin = DailyCheckIn(practice_id=client.practice_id, client=client, date=date, created_by=by)
     if fields.get("warning_signs") is None:

@@ -103,7 +103,7 @@ def questionnaire_send(*, client: Client, by: User, instrument: str) -> Question
     """Ask the client to fill in a questionnaire from their own page (one open request per kind)."""
     if instrument not in CLIENT_INSTRUMENTS:
         raise ValidationError({"instrument": _("Only the PHQ-4 can be sent to a client to fill in.")})
-    Client.objects.select_for_update().filter(pk=client.pk).first()
+    Client.objects.select_for_update(no_key=True).filter(pk=client.pk).first()
     if not may_process(client=client):
         raise ValidationError({"instrument": _("The client has withdrawn consent to data processing.")})
     if client.user_id is None:
@@ -129,7 +129,11 @@ def questionnaire_answer(
     *, request: QuestionnaireRequest, by: User, items: list[int]
 ) -> QuestionnaireResponse:
     """The client's answers to a questionnaire sent to them, scored by the engine."""
-    request = QuestionnaireRequest.objects.select_for_update().select_related("client").get(pk=request.pk)
+    request = (
+        QuestionnaireRequest.objects.select_for_update(no_key=True)
+        .select_related("client")
+        .get(pk=request.pk)
+    )
     if request.response_id is not None or request.withdrawn_at is not None:
         raise ValidationError({"items": _("This questionnaire has already been answered.")})
     response, _created = questionnaire_record(

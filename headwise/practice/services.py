@@ -134,7 +134,7 @@ def membership_update(
     same moment cannot leave the practice without one.
     """
     owners = list(
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(no_key=True)
         .filter(practice_id=membership.practice_id, role=Role.OWNER, is_active=True)
         .values_list("pk", flat=True)
     )
@@ -257,7 +257,7 @@ def _check_hours(hours: WorkingHours, *, replacing: Iterable[int] = ()) -> None:
 
 def _lock_practitioner(practitioner: Practitioner) -> None:
     """Two edits of one practitioner's hours cannot both pass the overlap check."""
-    Practitioner.objects.select_for_update().filter(pk=practitioner.pk).first()
+    Practitioner.objects.select_for_update(no_key=True).filter(pk=practitioner.pk).first()
 
 
 @transaction.atomic

@@ -123,7 +123,7 @@ def booking_request_receive(
 @transaction.atomic
 def booking_request_handle(*, request: BookingRequest, by: User) -> BookingRequest:
     """Mark the request handled (by whom, when); a handled one stays as it was."""
-    locked = BookingRequest.objects.select_for_update().get(pk=request.pk)
+    locked = BookingRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
     if locked.status == RequestStatus.HANDLED:
         return locked
     locked.status = RequestStatus.HANDLED
