@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+
+from headwise.common.compiled import CompiledFirst
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -62,17 +65,32 @@ def attach_identity(request: HttpRequest) -> None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_active:
         return
-    from headwise.clients.models import Client
-    from headwise.practice.models import Membership
-
-    membership = Membership.objects.select_related("practice").filter(user=user, is_active=True).first()
+    membership = _membership_of(user.pk)
     if membership is not None:
         request.membership = membership  # type: ignore[attr-defined]
         request.practice = membership.practice  # type: ignore[attr-defined]
         return
-    client = Client.objects.select_related("practice").filter(user=user, status="active").first()
+    client = _client_of(user.pk)
     if client is not None:
         request.client = client  # type: ignore[attr-defined]
+
+
+def _active_membership(user_pk: int) -> QuerySet[Any]:
+    from headwise.practice.models import Membership
+
+    return Membership.objects.select_related("practice").filter(user_id=user_pk, is_active=True)
+
+
+def _active_client(user_pk: int) -> QuerySet[Any]:
+    from headwise.clients.models import Client
+
+    return Client.objects.select_related("practice").filter(user_id=user_pk, status="active")
+
+
+# Asked on every request: compiled once (building the two querysets' SQL cost more than
+# running them, headwise.common.compiled); the definitions are the two functions above.
+_membership_of = CompiledFirst(_active_membership)
+_client_of = CompiledFirst(_active_client)
 
 
 def _login_or_404(request: HttpRequest) -> HttpResponse | None:
