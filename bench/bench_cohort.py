@@ -9,14 +9,23 @@ of 2,000, with a progress bar); a larger size adds copies of those clients made 
 PostgreSQL (:func:`clone_clients`): 10,000 clients are ten copies of 1,000 distinct diaries.
 Then, interleaved, ``RUNS`` times each:
 
-* **cohort**: :func:`headwise.outcomes.cohort.cohort_report` end to end from the database:
-  the reads, the columns, the engine's ``cohort_analyse`` (ICHD-3 classification of every
-  attack, every day category per 28-day period), the statistics by practitioner, location
-  and phase;
+* **cohort**: :func:`headwise.outcomes.cohort.cohort_report` end to end from the database, as
+  the page runs it, with every client's kept day state current
+  (:mod:`headwise.outcomes.daystate`, brought up to date once before, timed apart): the
+  clients, sessions, plans and phases, the states and the waiting notes, the counts per 28-day
+  period, the statistics by practitioner, location and phase;
+* **cohort, 1% changed**: the same with a note waiting for 1% of the cohort's clients (as after
+  their diaries changed), who are then classified from their rows;
+* **every row** (the method before the kept states): the reads of every check-in, attack, aura
+  symptom and intake, the columns, the engine's ``cohort_analyse`` (ICHD-3 classification of
+  every attack, every day category per 28-day period), the statistics;
 * **floor** (the baseline): one SQL read of the headache check-in days (the same binary
   reader, client and day packed in one integer) and one ``np.bincount`` per client and 28-day
   period: the least a count of headache days per period can cost from this database;
 * **SQL count**: the same counts as one ``GROUP BY`` query, for reference.
+
+Also measured: the refresh of every client's state, and what the notes' triggers add to a
+diary write (an ``UPDATE`` of one check-in in its own transaction, triggers on and off).
 
 Reported: median and best times, the ratio cohort / floor (medians), the queries, and the
 peak memory of one cohort run (``tracemalloc``: Python and NumPy allocations; psycopg's copy
@@ -175,6 +184,35 @@ def drop_copies(practice: object, keep: int) -> None:
         cursor.execute("DROP TABLE gone")
 
 
+def trigger_cost(practice: Any, rounds: int = 5, per_round: int = 200) -> tuple[float, float, int]:
+    """Median time of one check-in ``UPDATE`` in its own transaction (autocommit), with the
+    notes' triggers on and off (``ALTER TABLE ... DISABLE TRIGGER USER``), interleaved."""
+    from django.db import connection
+
+    from headwise.diary.models import DailyCheckIn
+
+    ids = list(
+        DailyCheckIn.objects.for_practice(practice).order_by("?").values_list("pk", flat=True)[:per_round]
+    )
+    times: dict[bool, list[float]] = {True: [], False: []}
+    with connection.cursor() as cursor:
+        for _ in range(rounds):
+            for on in (True, False):
+                if not on:
+                    cursor.execute("ALTER TABLE diary_dailycheckin DISABLE TRIGGER USER")
+                try:
+                    for pk in ids:
+                        t0 = time.perf_counter()
+                        cursor.execute(
+                            "UPDATE diary_dailycheckin SET had_headache = had_headache WHERE id = %s", [pk]
+                        )
+                        times[on].append(time.perf_counter() - t0)
+                finally:
+                    if not on:
+                        cursor.execute("ALTER TABLE diary_dailycheckin ENABLE TRIGGER USER")
+    return statistics.median(times[True]), statistics.median(times[False]), len(times[True])
+
+
 def sizes() -> list[int]:
     raw = os.environ.get("BENCH_COHORT_SIZES", "1000,10000")
     return [int(x) for x in raw.split(",") if x.strip()]
@@ -199,12 +237,14 @@ def main() -> int:
     from tqdm import tqdm
 
     from headwise import clinical
+    from headwise.care.models import SessionRecord
     from headwise.clients.models import Client
     from headwise.demo import generator as g
     from headwise.demo import loader
     from headwise.diary.models import Attack, DailyCheckIn
-    from headwise.outcomes import cohort
+    from headwise.outcomes import cohort, daystate
     from headwise.outcomes.columns import DayNumber, read_columns, tri
+    from headwise.outcomes.models import DiaryChange
 
     keep = os.environ.get("BENCH_COHORT_KEEP", "") not in ("", "0")
     if keep:  # a name of its own: pytest-django's test database is dropped and made anew
@@ -258,8 +298,44 @@ def main() -> int:
             n_checkins = DailyCheckIn.objects.for_practice(practice).count()
             n_attacks = Attack.objects.for_practice(practice).count()
 
+            # The kept day states, brought up to date once (after a load: every client).
+            t0 = time.perf_counter()
+            n_states = daystate.refresh_day_states(practice)
+            refresh_s = time.perf_counter() - t0
+            cohort_pks = list(
+                Client.objects.for_practice(practice)
+                .filter(pk__in=SessionRecord.objects.for_practice(practice).values("client_id"))
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            changed_pks = cohort_pks[:: max(1, len(cohort_pks) // max(1, len(cohort_pks) // 100))][
+                : max(1, len(cohort_pks) // 100)
+            ]
+
             def run_cohort(practice: Any = practice) -> object:
-                return cohort.cohort_report(practice)
+                report = cohort.cohort_report(practice)
+                assert report.classified_now == 0, report.classified_now
+                return report
+
+            def note_changes(practice: Any = practice, pks: list[int] = changed_pks) -> None:
+                DiaryChange.objects.bulk_create(
+                    [DiaryChange(practice_id=practice.pk, client_id=pk) for pk in pks]
+                )
+
+            def drop_notes(practice: Any = practice) -> None:
+                DiaryChange.objects.filter(practice_id=practice.pk).delete()
+
+            def run_changed(practice: Any = practice, k: int = len(changed_pks)) -> object:
+                report = cohort.cohort_report(practice)
+                assert report.classified_now == k, report.classified_now
+                return report
+
+            def run_rows(practice: Any = practice) -> object:
+                cohort.ROWS_READ_SHARE, share = -1.0, cohort.ROWS_READ_SHARE
+                try:
+                    return cohort.cohort_report(practice)
+                finally:
+                    cohort.ROWS_READ_SHARE = share
 
             def run_floor(practice: Any = practice) -> object:
                 packed = read_columns(
@@ -285,15 +361,25 @@ def main() -> int:
                     )
                     return cursor.fetchall()
 
-            cases = {"cohort": run_cohort, "floor": run_floor, "sql": run_sql}
+            cases = {
+                "cohort": run_cohort,
+                "changed": run_changed,
+                "rows": run_rows,
+                "floor": run_floor,
+                "sql": run_sql,
+            }
+            before_case = {"changed": note_changes}
+            after_case = {"changed": drop_notes}
             times: dict[str, list[float]] = {k: [] for k in cases}
-            for call in cases.values():  # warm-up: caches, the first query plans
-                call()
-            for _ in range(RUNS):
+            for rounds in range(RUNS + 1):  # the first round a warm-up: caches, the first query plans
                 for name, call in cases.items():
+                    before_case.get(name, lambda: None)()
                     t0 = time.perf_counter()
                     call()
-                    times[name].append(time.perf_counter() - t0)
+                    elapsed = time.perf_counter() - t0
+                    after_case.get(name, lambda: None)()
+                    if rounds:
+                        times[name].append(elapsed)
             with CaptureQueriesContext(connection) as captured:
                 report = run_cohort()
             # The same numbers as the method before (check-in rows one value each, the reads
@@ -313,7 +399,16 @@ def main() -> int:
             finally:
                 cohort.read_day_flags = bitmaps
             assert repr(before) == repr(now_report), "the cohort differs from the row method's"
-            print("  the report equals the row method's (check-ins one value each, reads one by one)")
+            cohort.ROWS_READ_SHARE, share = -1.0, cohort.ROWS_READ_SHARE
+            try:
+                every_row = cohort.cohort_report(practice, now=fixed)
+            finally:
+                cohort.ROWS_READ_SHARE = share
+            assert repr(every_row) == repr(now_report), "the kept states differ from the rows"
+            print(
+                "  the report equals the row method's (check-ins one value each, reads one by one) "
+                "and the kept states' equal every row's"
+            )
             # Where the time goes, once each: the reads into columns, then the engine.
             t0 = time.perf_counter()
             read = cohort.cohort_columns(practice)
@@ -321,10 +416,15 @@ def main() -> int:
             clinical.cohort_analyse(read.columns)
             t2 = time.perf_counter()
             split = (t1 - t0, t2 - t1)
-            tracemalloc.start()
-            run_cohort()
-            _, peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
+            peaks = {}
+            for name, call in (("cohort", run_cohort), ("rows", run_rows)):
+                tracemalloc.start()
+                call()
+                _, peaks[name] = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+            peak = peaks["cohort"]
+            writes = trigger_cost(practice)
+            daystate.refresh_day_states(practice)  # the notes of those writes
             med = {k: statistics.median(v) for k, v in times.items()}
             results.append((n, med, times, peak, len(captured), report, load_s, n_checkins, n_attacks))
             print(
@@ -334,19 +434,32 @@ def main() -> int:
             )
             print(f"  {'':34} {'median s':>9} {'best s':>8}")
             labels = {
-                "cohort": "cohort page computation",
+                "cohort": "cohort page (states current)",
+                "changed": "cohort page, 1% changed",
+                "rows": "every row (the method before)",
                 "floor": "floor: one read + np.bincount",
                 "sql": "SQL GROUP BY count (reference)",
             }
             for k, label in labels.items():
                 print(f"  {label:34} {med[k]:9.3f} {min(times[k]):8.3f}")
             print(
-                f"  of which, once: reads into columns {split[0]:.3f} s, "
-                f"engine (cohort_analyse) {split[1]:.3f} s"
+                f"  every row, of which once: reads into columns {split[0]:.3f} s, "
+                f"engine (cohort_analyse) {split[1]:.3f} s; peak traced memory {peaks['rows'] / 2**20:.0f} MB"
             )
             print(
                 f"  ratio cohort / floor: {med['cohort'] / med['floor']:.2f} (target <= 3); "
-                f"queries: {len(captured)}; peak traced memory: {peak / 2**20:.0f} MB (target < 1024 MB)"
+                f"1% changed / floor: {med['changed'] / med['floor']:.2f}; "
+                f"every row / floor: {med['rows'] / med['floor']:.2f}"
+            )
+            print(f"  queries: {len(captured)}; peak traced memory: {peak / 2**20:.0f} MB (target < 1024 MB)")
+            print(
+                f"  refresh of the kept states: {n_states} clients in {refresh_s:.2f} s; "
+                f"{len(changed_pks)} clients noted for '1% changed'"
+            )
+            print(
+                f"  a diary write (one check-in UPDATE, its own transaction), median of {writes[2]}: "
+                f"{writes[0] * 1e3:.2f} ms with the notes' triggers, {writes[1] * 1e3:.2f} ms without "
+                f"({writes[0] / writes[1]:.2f}x)"
             )
         for n, med, _times, peak, _q, _r, *_ in results:
             if n == 10_000:

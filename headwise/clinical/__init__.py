@@ -9,6 +9,7 @@ from headwise.clinical._vectorised import (
     CohortColumns,
     classify_columns,
     cohort_analyse,
+    cohort_day_rows,
     columns_from_diaries,
 )
 from headwise.clinical.classify import (
@@ -145,6 +146,7 @@ __all__ = [
     "classify_columns",
     "classify_diary",
     "cohort_analyse",
+    "cohort_day_rows",
     "cohort_period_counts",
     "columns_from_diaries",
     "days",

@@ -61,6 +61,7 @@ __all__ = [
     "columns_from_diaries",
     "classify_columns",
     "cohort_analyse",
+    "cohort_day_rows",
 ]
 
 UNKNOWN, NO, YES = -1, 0, 1
@@ -753,6 +754,33 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     >>> int(r.counts[ROW["headache"], 0]), int(r.counts[ROW["recorded"], 0])
     (1, 2)
     """
+    cls, flags = _classified_day_rows(cols, parameters)
+    counts, period_diary = count_periods(flags, cols.diary_days, parameters.month_days)
+    return CohortAnalysis(cls, counts, period_diary)
+
+
+def cohort_day_rows(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMETERS) -> BoolArray:
+    """Every day of every diary, classified: shape ``(len(ROWS), diary_days.sum())``, the
+    diaries one after the other, each from its day 0; what :func:`cohort_analyse` counts per
+    28-day period (the same rows as :func:`~headwise.clinical.days.days` gives each diary).
+
+    Examples
+    --------
+    >>> from datetime import date, datetime, timedelta, timezone
+    >>> from headwise.clinical.model import Attack, ClientInfo, Diary
+    >>> t = datetime(2026, 3, 2, 8, tzinfo=timezone.utc)
+    >>> a = Attack("a1", t, t + timedelta(hours=5), peak_intensity=3, aura=())
+    >>> d = Diary(ClientInfo("UTC"), frozenset({date(2026, 3, 1)}), (a,))
+    >>> rows = cohort_day_rows(columns_from_diaries([d]))
+    >>> rows[ROW["recorded"]].tolist(), rows[ROW["headache"]].tolist()
+    ([True, True], [False, True])
+    """
+    return _classified_day_rows(cols, parameters)[1]
+
+
+def _classified_day_rows(
+    cols: CohortColumns, parameters: Parameters
+) -> tuple[ColumnClassification, BoolArray]:
     c, p = cols, parameters
     cls = classify_columns(c, p)
     offsets = np.concatenate(([0], np.cumsum(c.diary_days)))
@@ -769,8 +797,7 @@ def cohort_analyse(cols: CohortColumns, parameters: Parameters = DEFAULT_PARAMET
     flags[ROW["recorded"]][recorded_at] = True
     flags[ROW["headache"]][recorded_at[c.recorded_headache == 1]] = True
     _mark_intake_rows(flags, c, at, specific)
-    counts, period_diary = count_periods(derive_rows(flags), c.diary_days, p.month_days)
-    return CohortAnalysis(cls, counts, period_diary)
+    return cls, derive_rows(flags)
 
 
 def _tri(value: bool | None) -> int:

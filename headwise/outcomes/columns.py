@@ -30,6 +30,7 @@ __all__ = [
     "or_missing",
     "read_columns",
     "read_day_flags",
+    "in_one_snapshot",
     "run_reads",
     "tri",
 ]
@@ -640,3 +641,20 @@ def run_reads(using: str, reads: Sequence[Callable[[], Any]]) -> list[Any]:
             others = [pool.submit(in_thread, read) for read in reads[1:]]
             first = reads[0]()
             return [first, *(future.result() for future in others)]
+
+
+def in_one_snapshot(using: str, read: Callable[[], T]) -> T:
+    """Call ``read`` (a function that only reads) so that all its queries see one snapshot.
+
+    On PostgreSQL, outside a transaction, in a ``REPEATABLE READ`` transaction of its own
+    (read-only); inside a transaction, in that one (the caller's). Elsewhere (SQLite, whose
+    transactions read one snapshot) in a transaction.
+    """
+    connection = connections[using]
+    if connection.in_atomic_block:
+        return read()
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return read()

@@ -64,3 +64,60 @@ class QuestionnaireRequest(PracticeScoped, Public, Audited):
         verbose_name_plural = _("questionnaires sent to clients")
         ordering: ClassVar = ["-created_at"]
         constraints: ClassVar = [uuid_unique_per_practice()]
+
+
+class DiaryDayState(PracticeScoped):
+    """One client's classified diary days, kept for the practice cohort (docs/cohort.md).
+
+    Derived data, never entered: for each local day from ``first_day`` (a day number, days since
+    1970-01-01 in the client's zone) for ``n_days`` days, one bit for "recorded" and one for
+    "migraine day", as :func:`headwise.clinical.cohort_day_rows` classifies them (``np.packbits``
+    order). ``engine`` names the clinical engine that classified them
+    (:data:`headwise.outcomes.daystate.ENGINE`); a state of another engine is not used. A state
+    is current only while no :class:`DiaryChange` of its client is waiting.
+    """
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    engine = models.CharField(max_length=32)
+    first_day = models.IntegerField(null=True)
+    last_day = models.IntegerField(null=True)
+    recorded = models.BinaryField()
+    migraine = models.BinaryField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("classified diary days")
+        verbose_name_plural = _("classified diary days")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["practice", "client"], name="daystate_one_per_client")
+        ]
+
+    def __str__(self) -> str:
+        return f"classified diary days {self.pk}"
+
+
+class DiaryChange(models.Model):
+    """A note that a client's diary changed since their :class:`DiaryDayState` was computed.
+
+    Written by database triggers (migration ``0007_diary_day_state``) in the same transaction as
+    every insert, update or delete of a check-in, attack, aura symptom or medication intake, and
+    every change of a client's time zone, date of birth or diagnosis: whatever writes them (a
+    page, the API, an import, a bulk load, SQL). Holds ids only. Plain integers, not foreign
+    keys: a trigger fires while a client's rows are being deleted, before the client's own row
+    goes; :func:`headwise.outcomes.daystate.refresh_day_states` removes the notes it has
+    applied, and those of clients that no longer exist.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    practice_id = models.BigIntegerField()
+    client_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("diary change")
+        verbose_name_plural = _("diary changes")
+        indexes: ClassVar = [
+            models.Index(fields=["practice_id", "client_id"], name="diarychange_practice_client")
+        ]
+
+    def __str__(self) -> str:
+        return f"diary change {self.id}"

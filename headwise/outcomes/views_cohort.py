@@ -10,13 +10,14 @@ import base64
 import math
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from headwise.accounts.access import StaffRequest, clinician_required
-from headwise.outcomes import cohort
+from headwise.outcomes import cohort, tasks
 from headwise.outcomes.cohort_chart import cohort_chart
 
 
@@ -114,6 +115,10 @@ def _tables(report: cohort.CohortReport) -> list[Table]:
 @clinician_required
 def practice_cohort(request: StaffRequest) -> HttpResponse:
     report = cohort.cohort_report(request.practice)
+    if report.classified_now:
+        # Some diaries changed since their days were kept: keep them, for the next view.
+        practice_id = request.practice.pk
+        transaction.on_commit(lambda: tasks.refresh_day_states.enqueue(practice_id))
     svg = cohort_chart(report.rows, dark=request.user.theme == "dark")
     context = {
         "report": report,

@@ -146,9 +146,18 @@ def erase(client: Any) -> dict[str, int]:
         raise models.ProtectedError(f"could not erase {sorted(m._meta.label for m in pending)}", set())
     # Deleting wrote a last historical row of each record: remove those too.
     _delete_history(found)
+    _delete_diary_change_notes(client.pk)
     for email in emails:
         _end_logins(user_id, email)
     return counts
+
+
+def _delete_diary_change_notes(client_pk: int) -> None:
+    """The notes the diary's triggers wrote while its rows were deleted (ids only, no foreign
+    key: headwise.outcomes.models.DiaryChange)."""
+    from headwise.outcomes.models import DiaryChange
+
+    DiaryChange.objects.filter(client_id=client_pk).delete()
 
 
 def _free_text(model: type[models.Model]) -> list[str]:

@@ -17,7 +17,7 @@ from headwise.demo import generator as g
 from headwise.demo import loader
 from headwise.diary.clinical_adapter import diary_from_rows
 from headwise.diary.models import Attack, AuraSymptom, DailyCheckIn, MedicationIntake
-from headwise.outcomes import cohort
+from headwise.outcomes import cohort, daystate
 from headwise.practice.models import Practice
 from tests import clock as test_clock
 from tests import factories as f
@@ -142,13 +142,19 @@ def test_its_baseline_is_the_28_days_before_the_first_session() -> None:
 
 
 @pytest.mark.parametrize("n_clients", [5, 50])
+@pytest.mark.parametrize("kept", [True, False], ids=["states kept", "no state kept"])
 def test_its_queries_do_not_grow_with_the_practice(
-    n_clients: int, django_assert_max_num_queries: Any
+    n_clients: int, kept: bool, django_assert_max_num_queries: Any
 ) -> None:
+    """With the day states kept: the clients, sessions, plans, phases, notes, states and the
+    two names; without: those, then every row (cohort_counts)."""
     practice = demo_practice(clients=n_clients, days=120, seed=n_clients)
-    with django_assert_max_num_queries(11):
+    if kept:
+        daystate.refresh_day_states(practice)
+    with django_assert_max_num_queries(8 if kept else 16):
         report = cohort.cohort_report(practice)
     assert report.n_cohort > 0
+    assert report.classified_now == (0 if kept else report.n_cohort)
 
 
 def test_it_reads_only_its_own_practice(world: Any, outsider: Any) -> None:

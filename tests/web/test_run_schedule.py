@@ -27,3 +27,15 @@ def test_one_round_enqueues_the_due_follow_up_and_the_reminders(world: PracticeW
     assert len([m for m in mail.outbox if world.client.email in m.to or world.client_user.email in m.to]) >= 1
     record.follow_up.refresh_from_db()
     assert record.follow_up.mailed_at is not None
+
+
+def test_one_round_brings_the_cohorts_kept_day_states_up_to_date(world: PracticeWorld) -> None:
+    from headwise.outcomes.models import DiaryChange, DiaryDayState
+
+    assert DiaryChange.objects.filter(client_id=world.client.pk).exists()  # the world's diary rows
+    assert not DiaryDayState.objects.filter(client=world.client).exists()
+    out = io.StringIO()
+    call_command("run-schedule", "--once", stdout=out)
+    assert "refresh-day-states: " in out.getvalue()
+    assert DiaryDayState.objects.filter(client=world.client).exists()  # a client with a session
+    assert not DiaryChange.objects.filter(practice_id=world.practice.pk).exists()

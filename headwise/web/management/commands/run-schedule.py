@@ -3,7 +3,8 @@
 
 Every ``--every`` seconds (default 900, the 15 minutes the deployment guide's cron lines use) it
 runs ``send-reminders``, ``send-follow-ups`` and ``send-appointment-reminders``, which enqueue
-the e-mails that are due; the task worker (``headwise db_worker``) sends them. ``make demo``
+the e-mails that are due (the task worker, ``headwise db_worker``, sends them), and
+``refresh-day-states``, which brings the practice cohort's kept day states up to date. ``make demo``
 starts both beside the web server.
 In production, prefer the cron lines of docs/deployment.md. ``--once`` runs one round and exits.
 """
@@ -16,7 +17,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-JOBS = ("send-reminders", "send-follow-ups", "send-appointment-reminders")
+JOBS = ("send-reminders", "send-follow-ups", "send-appointment-reminders", "refresh-day-states")
 
 
 class Command(BaseCommand):
