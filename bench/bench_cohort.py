@@ -271,6 +271,7 @@ def main() -> int:
                 with transaction.atomic():
                     loader.demo_practice_delete(existing)
                 existing, have = None, 0
+            generated_now = existing is None
             with tqdm(total=n, desc=f"loading {n} clients", unit="client", file=sys.stderr) as bar:
                 if existing is None:
                     generated = min(n, GENERATED)
@@ -288,7 +289,7 @@ def main() -> int:
                 elif have < n:
                     with transaction.atomic():
                         clone_clients(practice, (n - have) // GENERATED, bar.update)
-            if have != n:
+            if have != n or generated_now:  # a new load: the planner's statistics are stale
                 with connection.cursor() as cursor:
                     if have > n:  # the copies' dead rows would be scanned by every read
                         cursor.execute("VACUUM (FULL, ANALYZE)")
