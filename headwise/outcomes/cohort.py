@@ -656,6 +656,11 @@ def _assemble(
     )
 
 
+def _period_start(read: CohortFacts, period_diary: IntArray, period_index: IntArray) -> IntArray:
+    out: IntArray = read.origin[period_diary] + MONTH * period_index
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class CohortCounts:
     """Days per 28-day period of every diary (``cohort_analyse``): ``counts`` has one row per
@@ -671,8 +676,7 @@ class CohortCounts:
     @property
     def period_start(self) -> IntArray:
         """Day number of each period's first day."""
-        out: IntArray = self.read.origin[self.period_diary] + MONTH * self.period_index
-        return out
+        return _period_start(self.read, self.period_diary, self.period_index)
 
 
 def cohort_counts(practice: Practice, *, now: dt.datetime | None = None) -> CohortCounts:
@@ -709,8 +713,7 @@ class CohortPeriods:
     @property
     def period_start(self) -> IntArray:
         """Day number of each period's first day."""
-        out: IntArray = self.read.origin[self.period_diary] + MONTH * self.period_index
-        return out
+        return _period_start(self.read, self.period_diary, self.period_index)
 
 
 def _count_bits(
