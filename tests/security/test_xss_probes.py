@@ -107,6 +107,7 @@ NOT_FREE_TEXT: dict[str, str] = {
     "clients.Client.time_zone": "an IANA zone name, validated",
     "clients.SafetyScreening.rules_version": "the screening engine's version, computed",
     "clients.SafetyScreening.intake_hash": "a SHA-256 of the intake, computed",
+    "outcomes.DiaryDayState.engine": "a digest of the clinical engine's source, computed",
     "clients.ScreeningAcknowledgement.rule_id": "a rule's id (built-in or practice.[a-z0-9_])",
     "clients.PracticeSafetyRule.rule_id": "validated by RULE_ID (practice.[a-z0-9_]{2,60})",
     "clients.DisabledSafetyRule.rule_id": "a rule's id (built-in or practice.[a-z0-9_])",
