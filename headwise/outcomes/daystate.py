@@ -141,8 +141,14 @@ def read_day_states(practice: Practice) -> tuple[DayStates, IntArray]:
     (a note waits, or another engine classified it); call inside one snapshot."""
     from headwise.outcomes.cohort import MAX_DAY
 
+    # One row per client, not per note (a bulk load leaves one note per row on SQLite).
     waiting = np.array(
-        sorted(set(DiaryChange.objects.filter(practice_id=practice.pk).values_list("client_id", flat=True))),
+        list(
+            DiaryChange.objects.filter(practice_id=practice.pk)
+            .order_by("client_id")
+            .values_list("client_id", flat=True)
+            .distinct()
+        ),
         dtype=np.int64,
     )
     rows = list(
